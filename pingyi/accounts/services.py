@@ -1,0 +1,96 @@
+"""Account writes: creating users with a role and scope, login lockout, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pingyi.accounts.models import ApiToken, LoginFailure, Role, User
+from pingyi.audit.services import audit_record, snapshot
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    district: Any = None,
+    hall: Any = None,
+    unit: Any = None,
+    staff: Any = None,
+) -> User:
+    """Create an account; the district is derived from the narrower anchor when not given."""
+    if district is None:
+        district = (
+            hall.district if hall is not None else unit.district if unit is not None
+            else staff.unit.district if staff is not None else None
+        )
+    user = User(
+        username=username, role=role, first_name=display_name, district=district, hall=hall, unit=unit, staff=staff,
+        is_superuser=(role == Role.SUPERUSER), is_staff=(role == Role.SUPERUSER),
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_record(actor=actor, action="user.create", obj=user, after=snapshot(user, exclude=("password",)))
+    return user
+
+
+def _lockout_window_start() -> Any:
+    return timezone.now() - timedelta(minutes=settings.PINGYI_LOCKOUT_MINUTES)
+
+
+def login_is_locked(username: str) -> bool:
+    recent = LoginFailure.objects.filter(username=username.lower(), at__gte=_lockout_window_start()).count()
+    return recent >= settings.PINGYI_LOCKOUT_ATTEMPTS
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, ip: str | None) -> bool:
+    """Count a failed login; returns True when this failure locks the account (and logs the lockout)."""
+    LoginFailure.objects.create(username=username.lower()[:150], ip=ip)
+    recent = LoginFailure.objects.filter(username=username.lower(), at__gte=_lockout_window_start()).count()
+    if recent == settings.PINGYI_LOCKOUT_ATTEMPTS:
+        audit_record(
+            actor=None, action="user.lockout", object_type="accounts.user", object_id=username.lower()[:64],
+            object_repr=username[:200], after={"failures": recent, "ip": ip},
+        )
+        return True
+    return False
+
+
+def login_success_record(*, username: str) -> None:
+    LoginFailure.objects.filter(username=username.lower()).delete()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: Any, user: User, name: str) -> str:
+    """Create a token for ``user`` and return it; only its digest is kept."""
+    if actor is not None and actor != user and not getattr(actor, "is_superuser", False):
+        raise ValidationError("只能为自己创建令牌")
+    token = "py_" + secrets.token_urlsafe(32)
+    record = ApiToken.objects.create(user=user, name=name[:100], prefix=token[:8], digest=_digest(token))
+    audit_record(actor=actor, action="api_token.create", obj=record, after={"user": user.username, "name": name})
+    return token
+
+
+def api_token_user(token: str) -> User | None:
+    record = ApiToken.objects.select_related("user").filter(digest=_digest(token), revoked=False).first()
+    if record is None or not record.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+    return record.user

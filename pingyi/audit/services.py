@@ -1,0 +1,99 @@
+"""Writing to the audit chain. Every service that changes state calls ``audit_record`` inside its transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import models, transaction
+
+from pingyi.audit.chain import canonical_json, compute_hash, entry_payload
+from pingyi.audit.models import AuditEntry, ChainHead
+from pingyi.lib.context import current_request_id
+
+
+def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The concrete field values of a model instance, JSON-ready.
+
+    Ciphertexts and blind indexes never enter the log: a phone change shows as its masked form only.
+    """
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude or field.name.endswith(("_ciphertext", "_index")):
+            continue
+        data[field.attname] = field.value_from_object(instance)
+    return json.loads(canonical_json(data))
+
+
+def _actor_fields(actor: Any) -> tuple[int | None, str]:
+    if actor is None:
+        return None, "system"
+    if isinstance(actor, str):
+        return None, actor[:150]
+    return actor.pk, (actor.get_username() if hasattr(actor, "get_username") else str(actor))[:150]
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: Any = None,
+    after: Any = None,
+) -> AuditEntry:
+    """Append one entry to the chain. Must run inside the caller's transaction (it locks the chain head)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    before = json.loads(canonical_json(before)) if before is not None else None
+    after = json.loads(canonical_json(after)) if after is not None else None
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+        seq = head.seq + 1
+        at = datetime.now(UTC)
+        actor_id, actor_label = _actor_fields(actor)
+        request_id = current_request_id.get()
+        payload = entry_payload(
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:200],
+            before=before,
+            after=after,
+            request_id=request_id,
+        )
+        digest = compute_hash(head.hash, payload)
+        entry = AuditEntry.objects.create(
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:200],
+            before=before,
+            after=after,
+            request_id=request_id,
+            prev_hash=head.hash,
+            hash=digest,
+        )
+        head.seq = seq
+        head.hash = digest
+        head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that differ, for a compact before/after on updates."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}

@@ -1,0 +1,71 @@
+"""What an import kind declares: its columns (with accepted header aliases), row validation and commit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pingyi.imports.models import ImportJob
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # the Chinese header shown in templates and errors
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+    help: str = ""
+
+
+def normalize_header(text: str) -> str:
+    return re.sub(r"[\s*＊（）()：:]", "", text or "").lower()
+
+
+@dataclass
+class RowErrors(Exception):
+    """One or more problems in one row: (column label, message in Chinese)."""
+
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, column: str, message: str) -> None:
+        self.problems.append((column, message))
+
+
+class ImportKind:
+    key: str = ""
+    label: str = ""
+    columns: tuple[Column, ...] = ()
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+
+    def prepare(self) -> None:
+        """Load whatever lookups validation needs (scoped to the job's actor)."""
+
+    def validate(self, row_no: int, values: dict[str, str]) -> Any:
+        """Check one row and return what commit needs; raise RowErrors listing every problem of the row."""
+        raise NotImplementedError
+
+    def commit(self, prepared: list[Any]) -> tuple[int, int, dict[str, Any]]:
+        """Write every prepared row; return (created, updated, summary for the audit entry)."""
+        raise NotImplementedError
+
+
+_KINDS: dict[str, type[ImportKind]] = {}
+
+
+def register_kind(kind: type[ImportKind]) -> type[ImportKind]:
+    _KINDS[kind.key] = kind
+    return kind
+
+
+def get_kind(key: str) -> type[ImportKind]:
+    try:
+        return _KINDS[key]
+    except KeyError:
+        raise LookupError(f"unknown import kind {key!r}; known: {', '.join(sorted(_KINDS))}") from None
+
+
+def all_kinds() -> dict[str, type[ImportKind]]:
+    return dict(_KINDS)

@@ -1,0 +1,103 @@
+"""Run an import job: validate every row first, then write all of them in one transaction, or none."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from pingyi.audit.services import audit_record
+from pingyi.imports.kinds import ImportKind, RowErrors, get_kind, normalize_header
+from pingyi.imports.models import ImportJob
+from pingyi.imports.reader import TableError, open_table
+
+MAX_STORED_ERRORS = 500
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+def _map_headers(kind: ImportKind, headers: list[str]) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    positions: dict[str, int] = {}
+    normalized = [normalize_header(h) for h in headers]
+    errors: list[dict[str, Any]] = []
+    for column in kind.columns:
+        names = {normalize_header(column.label), *(normalize_header(a) for a in column.aliases)}
+        found = [i for i, h in enumerate(normalized) if h in names]
+        if len(found) > 1:
+            errors.append({"row": 1, "column": column.label, "message": f"表头中“{column.label}”出现了多次"})
+        elif found:
+            positions[column.key] = found[0]
+        elif column.required:
+            errors.append({"row": 1, "column": column.label, "message": f"缺少必填列“{column.label}”"})
+    return positions, errors
+
+
+def _fail(job: ImportJob, errors: list[dict[str, Any]], count: int, message: str) -> ImportJob:
+    job.status = ImportJob.Status.FAILED
+    job.errors = errors[:MAX_STORED_ERRORS]
+    job.error_count = count
+    job.message = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "errors", "error_count", "message", "finished_at", "processed_rows"])
+    return job
+
+
+def run_import_job(job_id: int) -> ImportJob:
+    job = ImportJob.objects.select_related("actor", "district").get(pk=job_id)
+    job.status = ImportJob.Status.RUNNING
+    job.save(update_fields=["status"])
+    kind = get_kind(job.kind)(job)
+    kind.prepare()
+    errors: list[dict[str, Any]] = []
+    error_count = 0
+    prepared: list[Any] = []
+    from pathlib import Path
+
+    try:
+        with open_table(Path(job.file_path), job.original_name) as table:
+            positions, header_errors = _map_headers(kind, table.headers)
+            if header_errors:
+                return _fail(job, header_errors, len(header_errors), "表头不符合模板，未导入任何数据")
+            job.total_rows = table.total_rows or 0
+            job.save(update_fields=["total_rows"])
+            last_progress = time.monotonic()
+            row_no = 1
+            for row_no, row in enumerate(table.rows, start=2):
+                job.processed_rows = row_no - 1
+                if not any(row):
+                    continue
+                values = {key: (row[i] if i < len(row) else "") for key, i in positions.items()}
+                try:
+                    prepared.append(kind.validate(row_no, values))
+                except RowErrors as exc:
+                    error_count += len(exc.problems)
+                    if len(errors) < MAX_STORED_ERRORS:
+                        errors.extend({"row": row_no, "column": c, "message": m} for c, m in exc.problems)
+                if time.monotonic() - last_progress > PROGRESS_EVERY_SECONDS:
+                    ImportJob.objects.filter(pk=job.pk).update(processed_rows=job.processed_rows)
+                    last_progress = time.monotonic()
+            job.processed_rows = row_no - 1
+    except TableError as exc:
+        return _fail(job, [{"row": 0, "column": "", "message": str(exc)}], 1, str(exc))
+    if error_count:
+        return _fail(job, errors, error_count, f"发现 {error_count} 处错误，未导入任何数据；请改正后重新上传")
+    if not prepared:
+        return _fail(job, [{"row": 0, "column": "", "message": "文件中没有数据行"}], 1, "文件中没有数据行")
+    try:
+        with transaction.atomic():
+            created, updated, summary = kind.commit(prepared)
+            job.status = ImportJob.Status.DONE
+            job.created_count, job.updated_count = created, updated
+            job.message = f"已导入 {created + updated} 行：新增 {created}，更新 {updated}"
+            job.finished_at = timezone.now()
+            job.save()
+            audit_record(
+                actor=job.actor,
+                action=f"import.{job.kind}",
+                obj=job,
+                after={"file": job.original_name, "created": created, "updated": updated, **summary},
+            )
+    except DatabaseError as exc:
+        return _fail(job, [{"row": 0, "column": "", "message": f"写入数据库失败：{exc}"}], 1, "写入失败，未导入任何数据")
+    return job

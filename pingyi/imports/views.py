@@ -1,0 +1,79 @@
+"""Import pages: upload a file, watch its progress, read its row-level errors, download a template."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from pingyi.accounts.scopes import can_edit, restrict
+from pingyi.imports.kinds import all_kinds, get_kind
+from pingyi.imports.models import ImportJob
+from pingyi.imports.services import import_job_create
+
+
+def _kinds_for(user: object) -> list[tuple[str, str]]:
+    return [(key, kind.label) for key, kind in all_kinds().items() if can_edit(user, kind.model)]  # type: ignore[attr-defined]
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("导入内容"))
+    file = forms.FileField(label=_("文件"), help_text=_("Excel（.xlsx）或 CSV（UTF-8 或 GB18030 编码）；整批导入，有任何错误则全部不导入。"))
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = restrict(ImportJob.objects.select_related("actor"), request.user)
+    page = Paginator(jobs, 30).get_page(request.GET.get("page"))
+    return render(request, "imports/job_list.html", {"page": page, "kinds": _kinds_for(request.user)})
+
+
+@login_required
+def job_create(request: HttpRequest) -> HttpResponse:
+    kinds = _kinds_for(request.user)
+    if not kinds:
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    form.fields["kind"].choices = kinds
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_create(
+                actor=request.user, kind=form.cleaned_data["kind"], stream=upload, original_name=upload.name
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error("file", exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        else:
+            return redirect("imports:job_detail", pk=job.pk)
+    return render(request, "imports/job_form.html", {"form": form, "kinds": kinds}, status=400 if form.errors else 200)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(restrict(ImportJob.objects.all(), request.user), pk=pk)
+    template = "imports/_progress.html" if request.headers.get("HX-Request") else "imports/job_detail.html"
+    return render(request, template, {"job": job, "kind": get_kind(job.kind)})
+
+
+@login_required
+def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    try:
+        kind_class = get_kind(kind)
+    except LookupError:
+        raise Http404 from None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.label for c in kind_class.columns])
+    writer.writerow([c.help for c in kind_class.columns])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="template-{kind}.csv"'
+    return response
+
+

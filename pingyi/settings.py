@@ -1,0 +1,171 @@
+"""Django settings for pingyi, read from the environment with safe production defaults.
+
+The embedded default needs no variables at all: data lives under PINGYI_HOME (./var), SQLite is the database,
+keys are generated into PINGYI_HOME/keys.json. Production sets PINGYI_DATABASE_URL, PINGYI_ALLOWED_HOSTS and the
+key variables. See README.md, "Configuration".
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from pingyi.lib.env import database_from_url, envbool, envint, envlist, envstr
+from pingyi.lib.keys import load_keys
+
+BASE_DIR = Path(__file__).resolve().parent
+HOME = Path(os.environ.get("PINGYI_HOME", "var")).resolve()
+TESTING = "pytest" in sys.modules or os.environ.get("PINGYI_TESTING") == "1"
+
+_keys = load_keys(HOME, create=True)
+SECRET_KEY = _keys["secret_key"]
+PINGYI_FIELD_KEY = _keys["field_key"]
+PINGYI_AUDIT_KEY = _keys["audit_key"]
+
+DEBUG = envbool("PINGYI_DEBUG", False)
+ALLOWED_HOSTS = envlist("PINGYI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = envlist("PINGYI_CSRF_TRUSTED_ORIGINS", [])
+# Where citizens' QR codes point; the poster and SMS links are built from it.
+SITE_URL = envstr("PINGYI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_q",
+    "pingyi.audit",
+    "pingyi.accounts",
+    "pingyi.catalog",
+    "pingyi.imports",
+    "pingyi.api",
+    "pingyi.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pingyi.lib.middleware.RequestIdMiddleware",
+    "pingyi.lib.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pingyi.urls"
+WSGI_APPLICATION = "pingyi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "pingyi.web.context.navigation",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": database_from_url(envstr("PINGYI_DATABASE_URL"), default_sqlite_path=HOME / "pingyi.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Failed logins per username before the account is locked, and for how long.
+PINGYI_LOCKOUT_ATTEMPTS = envint("PINGYI_LOCKOUT_ATTEMPTS", 5)
+PINGYI_LOCKOUT_MINUTES = envint("PINGYI_LOCKOUT_MINUTES", 15)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = envstr("PINGYI_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Without collectstatic (the demo, the tests) whitenoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = HOME / "media"
+UPLOAD_ROOT = HOME / "uploads"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest catalogue or ledger file accepted through the back office.
+PINGYI_MAX_IMPORT_BYTES = envint("PINGYI_MAX_IMPORT_BYTES", 64 * 1024 * 1024)
+
+# Security: production defaults; PINGYI_DEBUG=1 (the demo) relaxes only what plain HTTP on 127.0.0.1 needs.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = envint("PINGYI_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+_https = envbool("PINGYI_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+SECURE_SSL_REDIRECT = envbool("PINGYI_SSL_REDIRECT", _https)
+SECURE_HSTS_SECONDS = envint("PINGYI_HSTS_SECONDS", 31536000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+SECURE_HSTS_PRELOAD = _https
+if envbool("PINGYI_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Jobs: the ORM broker on the embedded default, Redis when PINGYI_REDIS_URL is set.
+Q_CLUSTER: dict = {
+    "name": "pingyi",
+    "workers": envint("PINGYI_WORKERS", 2),
+    "timeout": 1800,
+    "retry": 3600,
+    "catch_up": False,
+    "label": "任务",
+    "sync": TESTING,
+}
+_redis = envstr("PINGYI_REDIS_URL")
+if _redis:
+    Q_CLUSTER["redis"] = _redis
+else:
+    Q_CLUSTER["orm"] = "default"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("PINGYI_LOG_LEVEL", "INFO")},
+    "loggers": {"django_q": {"level": "WARNING"}},
+}

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from pingyi.accounts.views import LoginView
+from pingyi.api.routes import api
+from pingyi.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("catalog/", include("pingyi.catalog.urls")),
+    path("imports/", include("pingyi.imports.urls")),
+    path("audit/", include("pingyi.audit.urls")),
+    path("api/v1/", api.urls),
+]
+
