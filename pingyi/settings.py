@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from pingyi.lib.env import database_from_url, envbool, envint, envlist, envstr
 from pingyi.lib.keys import load_keys
 
 BASE_DIR = Path(__file__).resolve().parent
-HOME = Path(os.environ.get("PINGYI_HOME", "var")).resolve()
 TESTING = "pytest" in sys.modules or os.environ.get("PINGYI_TESTING") == "1"
+_default_home = Path(tempfile.gettempdir()) / "pingyi-test-home" if TESTING else Path("var")
+HOME = Path(os.environ.get("PINGYI_HOME", _default_home)).resolve()
+(HOME / "static").mkdir(parents=True, exist_ok=True)
 
 _keys = load_keys(HOME, create=True)
 SECRET_KEY = _keys["secret_key"]
@@ -133,7 +136,7 @@ SESSION_COOKIE_AGE = envint("PINGYI_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-_https = envbool("PINGYI_HTTPS", not DEBUG)
+_https = envbool("PINGYI_HTTPS", not DEBUG and not TESTING)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_SSL_REDIRECT = envbool("PINGYI_SSL_REDIRECT", _https)
