@@ -55,8 +55,18 @@ def _gunicorn(bind: str, workers: int) -> None:
     from gunicorn.app.wsgiapp import run
 
     sys.argv = [
-        "gunicorn", "pingyi.wsgi:application", "--bind", bind, "--workers", str(workers), "--threads", "4",
-        "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("PINGYI_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "gunicorn",
+        "pingyi.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        os.environ.get("PINGYI_FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]
     run()
 

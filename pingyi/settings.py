@@ -82,7 +82,9 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": database_from_url(envstr("PINGYI_DATABASE_URL"), default_sqlite_path=HOME / "pingyi.sqlite3")}
+DATABASES = {
+    "default": database_from_url(envstr("PINGYI_DATABASE_URL"), default_sqlite_path=HOME / "pingyi.sqlite3")
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

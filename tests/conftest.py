@@ -77,9 +77,15 @@ def world(db: Any) -> World:
     hall = Hall.objects.create(district=district, code="H01", name="区市民服务中心")
     sub_hall = Hall.objects.create(district=district, parent=hall, code="H02", name="沌口街道便民服务中心")
     other_hall = Hall.objects.create(district=other_district, code="H01", name="邻区市民服务中心")
-    unit_a = Unit.objects.create(district=district, hall=hall, code="U001", name="区市场监管局", credit_code=credit(1))
-    unit_b = Unit.objects.create(district=district, hall=hall, code="U002", name="区城管局", credit_code=credit(2))
-    unit_sub = Unit.objects.create(district=district, hall=sub_hall, code="U003", name="沌口市场监管所", credit_code=credit(3))
+    unit_a = Unit.objects.create(
+        district=district, hall=hall, code="U001", name="区市场监管局", credit_code=credit(1)
+    )
+    unit_b = Unit.objects.create(
+        district=district, hall=hall, code="U002", name="区城管局", credit_code=credit(2)
+    )
+    unit_sub = Unit.objects.create(
+        district=district, hall=sub_hall, code="U003", name="沌口市场监管所", credit_code=credit(3)
+    )
     unit_other = Unit.objects.create(
         district=other_district, hall=other_hall, code="U001", name="邻区市场监管局", credit_code=credit(4)
     )
@@ -88,24 +94,57 @@ def world(db: Any) -> World:
     staff_a = _staff(unit_a, "A-001", "张敏", "13800001111")
     staff_b = _staff(unit_b, "B-001", "龙强", "13900002222")
     staff_other = _staff(unit_other, "X-001", "赵六", "13700003333")
-    item_a = ServiceItem.objects.create(district=district, unit=unit_a, code="420113001", name="个体工商户设立登记")
+    item_a = ServiceItem.objects.create(
+        district=district, unit=unit_a, code="420113001", name="个体工商户设立登记"
+    )
     item_a.windows.add(window_a)
-    item_b = ServiceItem.objects.create(district=district, unit=unit_b, code="420113002", name="户外广告设置许可")
+    item_b = ServiceItem.objects.create(
+        district=district, unit=unit_b, code="420113002", name="户外广告设置许可"
+    )
     item_b.windows.add(window_b)
     users = {
-        "inspector": user_create(actor=None, username="inspector", password=PASSWORD, role=Role.INSPECTOR, district=district),
-        "hall_manager": user_create(actor=None, username="hallmgr", password=PASSWORD, role=Role.HALL_MANAGER, hall=hall),
-        "sub_manager": user_create(actor=None, username="submgr", password=PASSWORD, role=Role.HALL_MANAGER, hall=sub_hall),
-        "unit_a": user_create(actor=None, username="unita", password=PASSWORD, role=Role.UNIT_ADMIN, unit=unit_a),
-        "unit_b": user_create(actor=None, username="unitb", password=PASSWORD, role=Role.UNIT_ADMIN, unit=unit_b),
+        "inspector": user_create(
+            actor=None, username="inspector", password=PASSWORD, role=Role.INSPECTOR, district=district
+        ),
+        "hall_manager": user_create(
+            actor=None, username="hallmgr", password=PASSWORD, role=Role.HALL_MANAGER, hall=hall
+        ),
+        "sub_manager": user_create(
+            actor=None, username="submgr", password=PASSWORD, role=Role.HALL_MANAGER, hall=sub_hall
+        ),
+        "unit_a": user_create(
+            actor=None, username="unita", password=PASSWORD, role=Role.UNIT_ADMIN, unit=unit_a
+        ),
+        "unit_b": user_create(
+            actor=None, username="unitb", password=PASSWORD, role=Role.UNIT_ADMIN, unit=unit_b
+        ),
         "clerk": user_create(actor=None, username="clerk", password=PASSWORD, role=Role.STAFF, staff=staff_a),
-        "operator": user_create(actor=None, username="operator", password=PASSWORD, role=Role.OPERATOR, district=district),
+        "operator": user_create(
+            actor=None, username="operator", password=PASSWORD, role=Role.OPERATOR, district=district
+        ),
         "outsider": user_create(
             actor=None, username="outsider", password=PASSWORD, role=Role.INSPECTOR, district=other_district
         ),
         "root": user_create(actor=None, username="root", password=PASSWORD, role=Role.SUPERUSER),
     }
     return World(
-        district, other_district, hall, sub_hall, other_hall, unit_a, unit_b, unit_sub, unit_other,
-        window_a, window_b, window_sub, window_other, staff_a, staff_b, staff_other, item_a, item_b, users,
+        district,
+        other_district,
+        hall,
+        sub_hall,
+        other_hall,
+        unit_a,
+        unit_b,
+        unit_sub,
+        unit_other,
+        window_a,
+        window_b,
+        window_sub,
+        window_other,
+        staff_a,
+        staff_b,
+        staff_other,
+        item_a,
+        item_b,
+        users,
     )

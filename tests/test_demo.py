@@ -12,7 +12,11 @@ def _demo(home: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
     env["PINGYI_HOME"] = home
     result = subprocess.run(
-        [sys.executable, "-m", "pingyi", "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "pingyi", "demo", "--no-serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
@@ -30,13 +34,18 @@ def test_demo_twice_gives_the_same_counts_and_prints_a_login_per_role(tmp_path):
     assert counts["窗口"] > 38 and counts["工作人员"] > counts["窗口"] and counts["排班"] > 10000
     for role in ("系统管理员", "纪检监察", "大厅管理", "单位管理员", "窗口工作人员", "热线话务员"):
         assert re.search(rf"{role}\s+用户名 \S+\s+密码 \S+", first), role
-    assert os.path.exists(os.path.join(home, "keys.json")) and os.path.exists(os.path.join(home, "pingyi.sqlite3"))
+    assert os.path.exists(os.path.join(home, "keys.json")) and os.path.exists(
+        os.path.join(home, "pingyi.sqlite3")
+    )
     keys_before = open(os.path.join(home, "keys.json")).read()
     second = _demo(home)
     assert _counts(second) == counts
     assert open(os.path.join(home, "keys.json")).read() == keys_before
     verify = subprocess.run(
         [sys.executable, "-m", "pingyi", "audit", "verify"],
-        env={**os.environ, "PINGYI_HOME": home}, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PINGYI_HOME": home},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert verify.returncode == 0, verify.stderr

@@ -20,7 +20,14 @@ def test_a_request_id_is_echoed_and_recorded_in_the_audit_log(world):
     client = world.client("unit_a")
     response = client.post(
         "/catalog/staff/new/",
-        {"unit": world.unit_a.pk, "employee_no": "A-777", "name": "新同事", "title": "", "active": "on", "phone": ""},
+        {
+            "unit": world.unit_a.pk,
+            "employee_no": "A-777",
+            "name": "新同事",
+            "title": "",
+            "active": "on",
+            "phone": "",
+        },
         HTTP_X_REQUEST_ID="req-12345678",
     )
     assert response.status_code == 302
@@ -47,7 +54,10 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "-m", "pingyi", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

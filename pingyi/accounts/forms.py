@@ -23,7 +23,9 @@ class LockoutAuthenticationForm(AuthenticationForm):
         username = (self.cleaned_data.get("username") or "").strip()
         if username and login_is_locked(username):
             raise forms.ValidationError(
-                self.error_messages["locked"], code="locked", params={"minutes": settings.PINGYI_LOCKOUT_MINUTES}
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": settings.PINGYI_LOCKOUT_MINUTES},
             )
         try:
             cleaned = super().clean()
@@ -32,7 +34,8 @@ class LockoutAuthenticationForm(AuthenticationForm):
                 ip = self.request.META.get("REMOTE_ADDR") if self.request else None
                 if login_failure_record(username=username, ip=ip):
                     raise forms.ValidationError(
-                        self.error_messages["locked"], code="locked",
+                        self.error_messages["locked"],
+                        code="locked",
                         params={"minutes": settings.PINGYI_LOCKOUT_MINUTES},
                     ) from None
             raise

@@ -31,16 +31,35 @@ ROLE_ANCHOR = {
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     district = models.ForeignKey(
-        "catalog.District", verbose_name=_("区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalog.District",
+        verbose_name=_("区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     hall = models.ForeignKey(
-        "catalog.Hall", verbose_name=_("大厅"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalog.Hall",
+        verbose_name=_("大厅"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     unit = models.ForeignKey(
-        "catalog.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalog.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     staff = models.OneToOneField(
-        "catalog.Staff", verbose_name=_("工作人员档案"), null=True, blank=True, on_delete=models.PROTECT,
+        "catalog.Staff",
+        verbose_name=_("工作人员档案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="account",
     )
 
@@ -74,11 +93,16 @@ class LoginFailure(models.Model):
         verbose_name = _("登录失败")
         verbose_name_plural = _("登录失败")
 
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
 
 class ApiToken(models.Model):
     """A bearer token for the API; only its SHA-256 is stored, the token itself is shown once."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("名称"), max_length=100)
     prefix = models.CharField(_("前缀"), max_length=8)
     digest = models.CharField(_("摘要"), max_length=64, unique=True)

@@ -32,12 +32,24 @@ def user_create(
     """Create an account; the district is derived from the narrower anchor when not given."""
     if district is None:
         district = (
-            hall.district if hall is not None else unit.district if unit is not None
-            else staff.unit.district if staff is not None else None
+            hall.district
+            if hall is not None
+            else unit.district
+            if unit is not None
+            else staff.unit.district
+            if staff is not None
+            else None
         )
     user = User(
-        username=username, role=role, first_name=display_name, district=district, hall=hall, unit=unit, staff=staff,
-        is_superuser=(role == Role.SUPERUSER), is_staff=(role == Role.SUPERUSER),
+        username=username,
+        role=role,
+        first_name=display_name,
+        district=district,
+        hall=hall,
+        unit=unit,
+        staff=staff,
+        is_superuser=(role == Role.SUPERUSER),
+        is_staff=(role == Role.SUPERUSER),
     )
     user.set_password(password)
     user.full_clean()
@@ -62,8 +74,12 @@ def login_failure_record(*, username: str, ip: str | None) -> bool:
     recent = LoginFailure.objects.filter(username=username.lower(), at__gte=_lockout_window_start()).count()
     if recent == settings.PINGYI_LOCKOUT_ATTEMPTS:
         audit_record(
-            actor=None, action="user.lockout", object_type="accounts.user", object_id=username.lower()[:64],
-            object_repr=username[:200], after={"failures": recent, "ip": ip},
+            actor=None,
+            action="user.lockout",
+            object_type="accounts.user",
+            object_id=username.lower()[:64],
+            object_repr=username[:200],
+            after={"failures": recent, "ip": ip},
         )
         return True
     return False
@@ -84,7 +100,9 @@ def api_token_create(*, actor: Any, user: User, name: str) -> str:
         raise ValidationError("只能为自己创建令牌")
     token = "py_" + secrets.token_urlsafe(32)
     record = ApiToken.objects.create(user=user, name=name[:100], prefix=token[:8], digest=_digest(token))
-    audit_record(actor=actor, action="api_token.create", obj=record, after={"user": user.username, "name": name})
+    audit_record(
+        actor=actor, action="api_token.create", obj=record, after={"user": user.username, "name": name}
+    )
     return token
 
 

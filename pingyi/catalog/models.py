@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from pingyi.lib.codes import is_valid_credit_code
 from pingyi.lib.phonefields import EncryptedPhone
 
-WEEKDAYS = [(0, _("周一")), (1, _("周二")), (2, _("周三")), (3, _("周四")), (4, _("周五")), (5, _("周六")), (6, _("周日"))]
+WEEKDAYS = [
+    (0, _("周一")),
+    (1, _("周二")),
+    (2, _("周三")),
+    (3, _("周四")),
+    (4, _("周五")),
+    (5, _("周六")),
+    (6, _("周日")),
+]
 
 
 def validate_credit_code(value: str) -> None:
@@ -36,9 +44,16 @@ class District(models.Model):
 class Hall(models.Model):
     """A citizen service hall (市民服务中心); a sub-centre (街道便民服务中心) has a parent hall."""
 
-    district = models.ForeignKey(District, verbose_name=_("区"), on_delete=models.PROTECT, related_name="halls")
+    district = models.ForeignKey(
+        District, verbose_name=_("区"), on_delete=models.PROTECT, related_name="halls"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级大厅"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级大厅"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     code = models.CharField(_("大厅编码"), max_length=32)
     name = models.CharField(_("名称"), max_length=100)
@@ -48,7 +63,9 @@ class Hall(models.Model):
         verbose_name = _("大厅")
         verbose_name_plural = _("大厅")
         ordering = ["district", "parent_id", "code"]
-        constraints = [models.UniqueConstraint(fields=["district", "code"], name="hall_code_unique_in_district")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "code"], name="hall_code_unique_in_district")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -63,7 +80,9 @@ class Hall(models.Model):
 class Unit(models.Model):
     """A rated department or agency (参评单位), stationed in one hall."""
 
-    district = models.ForeignKey(District, verbose_name=_("区"), on_delete=models.PROTECT, related_name="units")
+    district = models.ForeignKey(
+        District, verbose_name=_("区"), on_delete=models.PROTECT, related_name="units"
+    )
     hall = models.ForeignKey(Hall, verbose_name=_("所在大厅"), on_delete=models.PROTECT, related_name="units")
     code = models.CharField(_("单位编码"), max_length=32)
     name = models.CharField(_("单位名称"), max_length=100)
@@ -76,7 +95,9 @@ class Unit(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["district", "code"], name="unit_code_unique_in_district"),
-            models.UniqueConstraint(fields=["district", "credit_code"], name="unit_credit_code_unique_in_district"),
+            models.UniqueConstraint(
+                fields=["district", "credit_code"], name="unit_credit_code_unique_in_district"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -115,7 +136,9 @@ class WindowHours(models.Model):
         verbose_name_plural = _("办公时间")
         ordering = ["window_id", "weekday", "opens"]
         constraints = [
-            models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="window_hours_closes_after_opens"),
+            models.CheckConstraint(
+                condition=Q(closes__gt=F("opens")), name="window_hours_closes_after_opens"
+            ),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="window_hours_weekday_range"),
         ]
 
@@ -136,7 +159,9 @@ class Staff(EncryptedPhone):
         verbose_name = _("工作人员")
         verbose_name_plural = _("工作人员")
         ordering = ["unit_id", "employee_no"]
-        constraints = [models.UniqueConstraint(fields=["unit", "employee_no"], name="staff_no_unique_in_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "employee_no"], name="staff_no_unique_in_unit")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.employee_no}）"
@@ -145,8 +170,12 @@ class Staff(EncryptedPhone):
 class DutyShift(models.Model):
     """Who sat at which window when: a rating at window W at time T belongs to whoever was on duty."""
 
-    window = models.ForeignKey(Window, verbose_name=_("窗口"), on_delete=models.PROTECT, related_name="shifts")
-    staff = models.ForeignKey(Staff, verbose_name=_("工作人员"), on_delete=models.PROTECT, related_name="shifts")
+    window = models.ForeignKey(
+        Window, verbose_name=_("窗口"), on_delete=models.PROTECT, related_name="shifts"
+    )
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("工作人员"), on_delete=models.PROTECT, related_name="shifts"
+    )
     starts_at = models.DateTimeField(_("上岗时间"))
     ends_at = models.DateTimeField(_("离岗时间"))
 
@@ -155,7 +184,9 @@ class DutyShift(models.Model):
         verbose_name_plural = _("排班")
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["window", "starts_at"])]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.window} {self.staff} {self.starts_at:%Y-%m-%d %H:%M}"
@@ -164,7 +195,9 @@ class DutyShift(models.Model):
 class ServiceItem(models.Model):
     """A service item (事项), with its unified item code (事项统一编码), handled by some windows."""
 
-    district = models.ForeignKey(District, verbose_name=_("区"), on_delete=models.PROTECT, related_name="items")
+    district = models.ForeignKey(
+        District, verbose_name=_("区"), on_delete=models.PROTECT, related_name="items"
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="items")
     code = models.CharField(_("事项编码"), max_length=64)
     name = models.CharField(_("事项名称"), max_length=200)
@@ -175,7 +208,9 @@ class ServiceItem(models.Model):
         verbose_name = _("事项")
         verbose_name_plural = _("事项")
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["district", "code"], name="item_code_unique_in_district")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "code"], name="item_code_unique_in_district")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

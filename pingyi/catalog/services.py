@@ -20,7 +20,9 @@ def _check_in_scope(actor: Any, instance: models.Model) -> None:
 
 
 def _hours_snapshot(window: Window) -> list[str]:
-    return [f"{h.weekday}:{h.opens:%H:%M}-{h.closes:%H:%M}" for h in window.hours.order_by("weekday", "opens")]
+    return [
+        f"{h.weekday}:{h.opens:%H:%M}-{h.closes:%H:%M}" for h in window.hours.order_by("weekday", "opens")
+    ]
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,7 @@ from pingyi.lib.codes import credit_code_check_char
 # The demo year: a full year of service ending the day before the demo was designed to be shown.
 DEMO_START = date(2025, 11, 25)
 DEMO_END = date(2026, 11, 24)
-DEMO_PASSWORD = "Pingyi-demo-2026"
+DEMO_PASSWORD = "Pingyi-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 TOTAL_ITEMS = 1983
 SEED = 20231213  # the source article's date
 
@@ -42,7 +43,9 @@ class Summary:
         out += [f"  {label}：{count}" for label, count in self.counts.items()]
         out += self.lines
         out.append("\n登录账号（每个角色一个）：")
-        out += [f"  {role:<12} 用户名 {username:<12} 密码 {password}" for role, username, password in self.logins]
+        out += [
+            f"  {role:<12} 用户名 {username:<12} 密码 {password}" for role, username, password in self.logins
+        ]
         return "\n".join(out)
 
 
@@ -61,7 +64,10 @@ def _credit_code(n: int) -> str:
 
 
 def _phone(rng: random.Random) -> str:
-    return rng.choice(["138", "139", "150", "151", "158", "186", "187", "135", "136", "177"]) + f"{rng.randrange(10**8):08d}"
+    return (
+        rng.choice(["138", "139", "150", "151", "158", "186", "187", "135", "136", "177"])
+        + f"{rng.randrange(10**8):08d}"
+    )
 
 
 def _name(rng: random.Random) -> str:
@@ -81,12 +87,21 @@ def seed_catalog(rng: random.Random, summary: Summary) -> None:
     if District.objects.filter(code=code).exists():
         return
     district = District.objects.create(code=code, name=name)
-    main = Hall.objects.create(district=district, code=names.MAIN_HALL[0], name=names.MAIN_HALL[1],
-                               address=names.MAIN_HALL[2])
-    subs = [Hall.objects.create(district=district, parent=main, code=c, name=n, address=a) for c, n, a in names.SUB_CENTRES]
+    main = Hall.objects.create(
+        district=district, code=names.MAIN_HALL[0], name=names.MAIN_HALL[1], address=names.MAIN_HALL[2]
+    )
+    subs = [
+        Hall.objects.create(district=district, parent=main, code=c, name=n, address=a)
+        for c, n, a in names.SUB_CENTRES
+    ]
     units = [
-        Unit.objects.create(district=district, hall=main, code=f"U{i + 1:03d}", name=unit_name,
-                            credit_code=_credit_code(i + 1))
+        Unit.objects.create(
+            district=district,
+            hall=main,
+            code=f"U{i + 1:03d}",
+            name=unit_name,
+            credit_code=_credit_code(i + 1),
+        )
         for i, (unit_name, _, _) in enumerate(names.UNITS)
     ]
     by_name = {u.name: u for u in units}
@@ -95,11 +110,20 @@ def seed_catalog(rng: random.Random, summary: Summary) -> None:
     for unit, (_, _, count) in zip(units, names.UNITS, strict=True):
         for k in range(count):
             number += 1
-            windows.append(Window(hall=main, unit=unit, code=f"{number:03d}", name=f"{unit.name.removeprefix('区')}{k + 1}号窗口"))
+            windows.append(
+                Window(
+                    hall=main,
+                    unit=unit,
+                    code=f"{number:03d}",
+                    name=f"{unit.name.removeprefix('区')}{k + 1}号窗口",
+                )
+            )
     for hall in subs:
         for j, unit_name in enumerate(names.SUB_CENTRE_UNITS):
             unit = by_name[unit_name]
-            windows.append(Window(hall=hall, unit=unit, code=f"{j + 1:02d}", name=f"{unit.name.removeprefix('区')}窗口"))
+            windows.append(
+                Window(hall=hall, unit=unit, code=f"{j + 1:02d}", name=f"{unit.name.removeprefix('区')}窗口")
+            )
     Window.objects.bulk_create(windows)
     windows = list(Window.objects.filter(hall__district=district).select_related("unit"))
     hours = []
@@ -122,7 +146,12 @@ def _seed_staff(rng: random.Random, windows: list[Window]) -> None:
     for window in windows:
         for _ in range(2):
             n = per_unit[window.unit_id] = per_unit.get(window.unit_id, 0) + 1
-            member = Staff(unit=window.unit, employee_no=f"{window.unit.code}-{n:03d}", name=_name(rng), title="窗口工作人员")
+            member = Staff(
+                unit=window.unit,
+                employee_no=f"{window.unit.code}-{n:03d}",
+                name=_name(rng),
+                title="窗口工作人员",
+            )
             member.set_phone(_phone(rng))
             staff.append(member)
     Staff.objects.bulk_create(staff)
@@ -142,7 +171,14 @@ def _seed_items(district: District, units: list[Unit], windows: list[Window]) ->
     items = []
     for unit in units:
         for n, item_name in enumerate(per_unit[unit.pk], start=1):
-            items.append(ServiceItem(district=district, unit=unit, code=f"{district.code}{unit.code[1:]}{n:04d}", name=item_name))
+            items.append(
+                ServiceItem(
+                    district=district,
+                    unit=unit,
+                    code=f"{district.code}{unit.code[1:]}{n:04d}",
+                    name=item_name,
+                )
+            )
     ServiceItem.objects.bulk_create(items)
     links = []
     for item in ServiceItem.objects.filter(district=district):
@@ -183,7 +219,7 @@ def seed_accounts(rng: random.Random, summary: Summary) -> None:
     market = Unit.objects.get(district=district, name="区市场监管局")
     urban = Unit.objects.get(district=district, name="区城管局")
     clerk = Staff.objects.filter(unit=market).order_by("employee_no").first()
-    accounts = [
+    accounts: list[tuple[Role, str, str, dict[str, Any]]] = [
         (Role.SUPERUSER, "admin", "系统管理员", {}),
         (Role.INSPECTOR, "jijian", "纪检监察工委 王检查", {"district": district}),
         (Role.HALL_MANAGER, "dating", "市民服务中心 李主任", {"hall": main}),
@@ -194,8 +230,15 @@ def seed_accounts(rng: random.Random, summary: Summary) -> None:
     ]
     for role, username, display, scope in accounts:
         if not User.objects.filter(username=username).exists():
-            user_create(actor=None, username=username, password=DEMO_PASSWORD, role=role, display_name=display, **scope)
-        summary.logins.append((Role(role).label, username, DEMO_PASSWORD))
+            user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                display_name=display,
+                **scope,
+            )
+        summary.logins.append((str(Role(role).label), username, DEMO_PASSWORD))
 
 
 def seed_demo(seed: int = SEED) -> Summary:

@@ -25,7 +25,9 @@ _PHONE_CLEAN = re.compile(r"[\s\-()]")
 
 @lru_cache(maxsize=8)
 def _derive(master: str, purpose: str) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(master.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
+        master.encode()
+    )
 
 
 def _key(purpose: str) -> bytes:

@@ -68,4 +68,6 @@ def database_from_url(url: str, *, default_sqlite_path: Path) -> dict:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
-    raise ValueError(f"PINGYI_DATABASE_URL: unsupported scheme {parsed.scheme!r} (use sqlite:// or postgres://)")
+    raise ValueError(
+        f"PINGYI_DATABASE_URL: unsupported scheme {parsed.scheme!r} (use sqlite:// or postgres://)"
+    )

@@ -16,12 +16,20 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     counts = []
     for model, url_name in (
-        (Hall, "catalog:hall_list"), (Unit, "catalog:unit_list"), (Window, "catalog:window_list"),
-        (Staff, "catalog:staff_list"), (ServiceItem, "catalog:item_list"),
+        (Hall, "catalog:hall_list"),
+        (Unit, "catalog:unit_list"),
+        (Window, "catalog:window_list"),
+        (Staff, "catalog:staff_list"),
+        (ServiceItem, "catalog:item_list"),
     ):
         if can_view(user, model):
-            counts.append({"label": model._meta.verbose_name, "count": restrict(model.objects.all(), user).count(),
-                           "url_name": url_name})
+            counts.append(
+                {
+                    "label": model._meta.verbose_name,
+                    "count": restrict(model.objects.all(), user).count(),
+                    "url_name": url_name,
+                }
+            )
     return render(request, "web/home.html", {"counts": counts})
 
 
