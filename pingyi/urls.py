@@ -2,14 +2,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from pingyi.accounts.views import LoginView
+from pingyi.accounts import views as account_views
 from pingyi.api.routes import api
 from pingyi.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
-    path("login/", LoginView.as_view(), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("account/", account_views.my_account, name="account"),
+    path("account/tokens/<int:pk>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("users/", account_views.user_list, name="user_list"),
+    path("users/new/", account_views.user_edit, name="user_create"),
+    path("users/<int:pk>/", account_views.user_edit, name="user_edit"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("catalog/", include("pingyi.catalog.urls")),

@@ -47,7 +47,9 @@ def rule_for(model: type[models.Model]) -> ScopeRule:
     try:
         return _RULES[model]
     except KeyError:
-        raise LookupError(f"{model.__name__} has no scope rule; register one in its app's scopes module") from None
+        raise LookupError(
+            f"{model.__name__} has no scope rule; register one in its app's scopes module"
+        ) from None
 
 
 def user_district_id(user: User) -> int | None:

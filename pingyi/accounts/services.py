@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingyi.accounts.models import ApiToken, LoginFailure, Role, User
-from pingyi.audit.services import audit_record, snapshot
+from pingyi.audit.services import audit_record, changed_fields, snapshot
 
 
 @transaction.atomic
@@ -112,3 +112,47 @@ def api_token_user(token: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
     return record.user
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: User, data: dict[str, Any], password: str = "") -> User:
+    """Change an account's role, scope, name or active flag (and optionally reset its password)."""
+    before = snapshot(User.objects.get(pk=user.pk), exclude=("password", "last_login"))
+    for name, value in data.items():
+        setattr(user, name, value)
+    if user.district_id is None:
+        user.district = (
+            user.hall.district
+            if user.hall_id
+            else user.unit.district
+            if user.unit_id
+            else user.staff.unit.district
+            if user.staff_id
+            else None
+        )
+    user.is_superuser = user.is_staff = user.role == Role.SUPERUSER
+    if password:
+        user.set_password(password)
+    user.full_clean()
+    user.save()
+    old, new = changed_fields(before, snapshot(user, exclude=("password", "last_login")))
+    if password:
+        new["password"] = "<reset>"
+    audit_record(actor=actor, action="user.update", obj=user, before=old, after=new)
+    return user
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token_id: int) -> None:
+    record = ApiToken.objects.select_for_update().get(pk=token_id, user=actor)
+    record.revoked = True
+    record.save(update_fields=["revoked"])
+    audit_record(actor=actor, action="api_token.revoke", obj=record, after={"revoked": True})
+
+
+@transaction.atomic
+def user_password_change(*, actor: User, new_password: str) -> None:
+    """The signed-in user changes its own password (validated by the caller's form)."""
+    actor.set_password(new_password)
+    actor.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.password_change", obj=actor, after={"password": "<changed>"})

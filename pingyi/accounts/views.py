@@ -1,11 +1,110 @@
+"""Login, one's own account (password, API tokens), and account management for superusers."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from pingyi.accounts.forms import LockoutAuthenticationForm
+from pingyi.accounts.models import User
+from pingyi.accounts.scopes import can_edit, restrict
+from pingyi.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    user_create,
+    user_password_change,
+    user_update,
+)
+from pingyi.accounts.user_forms import TokenForm, UserForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LockoutAuthenticationForm
     redirect_authenticated_user = True
+
+
+@login_required
+def my_account(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    password_form = PasswordChangeForm(user, request.POST if request.POST.get("form") == "password" else None)
+    token_form = TokenForm(request.POST if request.POST.get("form") == "token" else None)
+    new_token = ""
+    if request.method == "POST":
+        if request.POST.get("form") == "password" and password_form.is_valid():
+            user_password_change(actor=user, new_password=password_form.cleaned_data["new_password1"])
+            update_session_auth_hash(request, user)
+            messages.success(request, _("密码已修改"))
+            return redirect("account")
+        if request.POST.get("form") == "token" and token_form.is_valid():
+            new_token = api_token_create(actor=user, user=user, name=token_form.cleaned_data["name"])
+            token_form = TokenForm()
+    tokens = user.api_tokens.filter(revoked=False).order_by("-created_at")
+    context = {
+        "password_form": password_form,
+        "token_form": token_form,
+        "tokens": tokens,
+        "new_token": new_token,
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.api_tokens.filter(pk=pk).exists():  # type: ignore[union-attr]
+        raise Http404
+    api_token_revoke(actor=request.user, token_id=pk)
+    messages.success(request, _("令牌已吊销"))
+    return redirect("account")
+
+
+def _managed(request: HttpRequest) -> Any:
+    if not can_edit(request.user, User):
+        raise Http404
+    return restrict(User.objects.select_related("district", "hall", "unit", "staff"), request.user)
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = _managed(request).order_by("role", "username")
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(first_name__icontains=query))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/user_list.html", {"page": page, "query": query, "querystring": f"q={query}"}
+    )
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    target = get_object_or_404(_managed(request), pk=pk) if pk else None
+    form = UserForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "password"}
+        password = form.cleaned_data.get("password", "")
+        if target is None:
+            is_active = data.pop("is_active", True)
+            saved = user_create(
+                actor=request.user, password=password, display_name=data.pop("first_name", ""), **data
+            )
+            if not is_active:
+                user_update(actor=request.user, user=saved, data={"is_active": False})
+        else:
+            saved = user_update(actor=request.user, user=target, data=data, password=password)
+        messages.success(request, _("已保存账户 %(name)s") % {"name": saved.username})
+        return redirect("user_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/user_form.html", {"form": form, "target": target}, status=status)

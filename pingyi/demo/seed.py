@@ -27,7 +27,7 @@ from pingyi.lib.codes import credit_code_check_char
 # The demo year: a full year of service ending the day before the demo was designed to be shown.
 DEMO_START = date(2025, 11, 25)
 DEMO_END = date(2026, 11, 24)
-DEMO_PASSWORD = "Pingyi-demo-2026"  # noqa: S105 (printed for the demo on purpose)
+DEMO_PASSWORD = "Pingyi-demo-2026"  # printed for the demo on purpose
 TOTAL_ITEMS = 1983
 SEED = 20231213  # the source article's date
 

@@ -1,0 +1,61 @@
+"""Forms for managing accounts (superusers) and for one's own account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from pingyi.accounts.models import ROLE_ANCHOR, Role, User
+from pingyi.catalog.models import District, Hall, Staff, Unit
+
+
+class UserForm(forms.ModelForm):
+    password = forms.CharField(
+        label=_("初始密码"),
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text=_("新建账户时必填；编辑时留空表示不修改。至少10位，不能全是数字。"),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "role", "district", "hall", "unit", "staff", "is_active"]
+        labels = {"first_name": _("显示名称"), "is_active": _("启用")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.all()
+        self.fields["hall"].queryset = Hall.objects.select_related("district")
+        self.fields["unit"].queryset = Unit.objects.all()
+        self.fields["staff"].queryset = Staff.objects.select_related("unit")
+        for name in ("district", "hall", "unit", "staff"):
+            self.fields[name].help_text = _(
+                "按角色填写：纪检监察、热线话务员填区；大厅管理填大厅；单位管理员填单位；窗口工作人员填工作人员档案。"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role and role in Role.values:
+            anchor = ROLE_ANCHOR[Role(role)]
+            if anchor and not cleaned.get(anchor):
+                self.add_error(anchor, _("该角色必须指定范围"))
+            for other in ("hall", "unit", "staff"):
+                if other != anchor:
+                    cleaned[other] = None
+        password = cleaned.get("password")
+        if not self.instance.pk and not password:
+            self.add_error("password", _("新建账户时必须设置初始密码"))
+        if password:
+            try:
+                validate_password(password, self.instance)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("令牌名称"), max_length=100, help_text=_("例如：台账上传程序"))
