@@ -13,8 +13,14 @@ from datetime import time
 
 DAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
 DAY_LABELS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
-_SESSION = re.compile(r"^(\d{1,2})[:：](\d{2})\s*[-–~至到]\s*(\d{1,2})[:：](\d{2})$")
-_DAY_RANGE = re.compile(r"^(?:周|星期)([一二三四五六日天七])(?:\s*(?:至|到|-|–|~)\s*(?:周|星期)?([一二三四五六日天七]))?")
+# Dashes as typed on Western and Chinese keyboards (an IME gives the full-width － and ～).
+_DASH = "-–—－~～至到"
+_SESSION = re.compile(rf"^(\d{{1,2}})[:：](\d{{2}})\s*[{_DASH}]\s*(\d{{1,2}})[:：](\d{{2}})$")
+_DAY_RANGE = re.compile(
+    rf"^(?:周|星期)([一二三四五六日天七])(?:\s*[{_DASH}]\s*(?:周|星期)?([一二三四五六日天七]))?"
+)
+# Spaces around the dash of a session ("08:30 - 12:00") must not split it in two.
+_SPACED_DASH = re.compile(rf"(?<=\d)\s*([{_DASH}])\s*(?=\d)")
 
 
 class HoursError(ValueError):
@@ -62,7 +68,8 @@ def parse_hours(spec: str) -> list[Session]:
         if not clause:
             continue
         days, rest = _days(clause)
-        parts = [p.strip() for p in re.split(r"[,，、\s]+", rest.strip()) if p.strip()]
+        rest = _SPACED_DASH.sub(r"\1", rest.strip().lstrip(":：").strip())  # "周一至周五：08:30 - 12:00"
+        parts = [p.strip() for p in re.split(r"[,，、\s]+", rest) if p.strip()]
         if not parts:
             raise HoursError(f"“{clause}”缺少时间段（例如 08:30-12:00）")
         for part in parts:

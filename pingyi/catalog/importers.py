@@ -1,4 +1,8 @@
-"""Catalogue import kinds: units, windows, staff and service items (see docs/imports.md for the templates)."""
+"""Catalogue import kinds: units, windows, staff and service items (see docs/imports.md for the templates).
+
+An optional column that is missing from the file, or a cell of it left empty, leaves an existing row's value as it
+is: a staff file without 在岗 does not bring back people who left, an items file without 办理窗口 keeps the links.
+"""
 
 from __future__ import annotations
 
@@ -106,13 +110,15 @@ class UnitImport(_CatalogKind):
                 if owner and owner != code:
                     errors.add("统一社会信用代码", f"已被单位“{owner}”使用")
         hall = self._lookup(self.halls, values["hall"], "所在大厅", "大厅", errors) if values["hall"] else None
-        active = _flag(values.get("active", ""), "参评", errors)
         existing = self.existing.get(code)
         if existing is not None and existing.pk not in self.editable:
             errors.add("单位编码", f"单位“{code}”已存在且不在您的管理范围内")
+        data = {"code": code, "name": values["name"], "credit_code": credit, "hall": hall}
+        if values.get("active", "").strip():
+            data["active"] = _flag(values["active"], "参评", errors)
         if errors.problems:
             raise errors
-        return (existing, {"code": code, "name": values["name"], "credit_code": credit, "hall": hall, "active": active})
+        return (existing, data)
 
     def commit(self, prepared: list[Any]) -> tuple[int, int, dict[str, Any]]:
         created = updated = 0
@@ -215,14 +221,18 @@ class StaffImport(_CatalogKind):
                 phone = crypto.normalize_phone(phone)
             except ValueError:
                 errors.add("电话", f"“{phone}”不是有效的电话号码")
-        active = _flag(values.get("active", ""), "在岗", errors)
+        optional: dict[str, Any] = {}
+        if values.get("title", ""):
+            optional["title"] = values["title"]
+        if values.get("active", "").strip():
+            optional["active"] = _flag(values["active"], "在岗", errors)
         if unit is not None and values["employee_no"]:
             self._once((unit.pk, values["employee_no"]), row_no, "工号", errors)
         if errors.problems:
             raise errors
+        assert unit is not None  # the unit is required: a row without one has raised above
         existing = self.existing.get((unit.pk, values["employee_no"]))
-        data = {"unit": unit, "employee_no": values["employee_no"], "name": values["name"],
-                "title": values.get("title", ""), "active": active}
+        data = {"unit": unit, "employee_no": values["employee_no"], "name": values["name"], **optional}
         return (existing, data, phone)
 
     def commit(self, prepared: list[Any]) -> tuple[int, int, dict[str, Any]]:
@@ -262,9 +272,10 @@ class ItemImport(_CatalogKind):
         self._required(values, errors)
         self._length(values, errors, code=64, name=200)
         unit = self._lookup(self.units, values["unit"], "单位", "单位", errors) if values["unit"] else None
-        windows: list[Window] = []
+        windows: list[Window] | None = None  # None: keep an existing item's windows
         raw_windows = values.get("windows", "")
         if unit is not None and raw_windows:
+            windows = []
             for code in [c.strip() for c in raw_windows.replace("、", ",").replace("，", ",").split(",") if c.strip()]:
                 window = self.windows.get((unit.pk, code))
                 if window is None:
@@ -286,15 +297,16 @@ class ItemImport(_CatalogKind):
         ServiceItem.objects.bulk_create(new_items, batch_size=1000)
         created = len(new_items)
         by_code = {item.code: item for item in ServiceItem.objects.filter(district=self.district)}
-        links = []
+        links: list[Any] = []
         for existing, data, windows in prepared:
             item = by_code[data["code"]]
             if existing is not None:
                 for name, value in data.items():
                     setattr(item, name, value)
                 item.save()
-                item.windows.clear()
+                if windows is not None:
+                    item.windows.clear()
                 updated += 1
-            links.extend(ServiceItem.windows.through(serviceitem_id=item.pk, window_id=w.pk) for w in windows)
+            links.extend(ServiceItem.windows.through(serviceitem_id=item.pk, window_id=w.pk) for w in windows or [])
         ServiceItem.windows.through.objects.bulk_create(links, batch_size=1000)
         return created, updated, {"codes": [d["code"] for _, d, _ in prepared][:200]}

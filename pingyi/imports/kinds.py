@@ -19,7 +19,9 @@ class Column:
 
 
 def normalize_header(text: str) -> str:
-    return re.sub(r"[\s*＊（）()：:]", "", text or "").lower()
+    """Compare headers without spaces, required-marks or a bracketed note: "事项名称（必填）" is "事项名称"."""
+    text = re.sub(r"[（(][^（）()]*[）)]", "", text or "")
+    return re.sub(r"[\s*＊（）()：:]", "", text).lower()
 
 
 @dataclass

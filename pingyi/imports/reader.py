@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,10 +54,12 @@ def _detect_encoding(path: Path) -> str:
 
 def _count_lines(path: Path) -> int:
     count = 0
+    last = b"\n"
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             count += chunk.count(b"\n")
-    return count
+            last = chunk[-1:]
+    return count + (last != b"\n")  # the last line need not end with a newline
 
 
 @contextmanager
@@ -91,15 +92,21 @@ def _open_xlsx(path: Path) -> Iterator[Table]:
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
-        header_row = next(rows, None)
+        try:
+            header_row = next(rows, None)
+        except Exception as exc:  # a damaged sheet fails while parsing, with whatever the XML parser raises
+            raise TableError("文件不是有效的 .xlsx 工作簿（工作表已损坏）") from exc
         if header_row is None:
             raise TableError("文件为空")
         headers = [_cell_text(v) for v in header_row]
         total = (sheet.max_row - 1) if sheet.max_row else None
 
         def data() -> Iterator[list[str]]:
-            for row in rows:
-                yield [_cell_text(v) for v in row]
+            try:
+                for row in rows:
+                    yield [_cell_text(v) for v in row]
+            except Exception as exc:
+                raise TableError("文件不是有效的 .xlsx 工作簿（工作表已损坏）") from exc
 
         yield Table(headers=headers, rows=data(), total_rows=total, encoding="xlsx")
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from django.db import DatabaseError, transaction
@@ -47,13 +48,20 @@ def run_import_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("actor", "district").get(pk=job_id)
     job.status = ImportJob.Status.RUNNING
     job.save(update_fields=["status"])
+    try:
+        return _run(job)
+    except Exception:
+        # Whatever went wrong, the job must not stay "running" (its page would poll forever).
+        _fail(job, [{"row": 0, "column": "", "message": "导入时发生内部错误，未导入任何数据"}], 1, "导入失败，未导入任何数据")
+        raise
+
+
+def _run(job: ImportJob) -> ImportJob:
     kind = get_kind(job.kind)(job)
     kind.prepare()
     errors: list[dict[str, Any]] = []
     error_count = 0
     prepared: list[Any] = []
-    from pathlib import Path
-
     try:
         with open_table(Path(job.file_path), job.original_name) as table:
             positions, header_errors = _map_headers(kind, table.headers)
