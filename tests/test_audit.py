@@ -220,7 +220,9 @@ def test_inspectors_filter_the_log(world):
     client = world.client("inspector")
     everything = listed(client.get("/audit/").content.decode())
     assert everything[:4] == ["staff.create", "window.create", "unit.update", "unit.create"]
-    assert everything.count("user.create") == len(world.users)
+    # Accounts of the other district (and the district-less superuser) are not in this inspector's log.
+    own = [u for u in world.users.values() if u.district_id == world.district.pk]
+    assert everything.count("user.create") == len(own) < len(world.users)
     assert listed(client.get("/audit/?action=unit").content.decode()) == ["unit.update", "unit.create"]
     assert listed(client.get("/audit/?actor=hallmgr").content.decode()) == everything[:4]
     window = Window.objects.get(code="010")
@@ -272,3 +274,17 @@ def test_time_fields_in_entries_survive_the_round_trip(world):
     catalog_object_save(actor=world.users["hall_manager"], instance=window, hours=parse_hours("每天 18:00-24:00"))
     assert last_entry().after["hours"][0] == "0:18:00-23:59"
     assert chain_verify().ok
+
+
+def test_an_inspector_reads_only_its_own_districts_log(world):
+    from pingyi.catalog.models import Unit
+    from pingyi.catalog.services import catalog_object_save
+
+    unit = Unit.objects.get(pk=world.unit_other.pk)
+    unit.name = "邻区市场监管局（改）"
+    catalog_object_save(actor=world.users["root"], instance=unit)
+    entry = AuditEntry.objects.get(action="unit.update")
+    assert entry.district_id == world.other_district.pk
+    assert world.client("inspector").get(f"/audit/{entry.seq}/").status_code == 404
+    assert world.client("outsider").get(f"/audit/{entry.seq}/").status_code == 200
+    assert "邻区市场监管局（改）" not in world.client("inspector").get("/audit/").content.decode()

@@ -10,5 +10,5 @@ class AuditConfig(AppConfig):
         from pingyi.accounts.scopes import ScopeRule, register
         from pingyi.audit.models import AuditEntry
 
-        # Only inspectors (and superusers) read the log.
-        register(AuditEntry, ScopeRule(district=None))
+        # Only inspectors (of the entry's district) and superusers read the log.
+        register(AuditEntry, ScopeRule(district="district"))

@@ -34,11 +34,31 @@ def _actor_fields(actor: Any) -> tuple[int | None, str]:
     return actor.pk, (actor.get_username() if hasattr(actor, "get_username") else str(actor))[:150]
 
 
+# Paths from an audited object to its district, tried in order (the first that resolves wins).
+_DISTRICT_PATHS = ("district_id", "unit.district_id", "window.unit.district_id", "hall.district_id")
+
+
+def district_of(obj: models.Model | None, actor: Any) -> int | None:
+    """The district an entry belongs to, so that an inspector reads only its own district's log."""
+    if obj is not None and obj._meta.label_lower == "catalog.district":
+        return int(obj.pk)
+    for path in _DISTRICT_PATHS:
+        value: Any = obj
+        for part in path.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                break
+        if isinstance(value, int):
+            return value
+    return getattr(actor, "district_id", None)
+
+
 def audit_record(
     *,
     actor: Any,
     action: str,
     obj: models.Model | None = None,
+    district_id: int | None = None,
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
@@ -50,6 +70,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
+    district_id = district_id if district_id is not None else district_of(obj, actor)
     before = json.loads(canonical_json(before)) if before is not None else None
     after = json.loads(canonical_json(after)) if after is not None else None
     with transaction.atomic():
@@ -63,6 +84,7 @@ def audit_record(
             at=at,
             actor_id=actor_id,
             actor_label=actor_label,
+            district_id=district_id,
             action=action,
             object_type=object_type,
             object_id=object_id,
@@ -77,6 +99,7 @@ def audit_record(
             at=at,
             actor_id=actor_id,
             actor_label=actor_label,
+            district_id=district_id,
             action=action,
             object_type=object_type,
             object_id=object_id,
