@@ -7,6 +7,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+_HTTP_MESSAGES = {
+    400: "请求有误", 401: "请先登录或提供有效的 API 令牌", 403: "无权执行此操作", 404: "对象不存在或不在您的权限范围内",
+    405: "不支持该请求方法", 413: "请求内容过大", 429: "请求过于频繁，请稍后再试",
+}
+
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": message}
@@ -53,4 +58,9 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+        # ninja's own errors carry English text (e.g. "CSRF check Failed"); callers get the Chinese message.
+        if "csrf" in str(exc).lower():
+            body = error_body("csrf_failed", "CSRF 校验失败：请刷新页面后重试，或改用 API 令牌")
+        else:
+            body = error_body("http_error", _HTTP_MESSAGES.get(exc.status_code, "请求无法处理"))
+        return api.create_response(request, body, status=exc.status_code)

@@ -21,3 +21,6 @@ class IdempotencyRecord(models.Model):
     class Meta:
         verbose_name = _("幂等记录")
         constraints = [models.UniqueConstraint(fields=["principal", "key"], name="idempotency_key_unique_per_principal")]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.method} {self.path} ({self.key})"

@@ -7,13 +7,24 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Query, Router, Status
 
 from pingyi.accounts.scopes import restrict
 from pingyi.api.auth import AUTH
 from pingyi.api.errors import ApiError, install_handlers
 from pingyi.api.idempotency import run_idempotent
-from pingyi.api.schemas import HallOut, ItemIn, ItemOut, Me, StaffIn, StaffOut, UnitIn, UnitOut, WindowIn, WindowOut
+from pingyi.api.schemas import (
+    HallOut,
+    ItemIn,
+    ItemOut,
+    Me,
+    StaffIn,
+    StaffOut,
+    UnitIn,
+    UnitOut,
+    WindowIn,
+    WindowOut,
+)
 from pingyi.catalog import forms
 from pingyi.catalog.hours import format_hours
 from pingyi.catalog.models import Hall, ServiceItem, Staff, Unit, Window
@@ -24,8 +35,15 @@ install_handlers(api)
 catalog = Router(tags=["catalog"])
 
 
+# Paging: a negative offset or an empty page is a 422, not a crash; a limit above 500 is cut to 500.
+LIMIT = Query(100, ge=1, description="页大小（最多 500）")
+OFFSET = Query(0, ge=0, le=10**9, description="跳过的条数")
+# An id filter beyond a 64-bit key matches nothing; refusing it keeps SQLite from overflowing.
+UNIT_FILTER = Query(None, ge=1, le=2**63 - 1, description="只看该单位的")
+
+
 def _page(queryset: Any, limit: int, offset: int) -> Any:
-    return queryset[offset : offset + min(max(limit, 1), 500)]
+    return queryset[offset : offset + min(limit, 500)]
 
 
 def _window_out(w: Window) -> dict[str, Any]:
@@ -38,16 +56,30 @@ def _item_out(i: ServiceItem) -> dict[str, Any]:
             "window_ids": sorted(w.pk for w in i.windows.all())}
 
 
+# The forms' field names differ from the request's; errors name the field the caller sent.
+_API_FIELD = {"hall": "hall_id", "unit": "unit_id", "windows": "window_ids", "hours_text": "hours"}
+
+
+def _api_fields(errors: dict[str, Any]) -> dict[str, list[str]]:
+    return {_API_FIELD.get(name, name): [str(m) for m in messages] for name, messages in errors.items()}
+
+
+def _district_of(request: HttpRequest, model: type, pk: int) -> int | None:
+    """The district of a parent row the caller may see (a superuser has no district of its own)."""
+    district_id = restrict(model.objects.filter(pk=pk), request.user).values_list("district_id", flat=True).first()
+    return district_id if district_id is not None else request.user.district_id
+
+
 def _save_via_form(request: HttpRequest, form_class: type, data: dict[str, Any]) -> Any:
     """Validate with the same scoped form as the pages and save through the service."""
     form = form_class(data=data, user=request.user)
     if not form.is_valid():
-        fields = {name: [str(m) for m in errors] for name, errors in form.errors.items()}
-        raise ApiError(422, "invalid", "数据校验未通过", fields)
+        raise ApiError(422, "invalid", "数据校验未通过", _api_fields(form.errors))
     try:
         return catalog_object_save(actor=request.user, instance=form.instance, **form.service_kwargs())
     except ValidationError as exc:
-        raise ApiError(422, "invalid", "数据校验未通过", getattr(exc, "message_dict", {"_": exc.messages})) from exc
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        raise ApiError(422, "invalid", "数据校验未通过", _api_fields(errors)) from exc
 
 
 @api.get("/me", response=Me, tags=["accounts"])
@@ -56,7 +88,7 @@ def me(request: HttpRequest) -> Any:
 
 
 @catalog.get("/halls", response=list[HallOut])
-def hall_list(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
+def hall_list(request: HttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> Any:
     return _page(restrict(Hall.objects.all(), request.user), limit, offset)
 
 
@@ -66,7 +98,7 @@ def hall_detail(request: HttpRequest, hall_id: int) -> Any:
 
 
 @catalog.get("/units", response=list[UnitOut])
-def unit_list(request: HttpRequest, q: str = "", limit: int = 100, offset: int = 0) -> Any:
+def unit_list(request: HttpRequest, q: str = "", limit: int = LIMIT, offset: int = OFFSET) -> Any:
     units = restrict(Unit.objects.all(), request.user)
     if q:
         units = units.filter(name__icontains=q)
@@ -82,14 +114,16 @@ def unit_detail(request: HttpRequest, unit_id: int) -> Any:
 def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
     def action() -> tuple[int, dict[str, Any]]:
         unit = _save_via_form(request, forms.UnitForm, {**payload.dict(), "hall": payload.hall_id,
-                                                        "district": request.user.district_id})
+                                                        "district": _district_of(request, Hall, payload.hall_id)})
         return 201, UnitOut.from_orm(unit).dict()
 
-    return run_idempotent(request, f"user:{request.user.pk}", action)
+    return Status(*run_idempotent(request, f"user:{request.user.pk}", action))
 
 
 @catalog.get("/windows", response=list[WindowOut])
-def window_list(request: HttpRequest, unit_id: int | None = None, limit: int = 100, offset: int = 0) -> Any:
+def window_list(
+    request: HttpRequest, unit_id: int | None = UNIT_FILTER, limit: int = LIMIT, offset: int = OFFSET
+) -> Any:
     windows = restrict(Window.objects.prefetch_related("hours"), request.user)
     if unit_id:
         windows = windows.filter(unit_id=unit_id)
@@ -107,11 +141,13 @@ def window_create(request: HttpRequest, payload: WindowIn) -> Any:
         data = {**payload.dict(), "hall": payload.hall_id, "unit": payload.unit_id, "hours_text": payload.hours}
         return 201, _window_out(_save_via_form(request, forms.WindowForm, data))
 
-    return run_idempotent(request, f"user:{request.user.pk}", action)
+    return Status(*run_idempotent(request, f"user:{request.user.pk}", action))
 
 
 @catalog.get("/staff", response=list[StaffOut])
-def staff_list(request: HttpRequest, unit_id: int | None = None, limit: int = 100, offset: int = 0) -> Any:
+def staff_list(
+    request: HttpRequest, unit_id: int | None = UNIT_FILTER, limit: int = LIMIT, offset: int = OFFSET
+) -> Any:
     staff = restrict(Staff.objects.all(), request.user)
     if unit_id:
         staff = staff.filter(unit_id=unit_id)
@@ -129,12 +165,12 @@ def staff_create(request: HttpRequest, payload: StaffIn) -> Any:
         staff = _save_via_form(request, forms.StaffForm, {**payload.dict(), "unit": payload.unit_id})
         return 201, StaffOut.from_orm(staff).dict()
 
-    return run_idempotent(request, f"user:{request.user.pk}", action)
+    return Status(*run_idempotent(request, f"user:{request.user.pk}", action))
 
 
 @catalog.get("/items", response=list[ItemOut])
 def item_list(
-    request: HttpRequest, q: str = "", unit_id: int | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest, q: str = "", unit_id: int | None = UNIT_FILTER, limit: int = LIMIT, offset: int = OFFSET
 ) -> Any:
     items = restrict(ServiceItem.objects.prefetch_related("windows"), request.user)
     if q:
@@ -153,10 +189,10 @@ def item_detail(request: HttpRequest, item_id: int) -> Any:
 def item_create(request: HttpRequest, payload: ItemIn) -> Any:
     def action() -> tuple[int, dict[str, Any]]:
         data = {**payload.dict(), "unit": payload.unit_id, "windows": payload.window_ids,
-                "district": request.user.district_id}
+                "district": _district_of(request, Unit, payload.unit_id)}
         return 201, _item_out(_save_via_form(request, forms.ServiceItemForm, data))
 
-    return run_idempotent(request, f"user:{request.user.pk}", action)
+    return Status(*run_idempotent(request, f"user:{request.user.pk}", action))
 
 
 api.add_router("/", catalog)
