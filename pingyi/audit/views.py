@@ -48,8 +48,9 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    actions = AuditEntry.objects.values_list("action", flat=True).distinct().order_by("action")
-    object_types = AuditEntry.objects.values_list("object_type", flat=True).distinct().order_by("object_type")
+    scoped = _scoped(request)
+    actions = scoped.order_by().values_list("action", flat=True).distinct().order_by("action")
+    object_types = scoped.order_by().values_list("object_type", flat=True).distinct().order_by("object_type")
     context = {"page": page, "filters": filters, "querystring": params.urlencode(), "actions": actions,
                "object_types": object_types}
     if request.GET.get("verify"):

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.accounts.scopes import can_edit, restrict
+from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.imports.kinds import all_kinds, get_kind
 from pingyi.imports.models import ImportJob
 from pingyi.imports.services import import_job_create
@@ -30,6 +30,8 @@ class UploadForm(forms.Form):
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
+    if not can_view(request.user, ImportJob):
+        raise Http404
     jobs = restrict(ImportJob.objects.select_related("actor"), request.user)
     page = Paginator(jobs, 30).get_page(request.GET.get("page"))
     return render(request, "imports/job_list.html", {"page": page, "kinds": _kinds_for(request.user)})
