@@ -120,16 +120,10 @@ def user_update(*, actor: Any, user: User, data: dict[str, Any], password: str =
     before = snapshot(User.objects.get(pk=user.pk), exclude=("password", "last_login"))
     for name, value in data.items():
         setattr(user, name, value)
-    if user.district_id is None:
-        user.district = (
-            user.hall.district
-            if user.hall_id
-            else user.unit.district
-            if user.unit_id
-            else user.staff.unit.district
-            if user.staff_id
-            else None
-        )
+    # A narrower anchor decides the district, so moving an admin to another district's unit moves its scope too.
+    anchor: Any = user.hall or user.unit or (user.staff.unit if user.staff else None)
+    if anchor is not None:
+        user.district = anchor.district
     user.is_superuser = user.is_staff = user.role == Role.SUPERUSER
     if password:
         user.set_password(password)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -27,17 +27,21 @@ class UserForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.all()
-        self.fields["hall"].queryset = Hall.objects.select_related("district")
-        self.fields["unit"].queryset = Unit.objects.all()
-        self.fields["staff"].queryset = Staff.objects.select_related("unit")
+        choices: dict[str, Any] = {
+            "district": District.objects.all(),
+            "hall": Hall.objects.select_related("district"),
+            "unit": Unit.objects.all(),
+            "staff": Staff.objects.select_related("unit"),
+        }
+        for name, queryset in choices.items():
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
         for name in ("district", "hall", "unit", "staff"):
             self.fields[name].help_text = _(
                 "按角色填写：纪检监察、热线话务员填区；大厅管理填大厅；单位管理员填单位；窗口工作人员填工作人员档案。"
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         role = cleaned.get("role")
         if role and role in Role.values:
             anchor = ROLE_ANCHOR[Role(role)]

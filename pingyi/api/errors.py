@@ -8,8 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 _HTTP_MESSAGES = {
-    400: "请求有误", 401: "请先登录或提供有效的 API 令牌", 403: "无权执行此操作", 404: "对象不存在或不在您的权限范围内",
-    405: "不支持该请求方法", 413: "请求内容过大", 429: "请求过于频繁，请稍后再试",
+    400: "请求有误",
+    401: "请先登录或提供有效的 API 令牌",
+    403: "无权执行此操作",
+    404: "对象不存在或不在您的权限范围内",
+    405: "不支持该请求方法",
+    413: "请求内容过大",
+    429: "请求过于频繁，请稍后再试",
 }
 
 
@@ -38,7 +43,9 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return api.create_response(request, error_body("not_found", "对象不存在或不在您的权限范围内"), status=404)
+        return api.create_response(
+            request, error_body("not_found", "对象不存在或不在您的权限范围内"), status=404
+        )
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -46,7 +53,9 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return api.create_response(request, error_body("unauthenticated", "请先登录或提供有效的 API 令牌"), status=401)
+        return api.create_response(
+            request, error_body("unauthenticated", "请先登录或提供有效的 API 令牌"), status=401
+        )
 
     @api.exception_handler(NinjaValidationError)
     def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -22,6 +22,7 @@ def run_idempotent(
     if len(key) > 128:
         raise ApiError(400, "idempotency_key_invalid", "Idempotency-Key 最长 128 个字符")
     digest = hashlib.sha256(request.body).hexdigest()
+    user: Any = request.user
     existing = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
     if existing is not None:
         if existing.request_digest != digest or existing.path != request.path:
@@ -31,9 +32,14 @@ def run_idempotent(
         with transaction.atomic():
             status, body = action()
             IdempotencyRecord.objects.create(
-                key=key, principal=principal, method=request.method or "", path=request.path[:300],
-                request_digest=digest, status=status, body=body,
-                user=request.user if getattr(request.user, "is_authenticated", False) else None,
+                key=key,
+                principal=principal,
+                method=request.method or "",
+                path=request.path[:300],
+                request_digest=digest,
+                status=status,
+                body=body,
+                user=user if getattr(user, "is_authenticated", False) else None,
             )
     except IntegrityError:
         # A concurrent request with the same key won the race; replay what it stored.

@@ -16,11 +16,15 @@ class IdempotencyRecord(models.Model):
     status = models.PositiveSmallIntegerField()
     body = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("幂等记录")
-        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="idempotency_key_unique_per_principal")]
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="idempotency_key_unique_per_principal")
+        ]
 
     def __str__(self) -> str:
         return f"{self.principal} {self.method} {self.path} ({self.key})"

@@ -47,13 +47,26 @@ def _page(queryset: Any, limit: int, offset: int) -> Any:
 
 
 def _window_out(w: Window) -> dict[str, Any]:
-    return {"id": w.pk, "code": w.code, "name": w.name, "hall_id": w.hall_id, "unit_id": w.unit_id,
-            "active": w.active, "hours": format_hours(list(w.hours.all()))}
+    return {
+        "id": w.pk,
+        "code": w.code,
+        "name": w.name,
+        "hall_id": w.hall_id,
+        "unit_id": w.unit_id,
+        "active": w.active,
+        "hours": format_hours(list(w.hours.all())),
+    }
 
 
 def _item_out(i: ServiceItem) -> dict[str, Any]:
-    return {"id": i.pk, "code": i.code, "name": i.name, "unit_id": i.unit_id, "active": i.active,
-            "window_ids": sorted(w.pk for w in i.windows.all())}
+    return {
+        "id": i.pk,
+        "code": i.code,
+        "name": i.name,
+        "unit_id": i.unit_id,
+        "active": i.active,
+        "window_ids": sorted(w.pk for w in i.windows.all()),
+    }
 
 
 # The forms' field names differ from the request's; errors name the field the caller sent.
@@ -64,10 +77,11 @@ def _api_fields(errors: dict[str, Any]) -> dict[str, list[str]]:
     return {_API_FIELD.get(name, name): [str(m) for m in messages] for name, messages in errors.items()}
 
 
-def _district_of(request: HttpRequest, model: type, pk: int) -> int | None:
+def _district_of(request: HttpRequest, model: Any, pk: int) -> int | None:
     """The district of a parent row the caller may see (a superuser has no district of its own)."""
-    district_id = restrict(model.objects.filter(pk=pk), request.user).values_list("district_id", flat=True).first()
-    return district_id if district_id is not None else request.user.district_id
+    user: Any = request.user
+    district_id = restrict(model.objects.filter(pk=pk), user).values_list("district_id", flat=True).first()
+    return district_id if district_id is not None else user.district_id
 
 
 def _save_via_form(request: HttpRequest, form_class: type, data: dict[str, Any]) -> Any:
@@ -113,8 +127,15 @@ def unit_detail(request: HttpRequest, unit_id: int) -> Any:
 @catalog.post("/units", response={201: UnitOut, 200: UnitOut})
 def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
     def action() -> tuple[int, dict[str, Any]]:
-        unit = _save_via_form(request, forms.UnitForm, {**payload.dict(), "hall": payload.hall_id,
-                                                        "district": _district_of(request, Hall, payload.hall_id)})
+        unit = _save_via_form(
+            request,
+            forms.UnitForm,
+            {
+                **payload.dict(),
+                "hall": payload.hall_id,
+                "district": _district_of(request, Hall, payload.hall_id),
+            },
+        )
         return 201, UnitOut.from_orm(unit).dict()
 
     return Status(*run_idempotent(request, f"user:{request.user.pk}", action))
@@ -138,7 +159,12 @@ def window_detail(request: HttpRequest, window_id: int) -> Any:
 @catalog.post("/windows", response={201: WindowOut, 200: WindowOut})
 def window_create(request: HttpRequest, payload: WindowIn) -> Any:
     def action() -> tuple[int, dict[str, Any]]:
-        data = {**payload.dict(), "hall": payload.hall_id, "unit": payload.unit_id, "hours_text": payload.hours}
+        data = {
+            **payload.dict(),
+            "hall": payload.hall_id,
+            "unit": payload.unit_id,
+            "hours_text": payload.hours,
+        }
         return 201, _window_out(_save_via_form(request, forms.WindowForm, data))
 
     return Status(*run_idempotent(request, f"user:{request.user.pk}", action))
@@ -170,7 +196,11 @@ def staff_create(request: HttpRequest, payload: StaffIn) -> Any:
 
 @catalog.get("/items", response=list[ItemOut])
 def item_list(
-    request: HttpRequest, q: str = "", unit_id: int | None = UNIT_FILTER, limit: int = LIMIT, offset: int = OFFSET
+    request: HttpRequest,
+    q: str = "",
+    unit_id: int | None = UNIT_FILTER,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ) -> Any:
     items = restrict(ServiceItem.objects.prefetch_related("windows"), request.user)
     if q:
@@ -188,12 +218,15 @@ def item_detail(request: HttpRequest, item_id: int) -> Any:
 @catalog.post("/items", response={201: ItemOut, 200: ItemOut})
 def item_create(request: HttpRequest, payload: ItemIn) -> Any:
     def action() -> tuple[int, dict[str, Any]]:
-        data = {**payload.dict(), "unit": payload.unit_id, "windows": payload.window_ids,
-                "district": _district_of(request, Unit, payload.unit_id)}
+        data = {
+            **payload.dict(),
+            "unit": payload.unit_id,
+            "windows": payload.window_ids,
+            "district": _district_of(request, Unit, payload.unit_id),
+        }
         return 201, _item_out(_save_via_form(request, forms.ServiceItemForm, data))
 
     return Status(*run_idempotent(request, f"user:{request.user.pk}", action))
 
 
 api.add_router("/", catalog)
-

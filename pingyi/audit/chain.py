@@ -78,9 +78,13 @@ def verify_entries(entries: Iterable[Any], *, head_seq: int | None, head_hash: s
     checked = 0
     for entry in entries:
         if entry.seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq, f"entry #{expected_seq} is missing (found #{entry.seq})")
+            return VerifyResult(
+                False, checked, expected_seq, f"entry #{expected_seq} is missing (found #{entry.seq})"
+            )
         if entry.prev_hash != prev_hash:
-            return VerifyResult(False, checked, entry.seq, f"entry #{entry.seq} does not follow #{entry.seq - 1}")
+            return VerifyResult(
+                False, checked, entry.seq, f"entry #{entry.seq} does not follow #{entry.seq - 1}"
+            )
         payload = entry_payload(
             seq=entry.seq,
             at=entry.at.astimezone(UTC),
@@ -102,8 +106,13 @@ def verify_entries(entries: Iterable[Any], *, head_seq: int | None, head_hash: s
         checked += 1
     if head_seq is not None and head_seq != expected_seq - 1:
         return VerifyResult(
-            False, checked, expected_seq, f"the chain head names #{head_seq} but the log ends at #{expected_seq - 1}"
+            False,
+            checked,
+            expected_seq,
+            f"the chain head names #{head_seq} but the log ends at #{expected_seq - 1}",
         )
     if head_hash is not None and head_seq and head_hash != prev_hash:
-        return VerifyResult(False, checked, expected_seq - 1, f"entry #{expected_seq - 1} differs from the chain head")
+        return VerifyResult(
+            False, checked, expected_seq - 1, f"entry #{expected_seq - 1} differs from the chain head"
+        )
     return VerifyResult(True, checked)

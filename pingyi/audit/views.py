@@ -32,7 +32,10 @@ def _day(value: str, end: bool) -> datetime | None:
 @login_required
 def entry_list(request: HttpRequest) -> HttpResponse:
     entries = _scoped(request)
-    filters = {key: request.GET.get(key, "").strip() for key in ("action", "actor", "object_type", "object_id", "from", "to")}
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("action", "actor", "object_type", "object_id", "from", "to")
+    }
     if filters["action"]:
         entries = entries.filter(action__startswith=filters["action"])
     if filters["actor"]:
@@ -51,8 +54,13 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     scoped = _scoped(request)
     actions = scoped.order_by().values_list("action", flat=True).distinct().order_by("action")
     object_types = scoped.order_by().values_list("object_type", flat=True).distinct().order_by("object_type")
-    context = {"page": page, "filters": filters, "querystring": params.urlencode(), "actions": actions,
-               "object_types": object_types}
+    context = {
+        "page": page,
+        "filters": filters,
+        "querystring": params.urlencode(),
+        "actions": actions,
+        "object_types": object_types,
+    }
     if request.GET.get("verify"):
         context["verify"] = chain_verify()
     return render(request, "audit/entry_list.html", context)

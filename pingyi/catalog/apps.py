@@ -7,5 +7,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("组织目录")
 
     def ready(self) -> None:
-        from pingyi.catalog import scopes  # noqa: F401  (registers the scope rules)
-        from pingyi.catalog import importers  # noqa: F401  (registers the import kinds)
+        from pingyi.catalog import (
+            importers,  # noqa: F401  (registers the import kinds)
+            scopes,  # noqa: F401  (registers the scope rules)
+        )

@@ -21,7 +21,7 @@ class ScopedModelForm(forms.ModelForm):
         self.user = user
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
-                field.queryset = restrict(field.queryset, user)
+                field.queryset = restrict(field.queryset, user)  # type: ignore[arg-type]
 
     def service_kwargs(self) -> dict[str, Any]:
         """Extra keyword arguments for catalog_object_save (hours, phone, m2m)."""
@@ -42,7 +42,8 @@ class UnitForm(ScopedModelForm):
 
 class WindowForm(ScopedModelForm):
     hours_text = forms.CharField(
-        label=_("办公时间"), help_text=_("例如：周一至周五 08:30-12:00,14:00-17:30；周六 09:00-12:00"),
+        label=_("办公时间"),
+        help_text=_("例如：周一至周五 08:30-12:00,14:00-17:30；周六 09:00-12:00"),
         widget=forms.TextInput(attrs={"placeholder": "周一至周五 08:30-12:00,14:00-17:30"}),
     )
 
@@ -69,7 +70,9 @@ class WindowForm(ScopedModelForm):
 
 class StaffForm(ScopedModelForm):
     phone = forms.CharField(
-        label=_("电话"), required=False, max_length=20,
+        label=_("电话"),
+        required=False,
+        max_length=20,
         help_text=_("用于核对评价人与工作人员是否相同，加密保存，不向群众展示；留空表示不修改。"),
     )
 
@@ -101,7 +104,7 @@ class DutyShiftForm(ScopedModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         window, staff = cleaned.get("window"), cleaned.get("staff")
         if window and staff and window.unit_id != staff.unit_id:
             raise forms.ValidationError(_("工作人员必须属于该窗口的单位"))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
 
 from pingyi.catalog import views
@@ -7,7 +9,7 @@ from pingyi.catalog import views
 app_name = "catalog"
 
 
-def _crud(prefix: str, name: str, list_view: type, detail_view: type, edit_view: type) -> list:
+def _crud(prefix: str, name: str, list_view: Any, detail_view: Any, edit_view: Any) -> list:
     return [
         path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
         path(f"{prefix}/new/", edit_view.as_view(), name=f"{name}_create"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,10 @@ def _kinds_for(user: object) -> list[tuple[str, str]]:
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("导入内容"))
-    file = forms.FileField(label=_("文件"), help_text=_("Excel（.xlsx）或 CSV（UTF-8 或 GB18030 编码）；整批导入，有任何错误则全部不导入。"))
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("Excel（.xlsx）或 CSV（UTF-8 或 GB18030 编码）；整批导入，有任何错误则全部不导入。"),
+    )
 
 
 @login_required
@@ -43,7 +47,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
     if not kinds:
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
-    form.fields["kind"].choices = kinds
+    cast(forms.ChoiceField, form.fields["kind"]).choices = kinds
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -54,7 +58,9 @@ def job_create(request: HttpRequest) -> HttpResponse:
             form.add_error("file", exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         else:
             return redirect("imports:job_detail", pk=job.pk)
-    return render(request, "imports/job_form.html", {"form": form, "kinds": kinds}, status=400 if form.errors else 200)
+    return render(
+        request, "imports/job_form.html", {"form": form, "kinds": kinds}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -77,5 +83,3 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="template-{kind}.csv"'
     return response
-
-
