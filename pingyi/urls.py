@@ -22,4 +22,3 @@ urlpatterns = [
     path("audit/", include("pingyi.audit.urls")),
     path("api/v1/", api.urls),
 ]
-

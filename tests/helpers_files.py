@@ -18,7 +18,17 @@ from pingyi.catalog.models import District, DutyShift, Hall, ServiceItem, Staff,
 
 Rows = list[list[Any]]
 
-CATALOGUE_MODELS = (District, Hall, Unit, Window, WindowHours, Staff, DutyShift, ServiceItem, ServiceItem.windows.through)
+CATALOGUE_MODELS = (
+    District,
+    Hall,
+    Unit,
+    Window,
+    WindowHours,
+    Staff,
+    DutyShift,
+    ServiceItem,
+    ServiceItem.windows.through,
+)
 
 
 def write_csv(path: Path, rows: Rows, encoding: str = "utf-8") -> Path:

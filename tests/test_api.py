@@ -14,7 +14,17 @@ from pingyi.audit.models import AuditEntry
 from pingyi.catalog.models import ServiceItem, Staff, Unit, Window
 from pingyi.lib.codes import credit_code_check_char
 
-ROLES = ["inspector", "hall_manager", "sub_manager", "unit_a", "unit_b", "clerk", "operator", "outsider", "root"]
+ROLES = [
+    "inspector",
+    "hall_manager",
+    "sub_manager",
+    "unit_a",
+    "unit_b",
+    "clerk",
+    "operator",
+    "outsider",
+    "root",
+]
 
 
 def bearer(world: Any, who: str) -> Client:
@@ -24,7 +34,9 @@ def bearer(world: Any, who: str) -> Client:
 
 def post(client: Client, path: str, body: dict[str, Any], key: str | None = "k-1") -> Any:
     headers = {"Idempotency-Key": key} if key is not None else {}
-    return client.post(f"/api/v1{path}", data=json.dumps(body), content_type="application/json", headers=headers)
+    return client.post(
+        f"/api/v1{path}", data=json.dumps(body), content_type="application/json", headers=headers
+    )
 
 
 def error_of(response: Any) -> dict[str, Any]:
@@ -48,22 +60,46 @@ ENDPOINTS = {
     "staff": ["staff_a", "staff_b", "staff_other"],
     "items": ["item_a", "item_b"],
 }
-DISTRICT = {"halls": {"hall", "sub_hall"}, "units": {"unit_a", "unit_b", "unit_sub"},
-            "windows": {"window_a", "window_b", "window_sub"}, "staff": {"staff_a", "staff_b"},
-            "items": {"item_a", "item_b"}}
+DISTRICT = {
+    "halls": {"hall", "sub_hall"},
+    "units": {"unit_a", "unit_b", "unit_sub"},
+    "windows": {"window_a", "window_b", "window_sub"},
+    "staff": {"staff_a", "staff_b"},
+    "items": {"item_a", "item_b"},
+}
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "inspector": DISTRICT,
     "hall_manager": DISTRICT,
-    "sub_manager": {"halls": {"sub_hall"}, "units": {"unit_sub"}, "windows": {"window_sub"}, "staff": set(),
-                    "items": set()},
-    "unit_a": {"halls": {"hall"}, "units": {"unit_a"}, "windows": {"window_a"}, "staff": {"staff_a"},
-               "items": {"item_a"}},
-    "unit_b": {"halls": {"hall"}, "units": {"unit_b"}, "windows": {"window_b"}, "staff": {"staff_b"},
-               "items": {"item_b"}},
+    "sub_manager": {
+        "halls": {"sub_hall"},
+        "units": {"unit_sub"},
+        "windows": {"window_sub"},
+        "staff": set(),
+        "items": set(),
+    },
+    "unit_a": {
+        "halls": {"hall"},
+        "units": {"unit_a"},
+        "windows": {"window_a"},
+        "staff": {"staff_a"},
+        "items": {"item_a"},
+    },
+    "unit_b": {
+        "halls": {"hall"},
+        "units": {"unit_b"},
+        "windows": {"window_b"},
+        "staff": {"staff_b"},
+        "items": {"item_b"},
+    },
     "clerk": {"halls": set(), "units": {"unit_a"}, "windows": set(), "staff": {"staff_a"}, "items": set()},
     "operator": {**DISTRICT, "staff": set()},
-    "outsider": {"halls": {"other_hall"}, "units": {"unit_other"}, "windows": {"window_other"},
-                 "staff": {"staff_other"}, "items": set()},
+    "outsider": {
+        "halls": {"other_hall"},
+        "units": {"unit_other"},
+        "windows": {"window_other"},
+        "staff": {"staff_other"},
+        "items": set(),
+    },
     "root": {name: set(attrs) for name, attrs in ENDPOINTS.items()},
 }
 MATRIX = [(who, name) for who in ROLES for name in ENDPOINTS]
@@ -109,8 +145,14 @@ def test_the_api_never_returns_a_staff_members_full_phone(world: Any) -> None:
 def test_me_describes_the_caller(world: Any, who: str) -> None:
     user = world.users[who]
     body = bearer(world, who).get("/api/v1/me").json()
-    assert body == {"username": user.username, "role": user.role, "district_id": user.district_id,
-                    "hall_id": user.hall_id, "unit_id": user.unit_id, "staff_id": user.staff_id}
+    assert body == {
+        "username": user.username,
+        "role": user.role,
+        "district_id": user.district_id,
+        "hall_id": user.hall_id,
+        "unit_id": user.unit_id,
+        "staff_id": user.staff_id,
+    }
 
 
 # Authentication
@@ -151,7 +193,13 @@ def test_the_session_of_a_logged_in_page_user_works_for_the_api(world: Any) -> N
 
 # Writes and idempotency
 def staff_body(world: Any, **changes: Any) -> dict[str, Any]:
-    return {"unit_id": world.unit_a.pk, "employee_no": "A-100", "name": "王芳", "phone": "13600005555", **changes}
+    return {
+        "unit_id": world.unit_a.pk,
+        "employee_no": "A-100",
+        "name": "王芳",
+        "phone": "13600005555",
+        **changes,
+    }
 
 
 def test_a_post_without_an_idempotency_key_is_a_400_structured_error(world: Any) -> None:
@@ -195,8 +243,12 @@ def test_reusing_a_key_with_another_body_is_422_and_changes_nothing(world: Any) 
 
 def test_a_key_belongs_to_its_caller_so_another_user_cannot_replay_it(world: Any) -> None:
     assert post(bearer(world, "unit_a"), "/staff", staff_body(world), key="shared").status_code == 201
-    response = post(bearer(world, "unit_b"), "/staff",
-                    staff_body(world, unit_id=world.unit_b.pk, employee_no="B-100"), key="shared")
+    response = post(
+        bearer(world, "unit_b"),
+        "/staff",
+        staff_body(world, unit_id=world.unit_b.pk, employee_no="B-100"),
+        key="shared",
+    )
     assert response.status_code == 201
     assert response.json()["unit_id"] == world.unit_b.pk
     assert Staff.objects.filter(employee_no="B-100", unit=world.unit_b).exists()
@@ -220,7 +272,9 @@ def test_a_refused_write_does_not_burn_its_key(world: Any) -> None:
     ],
     ids=["wrong-type", "missing-name", "missing-credit-code", "missing-code"],
 )
-def test_a_malformed_body_is_422_with_the_offending_field(world: Any, path: str, body: dict, field: str) -> None:
+def test_a_malformed_body_is_422_with_the_offending_field(
+    world: Any, path: str, body: dict, field: str
+) -> None:
     response = post(bearer(world, "root"), path, body)
     assert response.status_code == 422
     error = error_of(response)
@@ -231,8 +285,12 @@ def test_a_malformed_body_is_422_with_the_offending_field(world: Any, path: str,
     ("who", "path", "body", "field"),
     [
         ("unit_a", "/staff", {"employee_no": "A-1", "name": "x", "phone": "12"}, "phone"),
-        ("hall_manager", "/units", {"code": "U9", "name": "新单位", "credit_code": "12420113000000001X"},
-         "credit_code"),
+        (
+            "hall_manager",
+            "/units",
+            {"code": "U9", "name": "新单位", "credit_code": "12420113000000001X"},
+            "credit_code",
+        ),
         ("hall_manager", "/units", {"code": "U001", "name": "重复编码", "credit_code": credit(9)}, "__all__"),
         ("unit_a", "/windows", {"code": "009", "name": "x", "hours": "随时"}, "hours"),
         ("unit_a", "/items", {"code": "420113001", "name": "重复编码"}, "__all__"),
@@ -243,13 +301,23 @@ def test_a_body_the_rules_refuse_is_422_with_fields_named_as_in_the_request(
     world: Any, who: str, path: str, body: dict, field: str
 ) -> None:
     full = {"unit_id": world.unit_a.pk, "hall_id": world.hall.pk, **body}
-    before = (Unit.objects.count(), Staff.objects.count(), Window.objects.count(), ServiceItem.objects.count())
+    before = (
+        Unit.objects.count(),
+        Staff.objects.count(),
+        Window.objects.count(),
+        ServiceItem.objects.count(),
+    )
     response = post(bearer(world, who), path, full)
     assert response.status_code == 422
     error = error_of(response)
     assert error["code"] == "invalid" and field in error["fields"], error
     assert all(isinstance(m, str) and m for m in error["fields"][field])
-    assert (Unit.objects.count(), Staff.objects.count(), Window.objects.count(), ServiceItem.objects.count()) == before
+    assert (
+        Unit.objects.count(),
+        Staff.objects.count(),
+        Window.objects.count(),
+        ServiceItem.objects.count(),
+    ) == before
 
 
 @pytest.mark.parametrize(
@@ -262,12 +330,21 @@ def test_a_body_the_rules_refuse_is_422_with_fields_named_as_in_the_request(
 )
 def test_a_unit_admin_cannot_write_into_another_unit(world: Any, path: str, body: dict) -> None:
     client = bearer(world, "unit_a")
-    counts = (Staff.objects.count(), Window.objects.count(), ServiceItem.objects.count(), AuditEntry.objects.count())
+    counts = (
+        Staff.objects.count(),
+        Window.objects.count(),
+        ServiceItem.objects.count(),
+        AuditEntry.objects.count(),
+    )
     response = post(client, path, {"unit_id": world.unit_b.pk, "hall_id": world.hall.pk, **body})
     assert response.status_code in (404, 422)
     assert "unit_id" in error_of(response).get("fields", {"unit_id": []})
-    assert (Staff.objects.count(), Window.objects.count(), ServiceItem.objects.count(),
-            AuditEntry.objects.count()) == counts
+    assert (
+        Staff.objects.count(),
+        Window.objects.count(),
+        ServiceItem.objects.count(),
+        AuditEntry.objects.count(),
+    ) == counts
 
 
 @pytest.mark.parametrize("who", ["inspector", "operator", "clerk"])
@@ -279,34 +356,62 @@ def test_a_role_without_edit_rights_cannot_post(world: Any, who: str) -> None:
 
 def test_a_unit_admin_creates_a_window_with_hours_and_an_item_handled_there(world: Any) -> None:
     client = bearer(world, "unit_a")
-    window = post(client, "/windows", {"hall_id": world.hall.pk, "unit_id": world.unit_a.pk, "code": "009",
-                                       "name": "登记窗口", "hours": "周一至周五 08:30-12:00"}, key="w")
+    window = post(
+        client,
+        "/windows",
+        {
+            "hall_id": world.hall.pk,
+            "unit_id": world.unit_a.pk,
+            "code": "009",
+            "name": "登记窗口",
+            "hours": "周一至周五 08:30-12:00",
+        },
+        key="w",
+    )
     assert window.status_code == 201 and window.json()["hours"]
-    item = post(client, "/items", {"unit_id": world.unit_a.pk, "code": "420113009", "name": "食品经营许可",
-                                   "window_ids": [window.json()["id"]]}, key="i")
+    item = post(
+        client,
+        "/items",
+        {
+            "unit_id": world.unit_a.pk,
+            "code": "420113009",
+            "name": "食品经营许可",
+            "window_ids": [window.json()["id"]],
+        },
+        key="i",
+    )
     assert item.status_code == 201
     assert item.json()["window_ids"] == [window.json()["id"]]
     assert ServiceItem.objects.get(code="420113009").district_id == world.district.pk
 
 
 def test_an_item_cannot_name_a_window_of_another_unit(world: Any) -> None:
-    response = post(bearer(world, "unit_a"), "/items", {"unit_id": world.unit_a.pk, "code": "420113009",
-                                                        "name": "x", "window_ids": [world.window_b.pk]})
+    response = post(
+        bearer(world, "unit_a"),
+        "/items",
+        {"unit_id": world.unit_a.pk, "code": "420113009", "name": "x", "window_ids": [world.window_b.pk]},
+    )
     assert response.status_code == 422 and "window_ids" in error_of(response)["fields"]
     assert not ServiceItem.objects.filter(code="420113009").exists()
 
 
 @pytest.mark.parametrize("who", ["hall_manager", "root"])
 def test_a_unit_is_created_in_the_district_of_its_hall(world: Any, who: str) -> None:
-    response = post(bearer(world, who), "/units", {"hall_id": world.sub_hall.pk, "code": "U009",
-                                                   "name": "沌口税务所", "credit_code": credit(9)})
+    response = post(
+        bearer(world, who),
+        "/units",
+        {"hall_id": world.sub_hall.pk, "code": "U009", "name": "沌口税务所", "credit_code": credit(9)},
+    )
     assert response.status_code == 201, response.json()
     assert Unit.objects.get(pk=response.json()["id"]).district_id == world.district.pk
 
 
 def test_a_sub_centre_manager_cannot_create_a_unit_in_the_main_hall(world: Any) -> None:
-    response = post(bearer(world, "sub_manager"), "/units", {"hall_id": world.hall.pk, "code": "U009",
-                                                             "name": "越权单位", "credit_code": credit(9)})
+    response = post(
+        bearer(world, "sub_manager"),
+        "/units",
+        {"hall_id": world.hall.pk, "code": "U009", "name": "越权单位", "credit_code": credit(9)},
+    )
     assert response.status_code in (404, 422)
     assert not Unit.objects.filter(code="U009").exists()
 
@@ -322,7 +427,11 @@ def test_nonsense_paging_parameters_are_a_422_not_a_crash(world: Any, query: str
 def test_limit_and_offset_page_through_the_list(world: Any) -> None:
     client = bearer(world, "root")
     everything = [row["id"] for row in client.get("/api/v1/units").json()]
-    pages = [row["id"] for offset in range(0, 4, 2) for row in client.get(f"/api/v1/units?limit=2&offset={offset}").json()]
+    pages = [
+        row["id"]
+        for offset in range(0, 4, 2)
+        for row in client.get(f"/api/v1/units?limit=2&offset={offset}").json()
+    ]
     assert pages == everything and len(everything) == 4
 
 
@@ -339,8 +448,13 @@ def test_the_openapi_document_is_openapi_3_and_lists_the_catalogue(db: Any) -> N
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    for path in ("/api/v1/me", "/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/staff/{staff_id}",
-                 "/api/v1/items"):
+    for path in (
+        "/api/v1/me",
+        "/api/v1/units",
+        "/api/v1/units/{unit_id}",
+        "/api/v1/staff/{staff_id}",
+        "/api/v1/items",
+    ):
         assert path in schema["paths"], path
     assert "post" in schema["paths"]["/api/v1/staff"]
 
@@ -356,7 +470,11 @@ def test_a_session_post_without_a_csrf_token_is_refused(world: Any) -> None:
 
 def test_a_body_that_is_not_json_is_a_400_structured_error(world: Any) -> None:
     client = bearer(world, "unit_a")
-    response = client.post("/api/v1/staff", data="{not json", content_type="application/json",
-                           headers={"Idempotency-Key": "broken"})
+    response = client.post(
+        "/api/v1/staff",
+        data="{not json",
+        content_type="application/json",
+        headers={"Idempotency-Key": "broken"},
+    )
     assert response.status_code == 400
     assert error_of(response)["code"] == "http_error"

@@ -37,6 +37,8 @@ def root_token(world: Any) -> Iterator[str]:
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_get_endpoint_answers_any_input_with_a_server_error(case: Any, root_token: str) -> None:
     response = case.call(headers={"Authorization": f"Bearer {root_token}"})
-    assert response.status_code < 500, f"{response.status_code}: {response.text[:500]}\n{case.as_curl_command()}"
+    assert response.status_code < 500, (
+        f"{response.status_code}: {response.text[:500]}\n{case.as_curl_command()}"
+    )
     if response.status_code >= 400 and response.status_code != 405:  # ninja's own 405 has an empty body
         assert "error" in response.json(), response.text[:500]  # every refusal is the structured error body

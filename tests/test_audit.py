@@ -23,7 +23,9 @@ from pingyi.catalog.models import ServiceItem, Staff, Unit, Window
 from pingyi.catalog.services import catalog_object_save
 from pingyi.lib.codes import credit_code_check_char
 
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's"
+)
 TRIGGER = "audit_auditentry_append_only"
 
 
@@ -40,14 +42,18 @@ def some_saves(world: Any) -> None:
     """Four catalogue saves by the hall manager: a new unit, its rename, a new window, a new staff member."""
     manager = world.users["hall_manager"]
     unit = catalog_object_save(
-        actor=manager, instance=Unit(district=world.district, hall=world.hall, code="U010", name="区税务局",
-                                     credit_code=credit(10))
+        actor=manager,
+        instance=Unit(
+            district=world.district, hall=world.hall, code="U010", name="区税务局", credit_code=credit(10)
+        ),
     )
     unit.name = "区税务局（更名）"
     catalog_object_save(actor=manager, instance=unit)
     window = Window(hall=world.hall, unit=unit, code="010", name="税务窗口")
     catalog_object_save(actor=manager, instance=window, hours=parse_hours("周一至周五 09:00-12:00"))
-    catalog_object_save(actor=manager, instance=Staff(unit=unit, employee_no="T-001", name="钱七"), phone="13600006666")
+    catalog_object_save(
+        actor=manager, instance=Staff(unit=unit, employee_no="T-001", name="钱七"), phone="13600006666"
+    )
 
 
 def renamed(instance: Any, name: str) -> Any:
@@ -68,7 +74,11 @@ def tamper(sql: str, *params: Any) -> None:
 def swap_seq(a: int, b: int) -> None:
     tamper(
         "UPDATE audit_auditentry SET seq = CASE WHEN seq = %s THEN %s ELSE %s END WHERE seq IN (%s, %s)",
-        a, -b, -a, a, b,
+        a,
+        -b,
+        -a,
+        a,
+        b,
     )
     tamper("UPDATE audit_auditentry SET seq = -seq WHERE seq < 0")
 
@@ -79,17 +89,49 @@ def swap_seq(a: int, b: int) -> None:
 def test_every_catalogue_save_writes_one_entry_and_the_chain_verifies(world):
     manager = world.users["hall_manager"]
     saves = [
-        ("unit.create", lambda: catalog_object_save(
-            actor=manager, instance=Unit(district=world.district, hall=world.hall, code="U010", name="区税务局",
-                                         credit_code=credit(10)))),
-        ("unit.update", lambda: catalog_object_save(actor=manager, instance=renamed(world.unit_b, "区城市管理执法局"))),
-        ("window.update", lambda: catalog_object_save(
-            actor=manager, instance=world.window_a, hours=parse_hours("周一至周五 09:00-12:00；周六 09:00-11:30"))),
-        ("staff.create", lambda: catalog_object_save(
-            actor=manager, instance=Staff(unit=world.unit_a, employee_no="A-009", name="钱七"), phone="13600006666")),
-        ("serviceitem.create", lambda: catalog_object_save(
-            actor=manager, instance=ServiceItem(district=world.district, unit=world.unit_b, code="420113009", name="占道许可"),
-            m2m={"windows": [world.window_b]})),
+        (
+            "unit.create",
+            lambda: catalog_object_save(
+                actor=manager,
+                instance=Unit(
+                    district=world.district,
+                    hall=world.hall,
+                    code="U010",
+                    name="区税务局",
+                    credit_code=credit(10),
+                ),
+            ),
+        ),
+        (
+            "unit.update",
+            lambda: catalog_object_save(actor=manager, instance=renamed(world.unit_b, "区城市管理执法局")),
+        ),
+        (
+            "window.update",
+            lambda: catalog_object_save(
+                actor=manager,
+                instance=world.window_a,
+                hours=parse_hours("周一至周五 09:00-12:00；周六 09:00-11:30"),
+            ),
+        ),
+        (
+            "staff.create",
+            lambda: catalog_object_save(
+                actor=manager,
+                instance=Staff(unit=world.unit_a, employee_no="A-009", name="钱七"),
+                phone="13600006666",
+            ),
+        ),
+        (
+            "serviceitem.create",
+            lambda: catalog_object_save(
+                actor=manager,
+                instance=ServiceItem(
+                    district=world.district, unit=world.unit_b, code="420113009", name="占道许可"
+                ),
+                m2m={"windows": [world.window_b]},
+            ),
+        ),
     ]
     for action, save in saves:
         count = AuditEntry.objects.count()
@@ -101,9 +143,13 @@ def test_every_catalogue_save_writes_one_entry_and_the_chain_verifies(world):
         assert chain_verify().ok
     assert AuditEntry.objects.get(action="unit.update").after == {"name": "区城市管理执法局"}
     window_entry = AuditEntry.objects.get(action="window.update")
-    assert window_entry.after["hours"][-1] == "5:09:00-11:30" and "0:08:30-12:00" in window_entry.before["hours"]
+    assert (
+        window_entry.after["hours"][-1] == "5:09:00-11:30" and "0:08:30-12:00" in window_entry.before["hours"]
+    )
     staff_entry = AuditEntry.objects.get(action="staff.create")
-    assert "13600006666" not in json.dumps(staff_entry.after) and staff_entry.after["phone_masked"].endswith("6666")
+    assert "13600006666" not in json.dumps(staff_entry.after) and staff_entry.after["phone_masked"].endswith(
+        "6666"
+    )
     assert chain_verify().checked == AuditEntry.objects.count()
 
 
@@ -113,8 +159,16 @@ def test_a_refused_or_invalid_save_writes_nothing(world):
     with pytest.raises(PermissionDenied):
         catalog_object_save(actor=world.users["unit_a"], instance=world.window_b)
     with pytest.raises(ValidationError):
-        catalog_object_save(actor=world.users["hall_manager"], instance=Unit(
-            district=world.district, hall=world.hall, code="U011", name="坏代码", credit_code="12420113000000011X"))
+        catalog_object_save(
+            actor=world.users["hall_manager"],
+            instance=Unit(
+                district=world.district,
+                hall=world.hall,
+                code="U011",
+                name="坏代码",
+                credit_code="12420113000000011X",
+            ),
+        )
     assert AuditEntry.objects.count() == count
     assert chain_verify().ok
 
@@ -166,7 +220,10 @@ def test_verify_names_a_deleted_last_entry(live):
     tamper("DELETE FROM audit_auditentry WHERE seq = %s", last)
     result = live.pingyi("audit", "verify")
     assert result.returncode == 1
-    assert f"audit chain BROKEN at entry #{last}: the chain head names #{last} but the log ends at #{last - 1}" in result.stderr
+    assert (
+        f"audit chain BROKEN at entry #{last}: the chain head names #{last} but the log ends at #{last - 1}"
+        in result.stderr
+    )
 
 
 def test_verify_names_the_first_of_two_swapped_entries(live):
@@ -271,7 +328,9 @@ def test_the_superuser_sees_the_log_and_anonymous_visitors_are_sent_to_log_in(wo
 def test_time_fields_in_entries_survive_the_round_trip(world):
     """A window's hours are TimeFields: the JSON the chain hashes must be what the database gives back."""
     window = Window(hall=world.hall, unit=world.unit_a, code="099", name="夜间窗口")
-    catalog_object_save(actor=world.users["hall_manager"], instance=window, hours=parse_hours("每天 18:00-24:00"))
+    catalog_object_save(
+        actor=world.users["hall_manager"], instance=window, hours=parse_hours("每天 18:00-24:00")
+    )
     assert last_entry().after["hours"][0] == "0:18:00-23:59"
     assert chain_verify().ok
 

@@ -13,7 +13,9 @@ from pingyi.catalog.hours import HoursError, Session, format_hours, parse_hours
 
 def sessions(days: range | list[int], *spans: tuple[str, str]) -> list[Session]:
     return sorted(
-        Session(day, time.fromisoformat(opens), time.fromisoformat(closes)) for day in days for opens, closes in spans
+        Session(day, time.fromisoformat(opens), time.fromisoformat(closes))
+        for day in days
+        for opens, closes in spans
     )
 
 
@@ -27,11 +29,23 @@ def sessions(days: range | list[int], *spans: tuple[str, str]) -> list[Session]:
         ("工作日 09:00-17:00", sessions(range(5), ("09:00", "17:00"))),
         ("每天 08:00-20:00", sessions(range(7), ("08:00", "20:00"))),
         ("08:30-12:00", sessions(range(5), ("08:30", "12:00"))),  # no day range: Monday to Friday
-        ("星期一到星期三 8:30-12:00、14:00-17:00", sessions(range(3), ("08:30", "12:00"), ("14:00", "17:00"))),
-        ("周六至周日 09:00－12:00", sessions([5, 6], ("09:00", "12:00"))),  # full-width dashes, as IMEs type them
+        (
+            "星期一到星期三 8:30-12:00、14:00-17:00",
+            sessions(range(3), ("08:30", "12:00"), ("14:00", "17:00")),
+        ),
+        (
+            "周六至周日 09:00－12:00",
+            sessions([5, 6], ("09:00", "12:00")),
+        ),  # full-width dashes, as IMEs type them
         ("周一－周五 8:30～12:00", sessions(range(5), ("08:30", "12:00"))),
-        ("周一~周五 08：30-12：00；周六 09:00至12:00", sessions(range(5), ("08:30", "12:00")) + sessions([5], ("09:00", "12:00"))),
-        ("周一至周五 08:30 - 12:00, 14:00 - 17:30", sessions(range(5), ("08:30", "12:00"), ("14:00", "17:30"))),
+        (
+            "周一~周五 08：30-12：00；周六 09:00至12:00",
+            sessions(range(5), ("08:30", "12:00")) + sessions([5], ("09:00", "12:00")),
+        ),
+        (
+            "周一至周五 08:30 - 12:00, 14:00 - 17:30",
+            sessions(range(5), ("08:30", "12:00"), ("14:00", "17:30")),
+        ),
         ("周一至周五：08:30-12:00", sessions(range(5), ("08:30", "12:00"))),
         ("周日 18:00-24:00", sessions([6], ("18:00", "23:59"))),
     ],
@@ -47,7 +61,10 @@ def test_specs_people_type_are_read(spec, expected):
 @pytest.mark.parametrize(
     ("spec", "text"),
     [
-        ("周一至周五 08:30-12:00,14:00-17:30；周六 09:00-12:00", "周一至周五 08:30-12:00,14:00-17:30；周六 09:00-12:00"),
+        (
+            "周一至周五 08:30-12:00,14:00-17:30；周六 09:00-12:00",
+            "周一至周五 08:30-12:00,14:00-17:30；周六 09:00-12:00",
+        ),
         ("工作日 09:00-17:00；周六至周日 10:00-12:00", "周一至周五 09:00-17:00；周六至周日 10:00-12:00"),
         ("周一至周五 09:00-12:00；周六至周日 09:00-12:00", "周一至周日 09:00-12:00"),
         ("周一 08:00-12:00；周三 08:00-12:00", "周一 08:00-12:00；周三 08:00-12:00"),
@@ -96,7 +113,9 @@ def day_sessions(draw: st.DrawFn) -> list[tuple[time, time]]:
     points = draw(st.lists(st.integers(0, 24 * 60 - 1), min_size=2, max_size=6, unique=True).map(sorted))
     if len(points) % 2:
         points = points[:-1]
-    return [(time(a // 60, a % 60), time(b // 60, b % 60)) for a, b in zip(points[::2], points[1::2], strict=True)]
+    return [
+        (time(a // 60, a % 60), time(b // 60, b % 60)) for a, b in zip(points[::2], points[1::2], strict=True)
+    ]
 
 
 def _clock(t: time, draw: st.DrawFn) -> str:

@@ -73,7 +73,12 @@ def run(world: Any, who: str | None, kind: str, path: Path) -> ImportJob:
     actor = world.users[who] if who else None
     with path.open("rb") as stream:
         job = import_job_create(
-            actor=actor, kind=kind, stream=stream, original_name=path.name, district=world.district, enqueue=False
+            actor=actor,
+            kind=kind,
+            stream=stream,
+            original_name=path.name,
+            district=world.district,
+            enqueue=False,
         )
     return run_import_job(job.pk)
 
@@ -81,7 +86,9 @@ def run(world: Any, who: str | None, kind: str, path: Path) -> ImportJob:
 def assert_refused(job: ImportJob, row: int, column: str, message: str) -> None:
     assert job.status == ImportJob.Status.FAILED
     assert "未导入任何数据" in job.message or job.message == job.errors[0]["message"]
-    matching = [e for e in job.errors if e["row"] == row and e["column"] == column and message in e["message"]]
+    matching = [
+        e for e in job.errors if e["row"] == row and e["column"] == column and message in e["message"]
+    ]
     assert matching, job.errors
 
 
@@ -111,7 +118,10 @@ def test_a_good_file_imports_every_row(world, tmp_path, kind, fmt):
         assert Staff.objects.get(unit=world.unit_a, employee_no="A-002").phone_plain() == "13800005555"
         assert Staff.objects.get(unit=world.unit_b, employee_no="B-002").active is False
         updated = Staff.objects.get(unit=world.unit_a, employee_no="A-001")
-        assert (updated.title, updated.phone_plain()) == ("科长", "13800001111")  # an empty phone keeps the old one
+        assert (updated.title, updated.phone_plain()) == (
+            "科长",
+            "13800001111",
+        )  # an empty phone keeps the old one
     else:
         assert list(ServiceItem.objects.get(code="420113003").windows.all()) == [world.window_a]
         assert ServiceItem.objects.get(code="420113001").name == "个体工商户设立登记（变更）"
@@ -146,11 +156,21 @@ def test_optional_columns_left_out_keep_what_is_there(world, tmp_path, blank):
 
 def test_optional_columns_filled_in_change_an_existing_row(world, tmp_path):
     rows = [HEADERS["staff"], ["U001", "A-001", "张敏", "13900009999", "副科长", "离岗"]]
-    assert run(world, "hall_manager", "staff", write_csv(tmp_path / "s.csv", rows)).status == ImportJob.Status.DONE
+    assert (
+        run(world, "hall_manager", "staff", write_csv(tmp_path / "s.csv", rows)).status
+        == ImportJob.Status.DONE
+    )
     staff = Staff.objects.get(pk=world.staff_a.pk)
     assert (staff.title, staff.active, staff.phone_plain()) == ("副科长", False, "13900009999")
-    rows = [HEADERS["items"], ["420113001", "个体工商户设立登记", "U001", "001"], ["420113009", "新事项", "U002", "002"]]
-    assert run(world, "hall_manager", "items", write_csv(tmp_path / "i.csv", rows)).status == ImportJob.Status.DONE
+    rows = [
+        HEADERS["items"],
+        ["420113001", "个体工商户设立登记", "U001", "001"],
+        ["420113009", "新事项", "U002", "002"],
+    ]
+    assert (
+        run(world, "hall_manager", "items", write_csv(tmp_path / "i.csv", rows)).status
+        == ImportJob.Status.DONE
+    )
     assert list(ServiceItem.objects.get(code="420113009").windows.all()) == [world.window_b]
 
 
@@ -158,7 +178,12 @@ def test_progress_counts_the_rows_of_a_csv_without_a_final_newline(world, tmp_pa
     path = tmp_path / "staff.csv"
     path.write_bytes("单位,工号,姓名\r\nU001,A-002,李娜\r\nU001,A-003,王五".encode())
     job = run(world, "unit_a", "staff", path)
-    assert (job.status, job.total_rows, job.processed_rows, job.created_count) == (ImportJob.Status.DONE, 2, 2, 2)
+    assert (job.status, job.total_rows, job.processed_rows, job.created_count) == (
+        ImportJob.Status.DONE,
+        2,
+        2,
+        2,
+    )
     body = world.client("unit_a").get(f"/imports/{job.pk}/").content.decode()
     assert "已检查 2 / 2 行" in body
 
@@ -198,50 +223,199 @@ def _tweak(kind: str, row: int, column: str, value: str) -> list[list[Any]]:
 BAD_CREDIT = credit(12)[:-1] + ("0" if credit(12)[-1] != "0" else "1")
 # (kind, uploader, rows, expected row, column, message)
 ROW_CASES = {
-    "units-missing-column": ("units", "hall_manager", _without("units", "统一社会信用代码"), 1, "统一社会信用代码",
-                             "缺少必填列“统一社会信用代码”"),
-    "windows-missing-column": ("windows", "hall_manager", _without("windows", "办公时间"), 1, "办公时间", "缺少必填列"),
-    "staff-missing-column": ("staff", "hall_manager", _without("staff", "工号"), 1, "工号", "缺少必填列“工号”"),
-    "items-missing-column": ("items", "hall_manager", _without("items", "单位"), 1, "单位", "缺少必填列“单位”"),
-    "units-duplicate-code": ("units", "hall_manager", _with("units", ["U010", "重复", credit(12), "H01", "是"]),
-                             BAD_ROW, "单位编码", "与第 2 行重复"),
-    "units-duplicate-credit-code": ("units", "hall_manager", _with("units", ["U012", "重复", credit(10), "H01", ""]),
-                                    BAD_ROW, "统一社会信用代码", "与第 2 行重复"),
-    "windows-duplicate-code": ("windows", "hall_manager", _with("windows", ["H01", "003", "重复", "U001", "08:00-12:00"]),
-                               BAD_ROW, "窗口编号", "与第 2 行重复"),
-    "staff-duplicate-code": ("staff", "hall_manager", _with("staff", ["U001", "A-002", "重复", "", "", ""]),
-                             BAD_ROW, "工号", "与第 2 行重复"),
-    "items-duplicate-code": ("items", "hall_manager", _with("items", ["420113003", "重复", "U001", ""]),
-                             BAD_ROW, "事项编码", "与第 2 行重复"),
-    "hours-25": ("windows", "hall_manager", _tweak("windows", 3, "办公时间", "周一至周五 08:30-25:00"),
-                 3, "办公时间", "时间“25:00”无效"),
-    "hours-backwards": ("windows", "hall_manager", _tweak("windows", 4, "办公时间", "12:00-08:00"),
-                        4, "办公时间", "时间段“12:00-08:00”的结束时间应晚于开始时间"),
-    "hours-overlap": ("windows", "hall_manager", _tweak("windows", 2, "办公时间", "周一 08:00-12:00,11:00-13:00"),
-                      2, "办公时间", "周一的时间段重叠"),
-    "credit-check-char": ("units", "hall_manager", _with("units", ["U012", "新单位", BAD_CREDIT, "H01", ""]),
-                          BAD_ROW, "统一社会信用代码", f"“{BAD_CREDIT}”无效"),
-    "credit-letter-I": ("units", "hall_manager", _with("units", ["U012", "新单位", "9142011I" + "0" * 10, "H01", ""]),
-                        BAD_ROW, "统一社会信用代码", "无效（应为18位且校验位正确）"),
-    "unknown-hall": ("units", "hall_manager", _tweak("units", 2, "所在大厅", "H99"), 2, "所在大厅", "找不到大厅“H99”"),
-    "hall-of-other-district": ("windows", "hall_manager", _tweak("windows", 2, "大厅", "邻区市民服务中心"),
-                               2, "大厅", "找不到大厅“邻区市民服务中心”"),
-    "unknown-unit": ("windows", "hall_manager", _tweak("windows", 3, "单位", "U999"), 3, "单位", "找不到单位“U999”"),
-    "unknown-window": ("items", "hall_manager", _tweak("items", 2, "办理窗口", "001、009"),
-                       2, "办理窗口", "单位“区市场监管局”没有编号为“009”的窗口"),
-    "bad-flag": ("staff", "hall_manager", _tweak("staff", 2, "在岗", "也许"), 2, "在岗", "“也许”应为“是”或“否”"),
-    "bad-phone": ("staff", "hall_manager", _tweak("staff", 2, "电话", "12ab"), 2, "电话", "不是有效的电话号码"),
+    "units-missing-column": (
+        "units",
+        "hall_manager",
+        _without("units", "统一社会信用代码"),
+        1,
+        "统一社会信用代码",
+        "缺少必填列“统一社会信用代码”",
+    ),
+    "windows-missing-column": (
+        "windows",
+        "hall_manager",
+        _without("windows", "办公时间"),
+        1,
+        "办公时间",
+        "缺少必填列",
+    ),
+    "staff-missing-column": (
+        "staff",
+        "hall_manager",
+        _without("staff", "工号"),
+        1,
+        "工号",
+        "缺少必填列“工号”",
+    ),
+    "items-missing-column": (
+        "items",
+        "hall_manager",
+        _without("items", "单位"),
+        1,
+        "单位",
+        "缺少必填列“单位”",
+    ),
+    "units-duplicate-code": (
+        "units",
+        "hall_manager",
+        _with("units", ["U010", "重复", credit(12), "H01", "是"]),
+        BAD_ROW,
+        "单位编码",
+        "与第 2 行重复",
+    ),
+    "units-duplicate-credit-code": (
+        "units",
+        "hall_manager",
+        _with("units", ["U012", "重复", credit(10), "H01", ""]),
+        BAD_ROW,
+        "统一社会信用代码",
+        "与第 2 行重复",
+    ),
+    "windows-duplicate-code": (
+        "windows",
+        "hall_manager",
+        _with("windows", ["H01", "003", "重复", "U001", "08:00-12:00"]),
+        BAD_ROW,
+        "窗口编号",
+        "与第 2 行重复",
+    ),
+    "staff-duplicate-code": (
+        "staff",
+        "hall_manager",
+        _with("staff", ["U001", "A-002", "重复", "", "", ""]),
+        BAD_ROW,
+        "工号",
+        "与第 2 行重复",
+    ),
+    "items-duplicate-code": (
+        "items",
+        "hall_manager",
+        _with("items", ["420113003", "重复", "U001", ""]),
+        BAD_ROW,
+        "事项编码",
+        "与第 2 行重复",
+    ),
+    "hours-25": (
+        "windows",
+        "hall_manager",
+        _tweak("windows", 3, "办公时间", "周一至周五 08:30-25:00"),
+        3,
+        "办公时间",
+        "时间“25:00”无效",
+    ),
+    "hours-backwards": (
+        "windows",
+        "hall_manager",
+        _tweak("windows", 4, "办公时间", "12:00-08:00"),
+        4,
+        "办公时间",
+        "时间段“12:00-08:00”的结束时间应晚于开始时间",
+    ),
+    "hours-overlap": (
+        "windows",
+        "hall_manager",
+        _tweak("windows", 2, "办公时间", "周一 08:00-12:00,11:00-13:00"),
+        2,
+        "办公时间",
+        "周一的时间段重叠",
+    ),
+    "credit-check-char": (
+        "units",
+        "hall_manager",
+        _with("units", ["U012", "新单位", BAD_CREDIT, "H01", ""]),
+        BAD_ROW,
+        "统一社会信用代码",
+        f"“{BAD_CREDIT}”无效",
+    ),
+    "credit-letter-I": (
+        "units",
+        "hall_manager",
+        _with("units", ["U012", "新单位", "9142011I" + "0" * 10, "H01", ""]),
+        BAD_ROW,
+        "统一社会信用代码",
+        "无效（应为18位且校验位正确）",
+    ),
+    "unknown-hall": (
+        "units",
+        "hall_manager",
+        _tweak("units", 2, "所在大厅", "H99"),
+        2,
+        "所在大厅",
+        "找不到大厅“H99”",
+    ),
+    "hall-of-other-district": (
+        "windows",
+        "hall_manager",
+        _tweak("windows", 2, "大厅", "邻区市民服务中心"),
+        2,
+        "大厅",
+        "找不到大厅“邻区市民服务中心”",
+    ),
+    "unknown-unit": (
+        "windows",
+        "hall_manager",
+        _tweak("windows", 3, "单位", "U999"),
+        3,
+        "单位",
+        "找不到单位“U999”",
+    ),
+    "unknown-window": (
+        "items",
+        "hall_manager",
+        _tweak("items", 2, "办理窗口", "001、009"),
+        2,
+        "办理窗口",
+        "单位“区市场监管局”没有编号为“009”的窗口",
+    ),
+    "bad-flag": (
+        "staff",
+        "hall_manager",
+        _tweak("staff", 2, "在岗", "也许"),
+        2,
+        "在岗",
+        "“也许”应为“是”或“否”",
+    ),
+    "bad-phone": (
+        "staff",
+        "hall_manager",
+        _tweak("staff", 2, "电话", "12ab"),
+        2,
+        "电话",
+        "不是有效的电话号码",
+    ),
     "empty-cell": ("items", "hall_manager", _tweak("items", 3, "事项名称", ""), 3, "事项名称", "不能为空"),
-    "staff-of-other-unit": ("staff", "unit_a", _tweak("staff", 3, "单位", "U002"),
-                            3, "单位", "找不到单位“U002”，或不在您的管理范围内"),
-    "window-of-other-unit": ("windows", "unit_a", [HEADERS["windows"], GOOD["windows"][0],
-                                                   ["H01", "005", "城管窗口", "U002", "08:00-12:00"]],
-                             3, "单位", "找不到单位“U002”，或不在您的管理范围内"),
-    "item-of-other-unit": ("items", "unit_a", [HEADERS["items"], GOOD["items"][0], ["420113002", "改名", "U001", ""]],
-                           3, "事项编码", "该事项已存在且不在您的管理范围内"),
-    "unit-outside-sub-hall": ("units", "sub_manager", [HEADERS["units"], ["U003", "沌口所", credit(3), "H02", ""],
-                                                       ["U001", "改名", credit(1), "H02", ""]],
-                              3, "单位编码", "单位“U001”已存在且不在您的管理范围内"),
+    "staff-of-other-unit": (
+        "staff",
+        "unit_a",
+        _tweak("staff", 3, "单位", "U002"),
+        3,
+        "单位",
+        "找不到单位“U002”，或不在您的管理范围内",
+    ),
+    "window-of-other-unit": (
+        "windows",
+        "unit_a",
+        [HEADERS["windows"], GOOD["windows"][0], ["H01", "005", "城管窗口", "U002", "08:00-12:00"]],
+        3,
+        "单位",
+        "找不到单位“U002”，或不在您的管理范围内",
+    ),
+    "item-of-other-unit": (
+        "items",
+        "unit_a",
+        [HEADERS["items"], GOOD["items"][0], ["420113002", "改名", "U001", ""]],
+        3,
+        "事项编码",
+        "该事项已存在且不在您的管理范围内",
+    ),
+    "unit-outside-sub-hall": (
+        "units",
+        "sub_manager",
+        [HEADERS["units"], ["U003", "沌口所", credit(3), "H02", ""], ["U001", "改名", credit(1), "H02", ""]],
+        3,
+        "单位编码",
+        "单位“U001”已存在且不在您的管理范围内",
+    ),
 }
 
 
@@ -279,15 +453,36 @@ ASCII_UNITS = "deptCode,deptName,creditCode,hallCode\r\nU010,{name},{credit},H01
 FILE_CASES = {
     "empty": ("units.csv", b"", "文件为空"),
     "empty-xlsx-name": ("units.xlsx", b"", "文件为空"),
-    "header-only": ("units.csv", "单位编码,单位名称,统一社会信用代码,所在大厅\r\n".encode(), "文件中没有数据行"),
-    "utf-16": ("units.csv", "\r\n".join(",".join(r) for r in good_rows("units")[:2]).encode("utf-16"),
-               "无法识别文件编码：CSV 文件应为 UTF-8 或 GB18030（GBK）编码"),
-    "latin-1": ("units.csv", ASCII_UNITS.format(name="Café Genève", credit=credit(10)).encode("latin-1"),
-                "无法识别文件编码"),
-    "legacy-xls": ("units.xls", bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504,
-                   "不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入"),
-    "xls-renamed-csv": ("units.csv", bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504, "不支持旧版 Excel（.xls）"),
-    "broken-zip": ("units.xlsx", b"PK\x03\x04" + b"not really a workbook" * 10, "文件不是有效的 .xlsx 工作簿"),
+    "header-only": (
+        "units.csv",
+        "单位编码,单位名称,统一社会信用代码,所在大厅\r\n".encode(),
+        "文件中没有数据行",
+    ),
+    "utf-16": (
+        "units.csv",
+        "\r\n".join(",".join(r) for r in good_rows("units")[:2]).encode("utf-16"),
+        "无法识别文件编码：CSV 文件应为 UTF-8 或 GB18030（GBK）编码",
+    ),
+    "latin-1": (
+        "units.csv",
+        ASCII_UNITS.format(name="Café Genève", credit=credit(10)).encode("latin-1"),
+        "无法识别文件编码",
+    ),
+    "legacy-xls": (
+        "units.xls",
+        bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504,
+        "不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入",
+    ),
+    "xls-renamed-csv": (
+        "units.csv",
+        bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504,
+        "不支持旧版 Excel（.xls）",
+    ),
+    "broken-zip": (
+        "units.xlsx",
+        b"PK\x03\x04" + b"not really a workbook" * 10,
+        "文件不是有效的 .xlsx 工作簿",
+    ),
 }
 
 
@@ -317,7 +512,13 @@ def test_a_large_csv_with_one_bad_row_near_the_end_imports_nothing(world, tmp_pa
     before = catalogue_state()
     job = run(world, "hall_manager", "items", path)
     assert job.status == ImportJob.Status.FAILED
-    assert job.errors == [{"row": bad_row + 2, "column": "单位", "message": f"找不到单位“U99{1 + bad_row % 2}”，或不在您的管理范围内"}]
+    assert job.errors == [
+        {
+            "row": bad_row + 2,
+            "column": "单位",
+            "message": f"找不到单位“U99{1 + bad_row % 2}”，或不在您的管理范围内",
+        }
+    ]
     assert (job.total_rows, job.processed_rows) == (100_000, 100_000)
     assert catalogue_state() == before
 
@@ -350,7 +551,9 @@ def test_a_unit_admin_uploads_a_file_and_reads_the_errors_on_the_job_page(
     assert world.client("unit_b").get(response["Location"]).status_code == 404
 
 
-def test_a_good_upload_through_the_page_imports_and_says_so(world, tmp_path, django_capture_on_commit_callbacks):
+def test_a_good_upload_through_the_page_imports_and_says_so(
+    world, tmp_path, django_capture_on_commit_callbacks
+):
     client = world.client("unit_a")
     path = write_xlsx(tmp_path / "staff.xlsx", [HEADERS["staff"], GOOD["staff"][0]])
     with django_capture_on_commit_callbacks(execute=True), path.open("rb") as upload:

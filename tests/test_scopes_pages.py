@@ -17,26 +17,46 @@ from pingyi.catalog.models import DutyShift, Hall, ServiceItem, Staff, Unit, Win
 from pingyi.imports.models import ImportJob
 from pingyi.lib.codes import credit_code_check_char
 
-ROLES = ["inspector", "hall_manager", "sub_manager", "unit_a", "unit_b", "clerk", "operator", "outsider", "root"]
+ROLES = [
+    "inspector",
+    "hall_manager",
+    "sub_manager",
+    "unit_a",
+    "unit_b",
+    "clerk",
+    "operator",
+    "outsider",
+    "root",
+]
 
 
 @pytest.fixture
 def scene(world: Any) -> Any:
     """The shared world plus what it lacks for the matrix: duty shifts, an item and import jobs in both districts."""
     start = timezone.make_aware(datetime(2025, 3, 3, 8, 30))
-    world.shift_a = DutyShift.objects.create(window=world.window_a, staff=world.staff_a, starts_at=start,
-                                             ends_at=start + timedelta(hours=4))
-    world.shift_b = DutyShift.objects.create(window=world.window_b, staff=world.staff_b, starts_at=start,
-                                             ends_at=start + timedelta(hours=4))
-    world.shift_other = DutyShift.objects.create(window=world.window_other, staff=world.staff_other, starts_at=start,
-                                                 ends_at=start + timedelta(hours=4))
-    world.item_other = ServiceItem.objects.create(district=world.other_district, unit=world.unit_other,
-                                                  code="420114001", name="邻区食品经营许可")
+    world.shift_a = DutyShift.objects.create(
+        window=world.window_a, staff=world.staff_a, starts_at=start, ends_at=start + timedelta(hours=4)
+    )
+    world.shift_b = DutyShift.objects.create(
+        window=world.window_b, staff=world.staff_b, starts_at=start, ends_at=start + timedelta(hours=4)
+    )
+    world.shift_other = DutyShift.objects.create(
+        window=world.window_other,
+        staff=world.staff_other,
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+    )
+    world.item_other = ServiceItem.objects.create(
+        district=world.other_district, unit=world.unit_other, code="420114001", name="邻区食品经营许可"
+    )
     world.jobs = {}
     for who in ("unit_a", "unit_b", "hall_manager", "sub_manager", "operator", "outsider"):
         user = world.users[who]
         world.jobs[who] = ImportJob.objects.create(
-            kind="staff", district_id=user.district_id, actor=user, file_path=f"/nowhere/{who}.csv",
+            kind="staff",
+            district_id=user.district_id,
+            actor=user,
+            file_path=f"/nowhere/{who}.csv",
             original_name=f"upload-by-{who}.csv",
         )
     return world
@@ -46,32 +66,69 @@ def scene(world: Any) -> Any:
 PAGES: dict[str, tuple[str, list[str], Any]] = {
     "halls": ("/catalog/halls/", ["hall", "sub_hall", "other_hall"], lambda o: o.name),
     "units": ("/catalog/units/", ["unit_a", "unit_b", "unit_sub", "unit_other"], lambda o: o.name),
-    "windows": ("/catalog/windows/", ["window_a", "window_b", "window_sub", "window_other"], lambda o: o.name),
+    "windows": (
+        "/catalog/windows/",
+        ["window_a", "window_b", "window_sub", "window_other"],
+        lambda o: o.name,
+    ),
     "staff": ("/catalog/staff/", ["staff_a", "staff_b", "staff_other"], lambda o: o.name),
     "shifts": ("/catalog/shifts/", ["shift_a", "shift_b", "shift_other"], lambda o: str(o.staff)),
     "items": ("/catalog/items/", ["item_a", "item_b", "item_other"], lambda o: o.name),
 }
 NOT_FOUND = None  # the whole page is a 404 for the role
 ALL_420113 = {
-    "halls": {"hall", "sub_hall"}, "units": {"unit_a", "unit_b", "unit_sub"},
-    "windows": {"window_a", "window_b", "window_sub"}, "staff": {"staff_a", "staff_b"},
-    "shifts": {"shift_a", "shift_b"}, "items": {"item_a", "item_b"},
+    "halls": {"hall", "sub_hall"},
+    "units": {"unit_a", "unit_b", "unit_sub"},
+    "windows": {"window_a", "window_b", "window_sub"},
+    "staff": {"staff_a", "staff_b"},
+    "shifts": {"shift_a", "shift_b"},
+    "items": {"item_a", "item_b"},
 }
 # role -> page -> the rows the role sees (None: 404)
 EXPECTED: dict[str, dict[str, set[str] | None]] = {
     "inspector": ALL_420113,
     "hall_manager": ALL_420113,
-    "sub_manager": {"halls": {"sub_hall"}, "units": {"unit_sub"}, "windows": {"window_sub"}, "staff": set(),
-                    "shifts": set(), "items": set()},
-    "unit_a": {"halls": {"hall"}, "units": {"unit_a"}, "windows": {"window_a"}, "staff": {"staff_a"},
-               "shifts": {"shift_a"}, "items": {"item_a"}},
-    "unit_b": {"halls": {"hall"}, "units": {"unit_b"}, "windows": {"window_b"}, "staff": {"staff_b"},
-               "shifts": {"shift_b"}, "items": {"item_b"}},
-    "clerk": {"halls": NOT_FOUND, "units": {"unit_a"}, "windows": NOT_FOUND, "staff": {"staff_a"},
-              "shifts": {"shift_a"}, "items": NOT_FOUND},
+    "sub_manager": {
+        "halls": {"sub_hall"},
+        "units": {"unit_sub"},
+        "windows": {"window_sub"},
+        "staff": set(),
+        "shifts": set(),
+        "items": set(),
+    },
+    "unit_a": {
+        "halls": {"hall"},
+        "units": {"unit_a"},
+        "windows": {"window_a"},
+        "staff": {"staff_a"},
+        "shifts": {"shift_a"},
+        "items": {"item_a"},
+    },
+    "unit_b": {
+        "halls": {"hall"},
+        "units": {"unit_b"},
+        "windows": {"window_b"},
+        "staff": {"staff_b"},
+        "shifts": {"shift_b"},
+        "items": {"item_b"},
+    },
+    "clerk": {
+        "halls": NOT_FOUND,
+        "units": {"unit_a"},
+        "windows": NOT_FOUND,
+        "staff": {"staff_a"},
+        "shifts": {"shift_a"},
+        "items": NOT_FOUND,
+    },
     "operator": {**ALL_420113, "staff": NOT_FOUND, "shifts": NOT_FOUND},
-    "outsider": {"halls": {"other_hall"}, "units": {"unit_other"}, "windows": {"window_other"},
-                 "staff": {"staff_other"}, "shifts": {"shift_other"}, "items": {"item_other"}},
+    "outsider": {
+        "halls": {"other_hall"},
+        "units": {"unit_other"},
+        "windows": {"window_other"},
+        "staff": {"staff_other"},
+        "shifts": {"shift_other"},
+        "items": {"item_other"},
+    },
     "root": {page: set(attrs) for page, (_, attrs, _label) in PAGES.items()},
 }
 MATRIX = [(who, page) for who in ROLES for page in PAGES]
@@ -182,24 +239,54 @@ def test_an_inspector_of_another_district_reads_none_of_420113s_audit_entries(sc
 
 # Detail and edit pages: an id from another scope is a 404, never a 403 or the page.
 CROSS_SCOPE_DETAIL = [
-    ("unit_a", "unit", "unit_b"), ("unit_a", "window", "window_b"), ("unit_a", "staff", "staff_b"),
-    ("unit_a", "item", "item_b"), ("unit_a", "shift", "shift_b"), ("unit_a", "hall", "sub_hall"),
-    ("sub_manager", "hall", "hall"), ("sub_manager", "unit", "unit_a"), ("sub_manager", "window", "window_a"),
-    ("sub_manager", "staff", "staff_a"), ("hall_manager", "unit", "unit_other"), ("hall_manager", "hall", "other_hall"),
-    ("clerk", "staff", "staff_b"), ("clerk", "unit", "unit_b"), ("clerk", "shift", "shift_b"),
-    ("clerk", "window", "window_a"), ("operator", "staff", "staff_a"), ("operator", "shift", "shift_a"),
-    ("operator", "unit", "unit_other"), ("outsider", "unit", "unit_a"), ("outsider", "window", "window_a"),
-    ("outsider", "staff", "staff_a"), ("outsider", "item", "item_a"), ("outsider", "hall", "hall"),
-    ("inspector", "unit", "unit_other"), ("inspector", "staff", "staff_other"),
+    ("unit_a", "unit", "unit_b"),
+    ("unit_a", "window", "window_b"),
+    ("unit_a", "staff", "staff_b"),
+    ("unit_a", "item", "item_b"),
+    ("unit_a", "shift", "shift_b"),
+    ("unit_a", "hall", "sub_hall"),
+    ("sub_manager", "hall", "hall"),
+    ("sub_manager", "unit", "unit_a"),
+    ("sub_manager", "window", "window_a"),
+    ("sub_manager", "staff", "staff_a"),
+    ("hall_manager", "unit", "unit_other"),
+    ("hall_manager", "hall", "other_hall"),
+    ("clerk", "staff", "staff_b"),
+    ("clerk", "unit", "unit_b"),
+    ("clerk", "shift", "shift_b"),
+    ("clerk", "window", "window_a"),
+    ("operator", "staff", "staff_a"),
+    ("operator", "shift", "shift_a"),
+    ("operator", "unit", "unit_other"),
+    ("outsider", "unit", "unit_a"),
+    ("outsider", "window", "window_a"),
+    ("outsider", "staff", "staff_a"),
+    ("outsider", "item", "item_a"),
+    ("outsider", "hall", "hall"),
+    ("inspector", "unit", "unit_other"),
+    ("inspector", "staff", "staff_other"),
 ]
 CROSS_SCOPE_EDIT = [
-    ("unit_a", "window", "window_b"), ("unit_a", "staff", "staff_b"), ("unit_a", "item", "item_b"),
-    ("unit_a", "shift", "shift_b"), ("unit_b", "staff", "staff_a"), ("sub_manager", "unit", "unit_a"),
-    ("sub_manager", "window", "window_a"), ("sub_manager", "staff", "staff_a"),
-    ("hall_manager", "unit", "unit_other"), ("hall_manager", "window", "window_other"),
+    ("unit_a", "window", "window_b"),
+    ("unit_a", "staff", "staff_b"),
+    ("unit_a", "item", "item_b"),
+    ("unit_a", "shift", "shift_b"),
+    ("unit_b", "staff", "staff_a"),
+    ("sub_manager", "unit", "unit_a"),
+    ("sub_manager", "window", "window_a"),
+    ("sub_manager", "staff", "staff_a"),
+    ("hall_manager", "unit", "unit_other"),
+    ("hall_manager", "window", "window_other"),
     ("hall_manager", "item", "item_other"),
 ]
-URL_PART = {"hall": "halls", "unit": "units", "window": "windows", "staff": "staff", "shift": "shifts", "item": "items"}
+URL_PART = {
+    "hall": "halls",
+    "unit": "units",
+    "window": "windows",
+    "staff": "staff",
+    "shift": "shifts",
+    "item": "items",
+}
 
 
 @pytest.mark.parametrize(("who", "kind", "target"), CROSS_SCOPE_DETAIL, ids=lambda v: str(v))
@@ -263,8 +350,14 @@ def test_the_home_page_asks_an_anonymous_visitor_to_log_in(client: Any) -> None:
 def staff_create_by_page(world: Any, who: str, unit: Unit, employee_no: str) -> Any:
     return world.client(who).post(
         "/catalog/staff/new/",
-        {"unit": unit.pk, "employee_no": employee_no, "name": "新同事", "title": "科员", "phone": "13600004444",
-         "active": "on"},
+        {
+            "unit": unit.pk,
+            "employee_no": employee_no,
+            "name": "新同事",
+            "title": "科员",
+            "phone": "13600004444",
+            "active": "on",
+        },
     )
 
 
@@ -276,7 +369,11 @@ def test_a_unit_admin_creates_a_staff_member_in_its_own_unit_with_one_audit_entr
     assert created.phone_plain() == "13600004444"
     assert AuditEntry.objects.count() == entries + 1
     entry = AuditEntry.objects.order_by("-seq").first()
-    assert (entry.action, entry.object_id, entry.actor_id) == ("staff.create", str(created.pk), scene.users["unit_a"].pk)
+    assert (entry.action, entry.object_id, entry.actor_id) == (
+        "staff.create",
+        str(created.pk),
+        scene.users["unit_a"].pk,
+    )
 
 
 def test_a_unit_admin_cannot_create_a_staff_member_in_another_unit(scene: Any) -> None:
@@ -326,36 +423,123 @@ def _credit(body: str) -> str:
 # Successful saves: (who, url, form data builder, model, lookup of the saved row)
 def _saves(w: Any) -> list[tuple[str, str, dict[str, Any], type, dict[str, Any]]]:
     return [
-        ("unit_a", "/catalog/staff/new/", {"unit": w.unit_a.pk, "employee_no": "A-002", "name": "李雷"}, Staff,
-         {"employee_no": "A-002"}),
-        ("unit_a", f"/catalog/staff/{w.staff_a.pk}/edit/",
-         {"unit": w.unit_a.pk, "employee_no": "A-001", "name": "张敏", "title": "组长"}, Staff, {"title": "组长"}),
-        ("unit_a", "/catalog/windows/new/",
-         {"hall": w.hall.pk, "unit": w.unit_a.pk, "code": "009", "name": "登记窗口",
-          "hours_text": "周一至周五 08:30-12:00,14:00-17:30", "active": "on"}, Window, {"code": "009"}),
-        ("unit_a", f"/catalog/windows/{w.window_a.pk}/edit/",
-         {"hall": w.hall.pk, "unit": w.unit_a.pk, "code": "001", "name": "综合窗口",
-          "hours_text": "周一至周五 09:00-12:00", "active": "on"}, Window, {"name": "综合窗口"}),
-        ("unit_a", "/catalog/items/new/",
-         {"district": w.district.pk, "unit": w.unit_a.pk, "code": "420113009", "name": "食品经营许可",
-          "windows": [w.window_a.pk], "active": "on"}, ServiceItem, {"code": "420113009"}),
-        ("unit_a", "/catalog/shifts/new/",
-         {"window": w.window_a.pk, "staff": w.staff_a.pk, "starts_at": "2025-03-04T08:30",
-          "ends_at": "2025-03-04T12:00"}, DutyShift, {"starts_at__date": "2025-03-04"}),
-        ("hall_manager", "/catalog/units/new/",
-         {"district": w.district.pk, "hall": w.sub_hall.pk, "code": "U009", "name": "沌口税务所",
-          "credit_code": _credit("12420113000000009"), "active": "on"}, Unit, {"code": "U009"}),
-        ("hall_manager", f"/catalog/units/{w.unit_b.pk}/edit/",
-         {"district": w.district.pk, "hall": w.hall.pk, "code": "U002", "name": "区城市管理执法局",
-          "credit_code": w.unit_b.credit_code, "active": "on"}, Unit, {"name": "区城市管理执法局"}),
-        ("root", "/catalog/halls/new/",
-         {"district": w.district.pk, "parent": w.hall.pk, "code": "H09", "name": "军山街道便民服务中心"}, Hall,
-         {"code": "H09"}),
+        (
+            "unit_a",
+            "/catalog/staff/new/",
+            {"unit": w.unit_a.pk, "employee_no": "A-002", "name": "李雷"},
+            Staff,
+            {"employee_no": "A-002"},
+        ),
+        (
+            "unit_a",
+            f"/catalog/staff/{w.staff_a.pk}/edit/",
+            {"unit": w.unit_a.pk, "employee_no": "A-001", "name": "张敏", "title": "组长"},
+            Staff,
+            {"title": "组长"},
+        ),
+        (
+            "unit_a",
+            "/catalog/windows/new/",
+            {
+                "hall": w.hall.pk,
+                "unit": w.unit_a.pk,
+                "code": "009",
+                "name": "登记窗口",
+                "hours_text": "周一至周五 08:30-12:00,14:00-17:30",
+                "active": "on",
+            },
+            Window,
+            {"code": "009"},
+        ),
+        (
+            "unit_a",
+            f"/catalog/windows/{w.window_a.pk}/edit/",
+            {
+                "hall": w.hall.pk,
+                "unit": w.unit_a.pk,
+                "code": "001",
+                "name": "综合窗口",
+                "hours_text": "周一至周五 09:00-12:00",
+                "active": "on",
+            },
+            Window,
+            {"name": "综合窗口"},
+        ),
+        (
+            "unit_a",
+            "/catalog/items/new/",
+            {
+                "district": w.district.pk,
+                "unit": w.unit_a.pk,
+                "code": "420113009",
+                "name": "食品经营许可",
+                "windows": [w.window_a.pk],
+                "active": "on",
+            },
+            ServiceItem,
+            {"code": "420113009"},
+        ),
+        (
+            "unit_a",
+            "/catalog/shifts/new/",
+            {
+                "window": w.window_a.pk,
+                "staff": w.staff_a.pk,
+                "starts_at": "2025-03-04T08:30",
+                "ends_at": "2025-03-04T12:00",
+            },
+            DutyShift,
+            {"starts_at__date": "2025-03-04"},
+        ),
+        (
+            "hall_manager",
+            "/catalog/units/new/",
+            {
+                "district": w.district.pk,
+                "hall": w.sub_hall.pk,
+                "code": "U009",
+                "name": "沌口税务所",
+                "credit_code": _credit("12420113000000009"),
+                "active": "on",
+            },
+            Unit,
+            {"code": "U009"},
+        ),
+        (
+            "hall_manager",
+            f"/catalog/units/{w.unit_b.pk}/edit/",
+            {
+                "district": w.district.pk,
+                "hall": w.hall.pk,
+                "code": "U002",
+                "name": "区城市管理执法局",
+                "credit_code": w.unit_b.credit_code,
+                "active": "on",
+            },
+            Unit,
+            {"name": "区城市管理执法局"},
+        ),
+        (
+            "root",
+            "/catalog/halls/new/",
+            {"district": w.district.pk, "parent": w.hall.pk, "code": "H09", "name": "军山街道便民服务中心"},
+            Hall,
+            {"code": "H09"},
+        ),
     ]
 
 
-SAVE_IDS = ["staff-create", "staff-edit", "window-create", "window-edit", "item-create", "shift-create",
-            "unit-create", "unit-edit", "hall-create"]
+SAVE_IDS = [
+    "staff-create",
+    "staff-edit",
+    "window-create",
+    "window-edit",
+    "item-create",
+    "shift-create",
+    "unit-create",
+    "unit-edit",
+    "hall-create",
+]
 
 
 @pytest.mark.parametrize("index", range(len(SAVE_IDS)), ids=SAVE_IDS)

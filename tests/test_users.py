@@ -12,15 +12,23 @@ def test_a_superuser_creates_a_unit_admin_who_then_sees_only_that_unit(world):
     root = world.client("root")
     response = root.post(
         "/users/new/",
-        {"username": "newadmin", "first_name": "新管理员", "role": Role.UNIT_ADMIN, "unit": world.unit_b.pk,
-         "password": "a-long-enough-pass", "is_active": "on"},
+        {
+            "username": "newadmin",
+            "first_name": "新管理员",
+            "role": Role.UNIT_ADMIN,
+            "unit": world.unit_b.pk,
+            "password": "a-long-enough-pass",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302, response.content.decode()
     user = User.objects.get(username="newadmin")
     assert user.unit == world.unit_b and user.district == world.district
     assert AuditEntry.objects.filter(action="user.create", object_id=str(user.pk)).count() == 1
     client = Client()
-    assert client.post("/login/", {"username": "newadmin", "password": "a-long-enough-pass"}).status_code == 302
+    assert (
+        client.post("/login/", {"username": "newadmin", "password": "a-long-enough-pass"}).status_code == 302
+    )
     body = client.get("/catalog/units/").content.decode()
     assert "区城管局" in body and "区市场监管局" not in body
 
@@ -70,8 +78,12 @@ def test_a_user_changes_its_own_password(world):
     client = world.client("clerk")
     response = client.post(
         "/account/",
-        {"form": "password", "old_password": "correct-horse-battery", "new_password1": "another-horse-42x",
-         "new_password2": "another-horse-42x"},
+        {
+            "form": "password",
+            "old_password": "correct-horse-battery",
+            "new_password1": "another-horse-42x",
+            "new_password2": "another-horse-42x",
+        },
     )
     assert response.status_code == 302
     assert Client().post("/login/", {"username": "clerk", "password": "another-horse-42x"}).status_code == 302

@@ -84,7 +84,9 @@ def parse_hours(spec: str) -> list[Session]:
     sessions.sort()
     for a, b in zip(sessions, sessions[1:], strict=False):
         if a.weekday == b.weekday and b.opens < a.closes:
-            raise HoursError(f"{DAY_LABELS[a.weekday]}的时间段重叠：{a.opens:%H:%M}-{a.closes:%H:%M} 与 {b.opens:%H:%M}-{b.closes:%H:%M}")
+            raise HoursError(
+                f"{DAY_LABELS[a.weekday]}的时间段重叠：{a.opens:%H:%M}-{a.closes:%H:%M} 与 {b.opens:%H:%M}-{b.closes:%H:%M}"
+            )
     return sessions
 
 

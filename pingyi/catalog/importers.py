@@ -92,7 +92,9 @@ class UnitImport(_CatalogKind):
         self.halls = _by_code_and_name(self._scoped(Hall).filter(district=self.district))
         self.existing = {u.code: u for u in Unit.objects.filter(district=self.district)}
         self.editable = set(self._scoped(Unit).values_list("pk", flat=True))
-        self.credit_owner = dict(Unit.objects.filter(district=self.district).values_list("credit_code", "code"))
+        self.credit_owner = dict(
+            Unit.objects.filter(district=self.district).values_list("credit_code", "code")
+        )
 
     def validate(self, row_no: int, values: dict[str, str]) -> Any:
         errors = RowErrors()
@@ -109,7 +111,9 @@ class UnitImport(_CatalogKind):
                 owner = self.credit_owner.get(credit)
                 if owner and owner != code:
                     errors.add("统一社会信用代码", f"已被单位“{owner}”使用")
-        hall = self._lookup(self.halls, values["hall"], "所在大厅", "大厅", errors) if values["hall"] else None
+        hall = (
+            self._lookup(self.halls, values["hall"], "所在大厅", "大厅", errors) if values["hall"] else None
+        )
         existing = self.existing.get(code)
         if existing is not None and existing.pk not in self.editable:
             errors.add("单位编码", f"单位“{code}”已存在且不在您的管理范围内")
@@ -172,7 +176,11 @@ class WindowImport(_CatalogKind):
                 errors.add("窗口编号", "该窗口已存在且不在您的管理范围内")
         if errors.problems:
             raise errors
-        return (existing, {"hall": hall, "unit": unit, "code": values["code"], "name": values["name"]}, sessions)
+        return (
+            existing,
+            {"hall": hall, "unit": unit, "code": values["code"], "name": values["name"]},
+            sessions,
+        )
 
     def commit(self, prepared: list[Any]) -> tuple[int, int, dict[str, Any]]:
         created = updated = 0
@@ -188,7 +196,10 @@ class WindowImport(_CatalogKind):
                 window.save()
                 window.hours.all().delete()
                 updated += 1
-            hours.extend(WindowHours(window=window, weekday=s.weekday, opens=s.opens, closes=s.closes) for s in sessions)
+            hours.extend(
+                WindowHours(window=window, weekday=s.weekday, opens=s.opens, closes=s.closes)
+                for s in sessions
+            )
         WindowHours.objects.bulk_create(hours, batch_size=1000)
         return created, updated, {"codes": [d["code"] for _, d, _ in prepared][:200]}
 
@@ -208,7 +219,9 @@ class StaffImport(_CatalogKind):
     def prepare(self) -> None:
         super().prepare()
         self.units = _by_code_and_name(self._scoped(Unit).filter(district=self.district))
-        self.existing = {(s.unit_id, s.employee_no): s for s in Staff.objects.filter(unit__district=self.district)}
+        self.existing = {
+            (s.unit_id, s.employee_no): s for s in Staff.objects.filter(unit__district=self.district)
+        }
 
     def validate(self, row_no: int, values: dict[str, str]) -> Any:
         errors = RowErrors()
@@ -255,7 +268,9 @@ class ItemImport(_CatalogKind):
         Column("code", "事项编码", ("事项统一编码", "taskCode", "编码")),
         Column("name", "事项名称", ("名称", "taskName")),
         Column("unit", "单位", ("单位编码", "实施主体", "deptCode"), help="单位编码或名称"),
-        Column("windows", "办理窗口", ("窗口", "窗口编号"), required=False, help="窗口编号，多个用“、”或“,”分隔"),
+        Column(
+            "windows", "办理窗口", ("窗口", "窗口编号"), required=False, help="窗口编号，多个用“、”或“,”分隔"
+        ),
     )
 
     def prepare(self) -> None:
@@ -276,7 +291,9 @@ class ItemImport(_CatalogKind):
         raw_windows = values.get("windows", "")
         if unit is not None and raw_windows:
             windows = []
-            for code in [c.strip() for c in raw_windows.replace("、", ",").replace("，", ",").split(",") if c.strip()]:
+            for code in [
+                c.strip() for c in raw_windows.replace("、", ",").replace("，", ",").split(",") if c.strip()
+            ]:
                 window = self.windows.get((unit.pk, code))
                 if window is None:
                     errors.add("办理窗口", f"单位“{unit.name}”没有编号为“{code}”的窗口")
@@ -293,7 +310,9 @@ class ItemImport(_CatalogKind):
 
     def commit(self, prepared: list[Any]) -> tuple[int, int, dict[str, Any]]:
         created = updated = 0
-        new_items = [ServiceItem(district=self.district, **data) for existing, data, _ in prepared if existing is None]
+        new_items = [
+            ServiceItem(district=self.district, **data) for existing, data, _ in prepared if existing is None
+        ]
         ServiceItem.objects.bulk_create(new_items, batch_size=1000)
         created = len(new_items)
         by_code = {item.code: item for item in ServiceItem.objects.filter(district=self.district)}
@@ -307,6 +326,8 @@ class ItemImport(_CatalogKind):
                 if windows is not None:
                     item.windows.clear()
                 updated += 1
-            links.extend(ServiceItem.windows.through(serviceitem_id=item.pk, window_id=w.pk) for w in windows or [])
+            links.extend(
+                ServiceItem.windows.through(serviceitem_id=item.pk, window_id=w.pk) for w in windows or []
+            )
         ServiceItem.windows.through.objects.bulk_create(links, batch_size=1000)
         return created, updated, {"codes": [d["code"] for _, d, _ in prepared][:200]}

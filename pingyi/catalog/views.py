@@ -33,8 +33,12 @@ def _rows(user: Any, queryset: Any, cells: list) -> list:
 # Halls
 class HallList(ObjectListView):
     model, url_prefix = Hall, "catalog:hall"
-    columns = [Col(_("编码"), lambda o: o.code, link=True), Col(_("名称"), lambda o: o.name),
-               Col(_("上级大厅"), lambda o: o.parent or "—"), Col(_("地址"), lambda o: o.address)]
+    columns = [
+        Col(_("编码"), lambda o: o.code, link=True),
+        Col(_("名称"), lambda o: o.name),
+        Col(_("上级大厅"), lambda o: o.parent or "—"),
+        Col(_("地址"), lambda o: o.address),
+    ]
     search_fields = ["code", "name", "address"]
 
     def base_queryset(self) -> Any:
@@ -47,10 +51,22 @@ class HallDetail(ObjectDetailView):
     def related(self, obj: Any) -> list:
         user = self.request.user
         return [
-            {"title": _("下属便民服务中心"), "url_prefix": "catalog:hall", "headers": [_("编码"), _("名称")],
-             "rows": _rows(user, obj.children.all(), [lambda o: o.code, lambda o: o.name])},
-            {"title": _("窗口"), "url_prefix": "catalog:window", "headers": [_("编号"), _("名称"), _("单位")],
-             "rows": _rows(user, obj.windows.select_related("unit"), [lambda o: o.code, lambda o: o.name, lambda o: o.unit])},
+            {
+                "title": _("下属便民服务中心"),
+                "url_prefix": "catalog:hall",
+                "headers": [_("编码"), _("名称")],
+                "rows": _rows(user, obj.children.all(), [lambda o: o.code, lambda o: o.name]),
+            },
+            {
+                "title": _("窗口"),
+                "url_prefix": "catalog:window",
+                "headers": [_("编号"), _("名称"), _("单位")],
+                "rows": _rows(
+                    user,
+                    obj.windows.select_related("unit"),
+                    [lambda o: o.code, lambda o: o.name, lambda o: o.unit],
+                ),
+            },
         ]
 
 
@@ -61,9 +77,13 @@ class HallEdit(ObjectEditView):
 # Units
 class UnitList(ObjectListView):
     model, url_prefix = Unit, "catalog:unit"
-    columns = [Col(_("单位编码"), lambda o: o.code, link=True), Col(_("单位名称"), lambda o: o.name),
-               Col(_("统一社会信用代码"), lambda o: o.credit_code), Col(_("所在大厅"), lambda o: o.hall),
-               Col(_("参评中"), lambda o: _("是") if o.active else _("否"))]
+    columns = [
+        Col(_("单位编码"), lambda o: o.code, link=True),
+        Col(_("单位名称"), lambda o: o.name),
+        Col(_("统一社会信用代码"), lambda o: o.credit_code),
+        Col(_("所在大厅"), lambda o: o.hall),
+        Col(_("参评中"), lambda o: _("是") if o.active else _("否")),
+    ]
     search_fields = ["code", "name", "credit_code"]
     filters = [Filter("hall", _("大厅"), "hall_id", _halls)]
 
@@ -77,12 +97,32 @@ class UnitDetail(ObjectDetailView):
     def related(self, obj: Any) -> list:
         user = self.request.user
         return [
-            {"title": _("窗口"), "url_prefix": "catalog:window", "headers": [_("编号"), _("名称"), _("大厅")],
-             "rows": _rows(user, obj.windows.select_related("hall"), [lambda o: o.code, lambda o: o.name, lambda o: o.hall])},
-            {"title": _("工作人员"), "url_prefix": "catalog:staff", "headers": [_("工号"), _("姓名"), _("电话")],
-             "rows": _rows(user, obj.staff.all(), [lambda o: o.employee_no, lambda o: o.name, lambda o: o.phone_masked])},
-            {"title": _("事项（前200项）"), "url_prefix": "catalog:item", "headers": [_("事项编码"), _("事项名称")],
-             "rows": _rows(user, obj.items.all(), [lambda o: o.code, lambda o: o.name])},
+            {
+                "title": _("窗口"),
+                "url_prefix": "catalog:window",
+                "headers": [_("编号"), _("名称"), _("大厅")],
+                "rows": _rows(
+                    user,
+                    obj.windows.select_related("hall"),
+                    [lambda o: o.code, lambda o: o.name, lambda o: o.hall],
+                ),
+            },
+            {
+                "title": _("工作人员"),
+                "url_prefix": "catalog:staff",
+                "headers": [_("工号"), _("姓名"), _("电话")],
+                "rows": _rows(
+                    user,
+                    obj.staff.all(),
+                    [lambda o: o.employee_no, lambda o: o.name, lambda o: o.phone_masked],
+                ),
+            },
+            {
+                "title": _("事项（前200项）"),
+                "url_prefix": "catalog:item",
+                "headers": [_("事项编码"), _("事项名称")],
+                "rows": _rows(user, obj.items.all(), [lambda o: o.code, lambda o: o.name]),
+            },
         ]
 
 
@@ -93,9 +133,13 @@ class UnitEdit(ObjectEditView):
 # Windows
 class WindowList(ObjectListView):
     model, url_prefix = Window, "catalog:window"
-    columns = [Col(_("窗口编号"), lambda o: o.code, link=True), Col(_("窗口名称"), lambda o: o.name),
-               Col(_("单位"), lambda o: o.unit), Col(_("大厅"), lambda o: o.hall),
-               Col(_("办公时间"), lambda o: format_hours(list(o.hours.all())))]
+    columns = [
+        Col(_("窗口编号"), lambda o: o.code, link=True),
+        Col(_("窗口名称"), lambda o: o.name),
+        Col(_("单位"), lambda o: o.unit),
+        Col(_("大厅"), lambda o: o.hall),
+        Col(_("办公时间"), lambda o: format_hours(list(o.hours.all()))),
+    ]
     search_fields = ["code", "name", "unit__name"]
     filters = [Filter("hall", _("大厅"), "hall_id", _halls), Filter("unit", _("单位"), "unit_id", _units)]
 
@@ -112,8 +156,16 @@ class WindowDetail(ObjectDetailView):
     def related(self, obj: Any) -> list:
         user = self.request.user
         return [
-            {"title": _("最近排班"), "url_prefix": "catalog:shift", "headers": [_("工作人员"), _("上岗"), _("离岗")],
-             "rows": _rows(user, obj.shifts.select_related("staff"), [lambda o: o.staff, lambda o: o.starts_at, lambda o: o.ends_at])},
+            {
+                "title": _("最近排班"),
+                "url_prefix": "catalog:shift",
+                "headers": [_("工作人员"), _("上岗"), _("离岗")],
+                "rows": _rows(
+                    user,
+                    obj.shifts.select_related("staff"),
+                    [lambda o: o.staff, lambda o: o.starts_at, lambda o: o.ends_at],
+                ),
+            },
         ]
 
 
@@ -124,9 +176,13 @@ class WindowEdit(ObjectEditView):
 # Staff
 class StaffList(ObjectListView):
     model, url_prefix = Staff, "catalog:staff"
-    columns = [Col(_("工号"), lambda o: o.employee_no, link=True), Col(_("姓名"), lambda o: o.name),
-               Col(_("单位"), lambda o: o.unit), Col(_("职务"), lambda o: o.title),
-               Col(_("电话"), lambda o: o.phone_masked or "—")]
+    columns = [
+        Col(_("工号"), lambda o: o.employee_no, link=True),
+        Col(_("姓名"), lambda o: o.name),
+        Col(_("单位"), lambda o: o.unit),
+        Col(_("职务"), lambda o: o.title),
+        Col(_("电话"), lambda o: o.phone_masked or "—"),
+    ]
     search_fields = ["employee_no", "name"]
     filters = [Filter("unit", _("单位"), "unit_id", _units)]
 
@@ -160,8 +216,12 @@ def staff_phone(request: HttpRequest, pk: int) -> HttpResponse:
 # Duty roster
 class ShiftList(ObjectListView):
     model, url_prefix = DutyShift, "catalog:shift"
-    columns = [Col(_("上岗时间"), lambda o: o.starts_at, link=True), Col(_("离岗时间"), lambda o: o.ends_at),
-               Col(_("窗口"), lambda o: o.window), Col(_("工作人员"), lambda o: o.staff)]
+    columns = [
+        Col(_("上岗时间"), lambda o: o.starts_at, link=True),
+        Col(_("离岗时间"), lambda o: o.ends_at),
+        Col(_("窗口"), lambda o: o.window),
+        Col(_("工作人员"), lambda o: o.staff),
+    ]
     search_fields = ["staff__name", "window__code", "window__name"]
     filters = [Filter("window", _("窗口"), "window_id", lambda u: Window.objects.all())]
 
@@ -180,8 +240,11 @@ class ShiftEdit(ObjectEditView):
 # Service items
 class ItemList(ObjectListView):
     model, url_prefix = ServiceItem, "catalog:item"
-    columns = [Col(_("事项编码"), lambda o: o.code, link=True), Col(_("事项名称"), lambda o: o.name),
-               Col(_("单位"), lambda o: o.unit)]
+    columns = [
+        Col(_("事项编码"), lambda o: o.code, link=True),
+        Col(_("事项名称"), lambda o: o.name),
+        Col(_("单位"), lambda o: o.unit),
+    ]
     search_fields = ["code", "name"]
     filters = [Filter("unit", _("单位"), "unit_id", _units)]
 
@@ -193,9 +256,18 @@ class ItemDetail(ObjectDetailView):
     model, url_prefix = ServiceItem, "catalog:item"
 
     def related(self, obj: Any) -> list:
-        return [{"title": _("办理窗口"), "url_prefix": "catalog:window", "headers": [_("编号"), _("名称"), _("大厅")],
-                 "rows": _rows(self.request.user, obj.windows.select_related("hall"),
-                               [lambda o: o.code, lambda o: o.name, lambda o: o.hall])}]
+        return [
+            {
+                "title": _("办理窗口"),
+                "url_prefix": "catalog:window",
+                "headers": [_("编号"), _("名称"), _("大厅")],
+                "rows": _rows(
+                    self.request.user,
+                    obj.windows.select_related("hall"),
+                    [lambda o: o.code, lambda o: o.name, lambda o: o.hall],
+                ),
+            }
+        ]
 
 
 class ItemEdit(ObjectEditView):

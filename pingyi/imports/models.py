@@ -15,9 +15,15 @@ class ImportJob(models.Model):
         DONE = "done", _("已导入")
 
     kind = models.CharField(_("类型"), max_length=40)
-    district = models.ForeignKey("catalog.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "catalog.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+"
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="import_jobs",
     )
     file_path = models.CharField(_("文件"), max_length=500)

@@ -141,5 +141,3 @@ def _open_csv(path: Path) -> Iterator[Table]:
                 raise TableError(f"CSV 格式错误（第 {reader.line_num} 行）：{exc}") from exc
 
         yield Table(headers=headers, rows=data(), total_rows=total, encoding=encoding)
-
-

@@ -52,7 +52,12 @@ def run_import_job(job_id: int) -> ImportJob:
         return _run(job)
     except Exception:
         # Whatever went wrong, the job must not stay "running" (its page would poll forever).
-        _fail(job, [{"row": 0, "column": "", "message": "导入时发生内部错误，未导入任何数据"}], 1, "导入失败，未导入任何数据")
+        _fail(
+            job,
+            [{"row": 0, "column": "", "message": "导入时发生内部错误，未导入任何数据"}],
+            1,
+            "导入失败，未导入任何数据",
+        )
         raise
 
 
@@ -107,5 +112,10 @@ def _run(job: ImportJob) -> ImportJob:
                 after={"file": job.original_name, "created": created, "updated": updated, **summary},
             )
     except DatabaseError as exc:
-        return _fail(job, [{"row": 0, "column": "", "message": f"写入数据库失败：{exc}"}], 1, "写入失败，未导入任何数据")
+        return _fail(
+            job,
+            [{"row": 0, "column": "", "message": f"写入数据库失败：{exc}"}],
+            1,
+            "写入失败，未导入任何数据",
+        )
     return job

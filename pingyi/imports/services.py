@@ -49,13 +49,28 @@ def import_job_create(
     path, size = _store(stream, original_name)
     if size > settings.PINGYI_MAX_IMPORT_BYTES:
         path.unlink(missing_ok=True)
-        raise ValidationError(f"文件过大（{size // (1024 * 1024)} MB），上限为 {settings.PINGYI_MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+        raise ValidationError(
+            f"文件过大（{size // (1024 * 1024)} MB），上限为 {settings.PINGYI_MAX_IMPORT_BYTES // (1024 * 1024)} MB"
+        )
     with transaction.atomic():
         job = ImportJob.objects.create(
-            kind=kind, district=district, actor=actor, file_path=str(path), original_name=original_name[:255], size=size
+            kind=kind,
+            district=district,
+            actor=actor,
+            file_path=str(path),
+            original_name=original_name[:255],
+            size=size,
         )
-        audit_record(actor=actor, action="import_job.create", obj=job, after={"kind": kind, "file": job.original_name, "size": size})
+        audit_record(
+            actor=actor,
+            action="import_job.create",
+            obj=job,
+            after={"kind": kind, "file": job.original_name, "size": size},
+        )
         if enqueue:
-            transaction.on_commit(lambda: async_task("pingyi.imports.runner.run_import_job", job.pk, task_name=f"import-{job.pk}")
+            transaction.on_commit(
+                lambda: async_task(
+                    "pingyi.imports.runner.run_import_job", job.pk, task_name=f"import-{job.pk}"
+                )
             )
     return job

@@ -158,19 +158,37 @@ class Channel(StrEnum):
 
 
 CHANNEL_LABELS = {
-    Channel.PC: "PC端", Channel.MOBILE: "移动端", Channel.QR: "二维码", Channel.PAD: "大厅平板",
-    Channel.TERMINAL: "大厅其他终端", Channel.SMS: "短信", Channel.PHONE: "电话", Channel.DEFAULT: "系统默认评价",
-    Channel.HOTLINE: "12345热线", Channel.MESSAGE_BOARD: "城市留言板", Channel.MAYOR_LINE: "市长专线",
+    Channel.PC: "PC端",
+    Channel.MOBILE: "移动端",
+    Channel.QR: "二维码",
+    Channel.PAD: "大厅平板",
+    Channel.TERMINAL: "大厅其他终端",
+    Channel.SMS: "短信",
+    Channel.PHONE: "电话",
+    Channel.DEFAULT: "系统默认评价",
+    Channel.HOTLINE: "12345热线",
+    Channel.MESSAGE_BOARD: "城市留言板",
+    Channel.MAYOR_LINE: "市长专线",
 }
 
 # pf codes (domain.md §4): 1 PC, 2 移动端, 3 二维码, 4 大厅平板, 5 大厅其他终端, 6 短信, 7 系统默认评价.
 # Some specs use 6 电话, 7 短信: that variant is PF_VARIANT_PHONE.
 CHANNEL_PF = {
-    Channel.PC: 1, Channel.MOBILE: 2, Channel.QR: 3, Channel.PAD: 4, Channel.TERMINAL: 5, Channel.SMS: 6,
+    Channel.PC: 1,
+    Channel.MOBILE: 2,
+    Channel.QR: 3,
+    Channel.PAD: 4,
+    Channel.TERMINAL: 5,
+    Channel.SMS: 6,
     Channel.DEFAULT: 7,
 }
 PF_VARIANT_PHONE = {
-    Channel.PC: 1, Channel.MOBILE: 2, Channel.QR: 3, Channel.PAD: 4, Channel.TERMINAL: 5, Channel.PHONE: 6,
+    Channel.PC: 1,
+    Channel.MOBILE: 2,
+    Channel.QR: 3,
+    Channel.PAD: 4,
+    Channel.TERMINAL: 5,
+    Channel.PHONE: 6,
     Channel.SMS: 7,
 }
 
@@ -189,7 +207,11 @@ def channel_to_pf(channel: Channel | str, *, variant: str = "standard") -> int:
         return table[Channel(channel)]
     except KeyError:
         # Hotline, message board and mayor's line have no pf code; they travel as 电话 / PC.
-        fallback = {Channel.HOTLINE: Channel.PHONE, Channel.MAYOR_LINE: Channel.PHONE, Channel.MESSAGE_BOARD: Channel.PC}
+        fallback = {
+            Channel.HOTLINE: Channel.PHONE,
+            Channel.MAYOR_LINE: Channel.PHONE,
+            Channel.MESSAGE_BOARD: Channel.PC,
+        }
         if Channel(channel) in fallback and fallback[Channel(channel)] in table:
             return table[fallback[Channel(channel)]]
         raise CodeError(f"渠道 {channel} 在该上报格式中没有代码") from None

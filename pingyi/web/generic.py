@@ -111,7 +111,10 @@ class ObjectDetailView(ScopedView):
 
     def fields(self, obj: Any) -> list[tuple[Any, Any]]:
         return [
-            (field.verbose_name, getattr(obj, f"get_{field.name}_display", lambda f=field: getattr(obj, f.name))())
+            (
+                field.verbose_name,
+                getattr(obj, f"get_{field.name}_display", lambda f=field: getattr(obj, f.name))(),
+            )
             for field in obj._meta.concrete_fields
             if not field.name.startswith("phone_") and field.name != "id"
         ]
@@ -145,7 +148,9 @@ class ObjectEditView(ScopedView):
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         self._check()
         obj = self.get_object(pk) if pk else None
-        return render(request, "web/object_form.html", {**self.common(), "form": self._form(obj), "object": obj})
+        return render(
+            request, "web/object_form.html", {**self.common(), "form": self._form(obj), "object": obj}
+        )
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         self._check()
@@ -153,7 +158,9 @@ class ObjectEditView(ScopedView):
         form = self._form(obj, request.POST)
         if form.is_valid():
             try:
-                saved = catalog_object_save(actor=request.user, instance=form.instance, **form.service_kwargs())
+                saved = catalog_object_save(
+                    actor=request.user, instance=form.instance, **form.service_kwargs()
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             except PermissionDenied as exc:

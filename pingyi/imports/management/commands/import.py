@@ -34,8 +34,12 @@ class Command(BaseCommand):
             raise CommandError("请用 --district 指定一个区（区划代码）")
         with path.open("rb") as stream:
             job = import_job_create(
-                actor=None, kind=str(options["kind"]), stream=stream, original_name=path.name,
-                district=districts.get(), enqueue=False,
+                actor=None,
+                kind=str(options["kind"]),
+                stream=stream,
+                original_name=path.name,
+                district=districts.get(),
+                enqueue=False,
             )
         job = run_import_job(job.pk)
         if job.status == ImportJob.Status.DONE:
