@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "pingyi.catalog",
     "pingyi.imports",
     "pingyi.api",
+    "pingyi.ledger",
+    "pingyi.ratings",
     "pingyi.web",
 ]
 
@@ -175,4 +177,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("PINGYI_LOG_LEVEL", "INFO")},
     "loggers": {"django_q": {"level": "WARNING"}},
+}
+
+# Ratings (see docs/ratings.md): the deployment's scale, and the thresholds of the integrity checks at the door.
+PINGYI_RATING_SCALE = envstr("PINGYI_RATING_SCALE", "five")  # "five" (national) or "three" (Wuhan)
+PINGYI_RATINGS = {
+    "comment_max_chars": envint("PINGYI_COMMENT_MAX_CHARS", 500),
+    # Refused (HTTP 429) beyond these: ratings from one device fingerprint in 10 minutes, from one phone in a day.
+    "limit_per_device_10min": envint("PINGYI_LIMIT_PER_DEVICE_10MIN", 10),
+    "limit_per_phone_day": envint("PINGYI_LIMIT_PER_PHONE_DAY", 20),
+    # Flagged (stored, marked for inspectors) at or beyond these.
+    "burst_per_device_10min": envint("PINGYI_BURST_PER_DEVICE_10MIN", 4),
+    "phone_records_30d": envint("PINGYI_PHONE_RECORDS_30D", 5),
+    "phone_units_30d": envint("PINGYI_PHONE_UNITS_30D", 3),
+    "outside_hours_grace_minutes": envint("PINGYI_OUTSIDE_HOURS_GRACE_MINUTES", 30),
+    "poster_valid_days": envint("PINGYI_POSTER_VALID_DAYS", 365),
 }

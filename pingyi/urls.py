@@ -20,5 +20,9 @@ urlpatterns = [
     path("catalog/", include("pingyi.catalog.urls")),
     path("imports/", include("pingyi.imports.urls")),
     path("audit/", include("pingyi.audit.urls")),
+    path("r/", include("pingyi.ratings.urls_public")),
+    path("posters/", include("pingyi.ratings.urls_posters")),
+    path("operator/", include("pingyi.ratings.urls_operator")),
+    path("ratings/", include("pingyi.ratings.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,93 @@
+"""The service-record ledger (工作台账): every person a unit served, entered by the unit."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pingyi.lib.phonefields import EncryptedPhone
+
+
+def new_rating_code() -> str:
+    """The code printed on a receipt: it opens the rating page for this record (/r/<code>)."""
+    return "R" + secrets.token_urlsafe(9)
+
+
+class ServiceRecord(EncryptedPhone):
+    """One case (办件) or one person served; the applicant's phone is encrypted (EncryptedPhone)."""
+
+    class Stage(models.TextChoices):
+        RECEIVED = "received", _("接件")
+        ACCEPTED = "accepted", _("受理")
+        FINISHED = "finished", _("办结")
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("接口上传")
+        IMPORT = "import", _("文件导入")
+        MANUAL = "manual", _("手工录入")
+        DEMO = "demo", _("演示数据")
+
+    id = models.BigAutoField(primary_key=True)
+    district = models.ForeignKey(
+        "catalog.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "catalog.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="records"
+    )
+    window = models.ForeignKey(
+        "catalog.Window",
+        verbose_name=_("窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    staff = models.ForeignKey(
+        "catalog.Staff",
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    item = models.ForeignKey(
+        "catalog.ServiceItem",
+        verbose_name=_("事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    record_no = models.CharField(_("办件编号"), max_length=64)
+    applicant_ciphertext = models.TextField(_("申请人（密文）"), blank=True, default="")
+    stage = models.CharField(_("环节"), max_length=10, choices=Stage.choices, default=Stage.FINISHED)
+    received_at = models.DateTimeField(_("受理时间"))
+    finished_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rating_code = models.CharField(_("评价码"), max_length=20, unique=True, default=new_rating_code)
+
+    class Meta:
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["unit", "record_no"], name="record_no_unique_in_unit")]
+        indexes = [
+            models.Index(fields=["unit", "received_at"]),
+            models.Index(fields=["window", "received_at"]),
+            models.Index(fields=["district", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.record_no

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RatingsConfig(AppConfig):
+    name = "pingyi.ratings"
+    verbose_name = _("评价")
+
+    def ready(self) -> None:
+        from pingyi.ratings import scopes  # noqa: F401  (registers the scope rules)

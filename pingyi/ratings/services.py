@@ -1,0 +1,250 @@
+"""Rating intake: one service for every channel (QR page, device, SMS, operator, import).
+
+``rating_submit`` validates the answer against the deployment's scale and tag set, refuses duplicates and floods,
+flags (never drops) suspicious ratings, and stores one append-only row. Ratings are not chained one by one into the
+audit log — at 450,000 a day that would serialise every writer — but sealed per day (``seals.py``): each day's digest
+goes into the chain, so a rating edited, deleted or inserted afterwards is detected by ``pingyi audit verify``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pingyi.catalog.models import ServiceItem, Staff, Unit, Window
+from pingyi.ledger.models import ServiceRecord
+from pingyi.lib import crypto, scales
+from pingyi.ratings.errors import AlreadyRated, InvalidRating, RateLimited
+from pingyi.ratings.models import Device, Rating, ReasonTag, StaffDevice, new_tracking_code
+from pingyi.ratings.selectors import staff_on_duty
+from pingyi.ratings.tagdata import CURRENT_VERSION, DIMENSIONS
+
+DIMENSION_KEYS = {key for key, _ in DIMENSIONS}
+
+
+@dataclass
+class RatingInput:
+    """Everything a channel knows about one rating; the service fills in the rest."""
+
+    channel: scales.Channel
+    scale: scales.Scale
+    level: int
+    unit: Unit | None = None
+    window: Window | None = None
+    record: ServiceRecord | None = None
+    item: ServiceItem | None = None
+    staff: Staff | None = None
+    stage: str = ""
+    kind: str = Rating.Kind.FIRST
+    follows: Rating | None = None
+    tags: list[str] = field(default_factory=list)
+    tag_version: str = CURRENT_VERSION
+    dimensions: dict[str, int] = field(default_factory=dict)
+    comment: str = ""
+    phone: str = ""
+    rated_at: datetime | None = None
+    device: Device | None = None
+    device_fp: str = ""
+    network_fp: str = ""
+    entered_by: Any = None
+    external_ref: str = ""
+    is_default: bool = False
+    # Historical imports skip the rate limits and the office-hours flag (the time is the original one).
+    historical: bool = False
+
+
+def _limits() -> dict[str, int]:
+    return settings.PINGYI_RATINGS
+
+
+def _validate(data: RatingInput) -> tuple[scales.Level, list[str], dict[str, int], str, str]:
+    try:
+        level = scales.level(data.scale, int(data.level))
+    except (scales.CodeError, ValueError, TypeError) as exc:
+        raise InvalidRating(str(exc), field="level") from exc
+    tags = list(dict.fromkeys(str(t).strip() for t in data.tags if str(t).strip()))
+    if tags:
+        known = {t.code: t for t in ReasonTag.objects.filter(version=data.tag_version, code__in=tags)}
+        for code in tags:
+            tag = known.get(code)
+            if tag is None:
+                raise InvalidRating(f"评价标签“{code}”不存在", field="tags")
+            if scales.from_five(data.scale, tag.level5) != level.value:
+                raise InvalidRating(f"评价标签“{tag.label}”不属于“{level.label}”", field="tags")
+    dimensions: dict[str, int] = {}
+    for key, value in (data.dimensions or {}).items():
+        if key not in DIMENSION_KEYS:
+            raise InvalidRating(f"分项“{key}”不存在", field="dimensions")
+        try:
+            score = int(value)
+        except (TypeError, ValueError) as exc:
+            raise InvalidRating("分项评分应为1–5", field="dimensions") from exc
+        if not 1 <= score <= 5:
+            raise InvalidRating("分项评分应为1–5", field="dimensions")
+        dimensions[key] = score
+    comment = (data.comment or "").replace("\x00", "").strip()
+    if len(comment) > _limits()["comment_max_chars"]:
+        raise InvalidRating(f"评价内容最多 {_limits()['comment_max_chars']} 个字", field="comment")
+    phone = ""
+    if data.phone:
+        try:
+            phone = crypto.normalize_phone(data.phone)
+        except ValueError as exc:
+            raise InvalidRating("手机号码格式不正确", field="phone") from exc
+    return level, tags, dimensions, phone, comment
+
+
+def _resolve(data: RatingInput) -> None:
+    """Fill unit, window, staff and item from the record or the window and the duty roster."""
+    record = data.record
+    if record is not None:
+        data.unit = data.unit or record.unit
+        data.window = data.window or record.window
+        data.staff = data.staff or record.staff
+        data.item = data.item or record.item
+    if data.window is not None:
+        data.unit = data.unit or data.window.unit
+        if data.staff is None:
+            data.staff = staff_on_duty(data.window, data.rated_at or timezone.now())
+    if data.unit is None:
+        raise InvalidRating("评价必须指明单位、窗口或办件", field="target")
+
+
+def _check_limits(data: RatingInput, phone_index: str, now: datetime) -> None:
+    if data.historical:
+        return
+    if data.device_fp:
+        recent = Rating.objects.filter(
+            device_fp=data.device_fp, received_at__gte=now - timedelta(minutes=10)
+        ).count()
+        if recent >= _limits()["limit_per_device_10min"]:
+            raise RateLimited("评价过于频繁，请稍后再试")
+    if phone_index:
+        today = Rating.objects.filter(
+            phone_index=phone_index, received_at__gte=now - timedelta(days=1)
+        ).count()
+        if today >= _limits()["limit_per_phone_day"]:
+            raise RateLimited("该手机号今日评价次数已达上限")
+
+
+def _outside_hours(window: Window, at: datetime) -> bool:
+    local = timezone.localtime(at)
+    grace = timedelta(minutes=_limits()["outside_hours_grace_minutes"])
+    for session in window.hours.all():
+        if session.weekday != local.weekday():
+            continue
+        opens = local.replace(hour=session.opens.hour, minute=session.opens.minute, second=0, microsecond=0)
+        closes = local.replace(
+            hour=session.closes.hour, minute=session.closes.minute, second=0, microsecond=0
+        )
+        if opens - grace <= local <= closes + grace:
+            return False
+    return True
+
+
+def _flags(data: RatingInput, phone_index: str, rated_at: datetime, now: datetime) -> list[str]:
+    """Reasons an inspector should look at this rating; the rating is stored all the same."""
+    flags: list[str] = []
+    assert data.unit is not None
+    if (
+        phone_index
+        and Staff.objects.filter(unit__district_id=data.unit.district_id, phone_index=phone_index).exists()
+    ):
+        flags.append("staff_phone")
+    if data.device_fp and StaffDevice.objects.filter(device_fp=data.device_fp).exists():
+        flags.append("staff_device")
+    if data.device_fp and not data.historical:
+        recent = Rating.objects.filter(
+            device_fp=data.device_fp, received_at__gte=now - timedelta(minutes=10)
+        ).count()
+        if recent + 1 >= _limits()["burst_per_device_10min"]:
+            flags.append("burst")
+    if phone_index:
+        since = rated_at - timedelta(days=30)
+        same_phone = Rating.objects.filter(phone_index=phone_index, rated_at__gte=since)
+        records = same_phone.exclude(record=None).values("record").distinct().count() + (
+            1 if data.record else 0
+        )
+        units = same_phone.values("unit").distinct().count()
+        if records >= _limits()["phone_records_30d"] or units >= _limits()["phone_units_30d"]:
+            flags.append("phone_many")
+        if data.record is not None and data.record.phone_index and data.record.phone_index != phone_index:
+            flags.append("phone_differs_from_record")
+    if (
+        data.window is not None
+        and not data.historical
+        and data.channel
+        in {
+            scales.Channel.QR,
+            scales.Channel.PAD,
+            scales.Channel.TERMINAL,
+        }
+        and _outside_hours(data.window, rated_at)
+    ):
+        flags.append("outside_hours")
+    return flags
+
+
+def rating_submit(data: RatingInput) -> Rating:
+    """Store one rating from any channel, or raise a RatingError saying why not (in Chinese)."""
+    level, tags, dimensions, phone, comment = _validate(data)
+    _resolve(data)
+    now = timezone.now()
+    rated_at = data.rated_at or now
+    if rated_at > now + timedelta(minutes=5):
+        raise InvalidRating("评价时间不能晚于当前时间", field="rated_at")
+    phone_index = crypto.blind_index(phone) if phone else ""
+    if data.kind == Rating.Kind.FIRST and data.record is not None:
+        if Rating.objects.filter(record=data.record, stage=data.stage, kind=Rating.Kind.FIRST).exists():
+            raise AlreadyRated()
+    if data.kind == Rating.Kind.FOLLOW_UP and data.follows is None and data.record is not None:
+        data.follows = (
+            Rating.objects.filter(record=data.record, kind=Rating.Kind.FIRST).order_by("id").first()
+        )
+    _check_limits(data, phone_index, now)
+    assert data.unit is not None
+    rating = Rating(
+        district_id=data.unit.district_id,
+        unit=data.unit,
+        window=data.window,
+        staff=data.staff,
+        item=data.item,
+        record=data.record,
+        channel=data.channel,
+        scale=data.scale,
+        level=level.value,
+        level5=scales.to_five(data.scale, level.value),
+        negative=level.negative,
+        kind=data.kind,
+        stage=data.stage,
+        is_default=data.is_default,
+        follows=data.follows,
+        tag_version=data.tag_version if tags else "",
+        tags=tags,
+        dimensions=dimensions,
+        comment=comment,
+        device=data.device,
+        entered_by=data.entered_by,
+        external_ref=data.external_ref[:64],
+        device_fp=data.device_fp,
+        network_fp=data.network_fp,
+        rated_at=rated_at,
+    )
+    if phone:
+        rating.set_phone(phone)
+    rating.flags = _flags(data, phone_index, rated_at, now)
+    if level.negative and not data.is_default:
+        rating.tracking_code = new_tracking_code()
+    try:
+        with transaction.atomic():
+            rating.save()
+    except IntegrityError as exc:
+        if data.record is not None and data.kind == Rating.Kind.FIRST:
+            raise AlreadyRated() from exc
+        raise
+    return rating
