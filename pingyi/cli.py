@@ -47,8 +47,17 @@ def demo(argv: list[str]) -> None:
     try:
         _gunicorn(f"127.0.0.1:{args.port}", workers=2)
     finally:
-        worker.terminate()
-        worker.wait(timeout=10)
+        _stop(worker)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Ask the job worker to finish, and kill it when it does not within a few seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=8)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 def _gunicorn(bind: str, workers: int) -> None:

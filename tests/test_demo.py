@@ -43,7 +43,7 @@ def test_demo_twice_gives_the_same_counts_and_prints_a_login_per_role(tmp_path):
     assert open(os.path.join(home, "keys.json")).read() == keys_before
     verify = subprocess.run(
         [sys.executable, "-m", "pingyi", "audit", "verify"],
-        env={**os.environ, "PINGYI_HOME": home},
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}, "PINGYI_HOME": home},
         capture_output=True,
         text=True,
         timeout=120,

@@ -35,6 +35,8 @@ class RowErrors(Exception):
 
 
 class ImportKind:
+    # Templates receive kind classes; Django must not call them.
+    do_not_call_in_templates = True
     key: str = ""
     label: str = ""
     columns: tuple[Column, ...] = ()

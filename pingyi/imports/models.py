@@ -57,5 +57,12 @@ class ImportJob(models.Model):
         return min(99, int(self.processed_rows * 100 / self.total_rows))
 
     @property
+    def kind_label(self) -> str:
+        from pingyi.imports.kinds import all_kinds
+
+        kind = all_kinds().get(self.kind)
+        return kind.label if kind else self.kind
+
+    @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
