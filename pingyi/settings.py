@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pingyi.api",
     "pingyi.ledger",
     "pingyi.ratings",
+    "pingyi.sms",
     "pingyi.web",
 ]
 
@@ -193,3 +194,17 @@ PINGYI_RATINGS = {
     "outside_hours_grace_minutes": envint("PINGYI_OUTSIDE_HOURS_GRACE_MINUTES", 30),
     "poster_valid_days": envint("PINGYI_POSTER_VALID_DAYS", 365),
 }
+
+# SMS invitations and replies (see docs/sms.md).
+PINGYI_SMS_BACKEND = envstr("PINGYI_SMS_BACKEND", "pingyi.sms.backends.FileBackend")
+# The shared secret the gateway sends in X-Pingyi-Sms-Secret; empty disables the inbound webhook.
+PINGYI_SMS_INBOUND_SECRET = envstr("PINGYI_SMS_INBOUND_SECRET", "")
+PINGYI_SMS_SIGNATURE = envstr("PINGYI_SMS_SIGNATURE", "评议")
+PINGYI_SMS_SAMPLE_RATE = float(envstr("PINGYI_SMS_SAMPLE_RATE", "0.3"))  # share of a day's finished records
+PINGYI_SMS_OVERDUE_DAYS = envint("PINGYI_SMS_OVERDUE_DAYS", 3)  # 智能邀评: unrated this many days after 办结
+PINGYI_SMS_OVERDUE_MAX_DAYS = envint("PINGYI_SMS_OVERDUE_MAX_DAYS", 30)  # never invite about older records
+PINGYI_SMS_INVITATION_DAYS = envint("PINGYI_SMS_INVITATION_DAYS", 7)  # a reply is accepted this long
+PINGYI_SMS_MAX_ATTEMPTS = envint("PINGYI_SMS_MAX_ATTEMPTS", 5)
+PINGYI_SMS_RETRY_SECONDS = envint("PINGYI_SMS_RETRY_SECONDS", 60)  # first back-off; doubles per attempt
+PINGYI_SMS_BATCH = envint("PINGYI_SMS_BATCH", 200)  # messages per run of the sender
+PINGYI_SMS_AUTO_REPLIES_PER_DAY = envint("PINGYI_SMS_AUTO_REPLIES_PER_DAY", 5)  # help/notice SMS per phone

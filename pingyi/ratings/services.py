@@ -204,8 +204,12 @@ def rating_submit(data: RatingInput) -> Rating:
             raise AlreadyRated()
     if data.kind == Rating.Kind.FOLLOW_UP and data.follows is None and data.record is not None:
         data.follows = (
-            Rating.objects.filter(record=data.record, kind=Rating.Kind.FIRST).order_by("id").first()
+            Rating.objects.filter(record=data.record, stage=data.stage, kind=Rating.Kind.FIRST)
+            .order_by("id")
+            .first()
         )
+        if data.follows is None:
+            raise InvalidRating("该办件尚未评价，不能追加评价", field="kind")
     _check_limits(data, phone_index, now)
     assert data.unit is not None
     rating = Rating(
