@@ -318,15 +318,16 @@ def test_a_detail_page_in_scope_opens(scene: Any, who: str) -> None:
 
 
 # Navigation on the home page
+_DISTRICT_NAV = ["ratings", "halls", "units", "windows", "staff", "shifts", "items", "posters", "devices", "imports"]
 NAV_EXPECTED = {
-    "inspector": ["halls", "units", "windows", "staff", "shifts", "items", "imports", "audit"],
-    "hall_manager": ["halls", "units", "windows", "staff", "shifts", "items", "imports"],
-    "sub_manager": ["halls", "units", "windows", "staff", "shifts", "items", "imports"],
-    "unit_a": ["halls", "units", "windows", "staff", "shifts", "items", "imports"],
-    "clerk": ["units", "staff", "shifts"],
-    "operator": ["halls", "units", "windows", "items", "imports"],
-    "outsider": ["halls", "units", "windows", "staff", "shifts", "items", "imports", "audit"],
-    "root": ["halls", "units", "windows", "staff", "shifts", "items", "imports", "audit"],
+    "inspector": [*_DISTRICT_NAV, "audit"],
+    "hall_manager": _DISTRICT_NAV,
+    "sub_manager": _DISTRICT_NAV,
+    "unit_a": _DISTRICT_NAV,
+    "clerk": ["ratings", "units", "staff", "shifts"],
+    "operator": ["entry", "halls", "units", "windows", "items", "imports"],
+    "outsider": [*_DISTRICT_NAV, "audit"],
+    "root": ["ratings", "entry", *_DISTRICT_NAV[1:], "audit", "users"],
 }
 
 

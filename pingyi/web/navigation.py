@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import can_view
 
 
@@ -17,25 +19,39 @@ class NavEntry:
     label: Any
     url_name: str
     model_path: str  # "app_label.ModelName" whose visibility gates the entry
+    only_roles: frozenset[str] = frozenset()  # when set, only these roles (and superusers) see the entry
+    not_roles: frozenset[str] = frozenset()  # roles that reach the same data through another entry
 
+
+_OPERATORS = frozenset({Role.OPERATOR})
 
 NAV = [
+    NavEntry("ratings", _("评价"), "ratings:rating_list", "ratings.Rating", not_roles=_OPERATORS),
+    NavEntry("entry", _("热线录入"), "operator:rating_list", "ratings.Rating", only_roles=_OPERATORS),
     NavEntry("halls", _("大厅"), "catalog:hall_list", "catalog.Hall"),
     NavEntry("units", _("单位"), "catalog:unit_list", "catalog.Unit"),
     NavEntry("windows", _("窗口"), "catalog:window_list", "catalog.Window"),
     NavEntry("staff", _("工作人员"), "catalog:staff_list", "catalog.Staff"),
     NavEntry("shifts", _("排班"), "catalog:shift_list", "catalog.DutyShift"),
     NavEntry("items", _("事项"), "catalog:item_list", "catalog.ServiceItem"),
+    NavEntry("posters", _("二维码"), "posters:poster_list", "ratings.QrPoster"),
+    NavEntry("devices", _("评价器"), "operator:device_list", "ratings.Device"),
     NavEntry("imports", _("导入"), "imports:job_list", "imports.ImportJob"),
     NavEntry("audit", _("审计日志"), "audit:entry_list", "audit.AuditEntry"),
+    NavEntry("users", _("账户"), "user_list", "accounts.User"),
 ]
 
 
-def nav_for(user: Any) -> list[dict[str, Any]]:
-    from django.apps import apps
+def _shown(entry: NavEntry, user: Any) -> bool:
+    superuser = user.is_superuser or user.role == Role.SUPERUSER
+    if entry.only_roles and not superuser and user.role not in entry.only_roles:
+        return False
+    if user.role in entry.not_roles:
+        return False
+    return can_view(user, apps.get_model(entry.model_path))
 
-    entries = []
-    for entry in NAV:
-        if can_view(user, apps.get_model(entry.model_path)):
-            entries.append({"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)})
-    return entries
+
+def nav_for(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)} for entry in NAV if _shown(entry, user)
+    ]

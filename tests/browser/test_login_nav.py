@@ -12,17 +12,17 @@ from tests.browser.helpers import login, screenshot
 
 pytestmark = pytest.mark.browser
 
-ALL = ["halls", "units", "windows", "staff", "shifts", "items", "imports", "audit"]
-# Derived from the scope rules (pingyi/catalog/scopes.py, pingyi/imports/apps.py, pingyi/audit/apps.py):
-# the audit log is the inspectors' alone; staff phones are none of the hotline's business; a window clerk
-# sees their own unit, their own record and their own shifts.
+DISTRICT = ["ratings", "halls", "units", "windows", "staff", "shifts", "items", "posters", "devices", "imports"]
+# Derived from the scope rules (pingyi/*/scopes.py, pingyi/imports/apps.py, pingyi/audit/apps.py) and
+# pingyi/web/navigation.py: the audit log is the inspectors' alone; staff phones are none of the hotline's business;
+# a window clerk sees their own ratings, unit, record and shifts; operators enter ratings instead of browsing them.
 EXPECTED_NAV = {
-    "root": ALL,
-    "inspector": ALL,
-    "hall_manager": ["halls", "units", "windows", "staff", "shifts", "items", "imports"],
-    "unit_a": ["halls", "units", "windows", "staff", "shifts", "items", "imports"],
-    "clerk": ["units", "staff", "shifts"],
-    "operator": ["halls", "units", "windows", "items", "imports"],
+    "root": ["ratings", "entry", *DISTRICT[1:], "audit", "users"],
+    "inspector": [*DISTRICT, "audit"],
+    "hall_manager": DISTRICT,
+    "unit_a": DISTRICT,
+    "clerk": ["ratings", "units", "staff", "shifts"],
+    "operator": ["entry", "halls", "units", "windows", "items", "imports"],
 }
 
 
