@@ -261,3 +261,6 @@ def catalog_counts(district: District) -> dict[str, int]:
         "事项": ServiceItem.objects.filter(district=district).count(),
         "排班": DutyShift.objects.filter(window__hall__district=district).count(),
     }
+
+
+import pingyi.demo.ratings_seed  # noqa: E402, F401  (registers the ratings step last)
