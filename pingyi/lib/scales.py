@@ -206,12 +206,6 @@ def channel_to_pf(channel: Channel | str, *, variant: str = "standard") -> int:
     try:
         return table[Channel(channel)]
     except KeyError:
-        # Hotline, message board and mayor's line have no pf code; they travel as 电话 / PC.
-        fallback = {
-            Channel.HOTLINE: Channel.PHONE,
-            Channel.MAYOR_LINE: Channel.PHONE,
-            Channel.MESSAGE_BOARD: Channel.PC,
-        }
-        if Channel(channel) in fallback and fallback[Channel(channel)] in table:
-            return table[fallback[Channel(channel)]]
+        # Hotline, message board and mayor's line have no pf code of their own: exporting them as something else
+        # would bring them back as another channel.
         raise CodeError(f"渠道 {channel} 在该上报格式中没有代码") from None

@@ -1,9 +1,9 @@
 """`pingyi ratings import FILE [--district CODE]` and `pingyi ratings export --from DATE --to DATE …`.
 
-Called by the ``ratings`` management command. Options the command may add later are read with ``options.get``:
-``gbt39046`` (satisfaction uses GB/T 39046's reversed code), ``pf_variant`` ("standard" or "phone": 6 电话, 7 短信)
-and ``area_code`` (the areaCode a file's rows carry, when it is not the district's own code). Until then a file can
-say the same per row in the fields ``satisfactionStandard`` and ``pfVariant`` (docs/exchange-format.md).
+Called by the ``ratings`` management command. Its options: ``--gbt39046`` (satisfaction uses GB/T 39046's reversed
+code), ``--pf-variant standard|phone`` (6 电话, 7 短信) and ``--area-code`` (the areaCode a file's rows carry, when it
+is not the district's own code). A file can also say the first two per row in the fields ``satisfactionStandard`` and
+``pfVariant`` (docs/exchange-format.md).
 """
 
 from __future__ import annotations

@@ -13,11 +13,18 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="import ratings (JSON lines or CSV, provincial 好差评 fields)")
         imp.add_argument("file")
         imp.add_argument("--district", help="district code (default: the only district)")
+        imp.add_argument("--area-code", dest="area_code", help="accept rows whose areaCode is this code")
+        imp.add_argument(
+            "--gbt39046", action="store_true", help="satisfaction uses GB/T 39046's code (1 = 非常满意)"
+        )
+        imp.add_argument("--pf-variant", dest="pf_variant", choices=["standard", "phone"], default="standard")
         exp = sub.add_parser("export", help="export ratings in the provincial format")
         exp.add_argument("--from", dest="date_from", required=True)
         exp.add_argument("--to", dest="date_to", required=True)
         exp.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
         exp.add_argument("--output", "-o", default="-")
+        exp.add_argument("--gbt39046", action="store_true", help="write satisfaction in GB/T 39046's code")
+        exp.add_argument("--pf-variant", dest="pf_variant", choices=["standard", "phone"], default="standard")
         seal = sub.add_parser("seal", help="seal every finished day not sealed yet (or one --date)")
         seal.add_argument("--date")
 
