@@ -1,6 +1,13 @@
-"""Public (no login) rating pages: /r/<code>. Filled in by the citizen-page work."""
+"""Public (no login) rating pages: /r/<code> for a poster token (W…) or a receipt code (R…)."""
 
 from __future__ import annotations
 
+from django.urls import path
+
+from pingyi.ratings import views_citizen
+
 app_name = "rate"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:code>", views_citizen.rate, name="rate"),
+    path("<str:code>/text-size", views_citizen.text_size, name="text_size"),
+]
