@@ -31,9 +31,10 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 def login(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in through the real form, as a person would."""
     page.goto("/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    # By id, not by label: the same helper logs in on the English pages too.
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
 
 
