@@ -18,6 +18,8 @@ from pingyi.accounts.models import Role, User
 from pingyi.accounts.services import user_create
 from pingyi.catalog.models import District, Hall, ServiceItem, Staff, Unit, Window, WindowHours
 from pingyi.lib.codes import credit_code_check_char
+from pingyi.ratings.models import ReasonTag
+from pingyi.ratings.tagdata import load_tag_sets
 
 PASSWORD = "correct-horse-battery"
 
@@ -72,6 +74,8 @@ def _staff(unit: Unit, no: str, name: str, phone: str) -> Staff:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    # A transactional (live-server) test flushes every table, data migrations included: put the tag sets back.
+    load_tag_sets(ReasonTag)
     district = District.objects.create(code="420113", name="测试区")
     other_district = District.objects.create(code="420114", name="邻区")
     hall = Hall.objects.create(district=district, code="H01", name="区市民服务中心")

@@ -8,6 +8,8 @@ old data still reads.
 
 from __future__ import annotations
 
+from typing import Any
+
 CURRENT_VERSION = "2020"
 
 TAG_SETS: dict[str, list[tuple[str, int, str]]] = {
@@ -71,3 +73,14 @@ DIMENSIONS: list[tuple[str, str]] = [
     ("competence", "服务水平"),
     ("attitude", "服务态度"),
 ]
+
+
+def load_tag_sets(reason_tag_model: Any) -> None:
+    """Insert the shipped tag sets that are missing (used by migration 0002, and by tests after a flush)."""
+    for version, tags in TAG_SETS.items():
+        for code, level5, label in tags:
+            reason_tag_model.objects.get_or_create(
+                version=version,
+                code=code,
+                defaults={"level5": level5, "label": label, "active": version == CURRENT_VERSION},
+            )

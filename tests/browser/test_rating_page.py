@@ -13,7 +13,7 @@ from pingyi.catalog.models import DutyShift
 from pingyi.lib import scales
 from pingyi.ratings.models import QrPoster, Rating, ReasonTag
 from pingyi.ratings.poster_services import poster_issue
-from pingyi.ratings.tagdata import CURRENT_VERSION, TAG_SETS
+from pingyi.ratings.tagdata import load_tag_sets
 from tests.browser.conftest import PageWatch
 from tests.browser.helpers import SIZES, screenshot
 
@@ -23,13 +23,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(autouse=True)
 def reason_tags(transactional_db) -> None:
     """The live server's tests flush the database after each test, taking the tags of migration 0002 with them."""
-    for version, tags in TAG_SETS.items():
-        for code, level5, label in tags:
-            ReasonTag.objects.get_or_create(
-                version=version,
-                code=code,
-                defaults={"level5": level5, "label": label, "active": version == CURRENT_VERSION},
-            )
+    load_tag_sets(ReasonTag)
 
 
 @pytest.fixture

@@ -2,15 +2,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from pingyi.ratings.tagdata import CURRENT_VERSION, TAG_SETS
+    from pingyi.ratings.tagdata import load_tag_sets
 
-    ReasonTag = apps.get_model("ratings", "ReasonTag")
-    for version, tags in TAG_SETS.items():
-        for code, level5, label in tags:
-            ReasonTag.objects.get_or_create(
-                version=version, code=code,
-                defaults={"level5": level5, "label": label, "active": version == CURRENT_VERSION},
-            )
+    load_tag_sets(apps.get_model("ratings", "ReasonTag"))
 
 
 class Migration(migrations.Migration):
