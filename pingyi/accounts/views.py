@@ -30,9 +30,35 @@ from pingyi.accounts.user_forms import TokenForm, UserForm
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in. The page gives the browser the device cookie the rating page reads, and a successful sign-in of a
+    staff member, unit admin or hall manager remembers that device (ratings.integrity), so that a rating later made
+    from the same browser is flagged "staff_device".
+    """
+
     template_name = "accounts/login.html"
     authentication_form = LockoutAuthenticationForm
     redirect_authenticated_user = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Imported here: accounts must not import the ratings app at module load.
+        from pingyi.ratings.fingerprints import DEVICE_COOKIE, ensure_device_cookie
+
+        response: Any = super().dispatch(request, *args, **kwargs)
+        if DEVICE_COOKIE not in response.cookies:
+            ensure_device_cookie(request, response)
+        return response
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from pingyi.ratings.fingerprints import DEVICE_COOKIE, device_fingerprint, ensure_device_cookie
+        from pingyi.ratings.integrity import staff_device_record
+
+        response = super().form_valid(form)
+        # A browser that posts without having loaded the page gets its cookie now; fingerprint that new value.
+        ensure_device_cookie(self.request, response)
+        if DEVICE_COOKIE in response.cookies:
+            self.request.COOKIES[DEVICE_COOKIE] = response.cookies[DEVICE_COOKIE].value
+        staff_device_record(user=form.get_user(), device_fp=device_fingerprint(self.request))
+        return response
 
 
 @login_required

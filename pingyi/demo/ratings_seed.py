@@ -171,6 +171,8 @@ class _Builder:
             tracking_code=new_tracking_code() if negative and not is_default else None,
             external_ref="demo",
             rated_at=min(at, self.day_end),
+            # As if received when given: the demo year's daily seals then cover the days the ratings belong to.
+            received_at=min(at, self.day_end),
             kind=kind,
             stage=stage,
             follows=follows,
@@ -274,7 +276,6 @@ def _seed_year(rng: random.Random, district: District) -> None:
                 builder.rating(rec=None, unit=rng.choice(unit_list), channel=channel, at=at)
     _defaults(builder, recs)
     Rating.objects.bulk_create(builder.ratings, batch_size=2000)
-    # Ratings are append-only (PostgreSQL refuses UPDATE): received_at stays the seeding time (auto_now_add).
     _follow_ups(builder, recs)
 
 

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.lib.phonefields import EncryptedPhone
@@ -199,7 +200,8 @@ class Rating(EncryptedPhone):
     network_fp = models.CharField(_("网络指纹"), max_length=64, blank=True)
     flags = models.JSONField(_("风险标记"), default=list, blank=True)
     rated_at = models.DateTimeField(_("评价时间"))
-    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+    # Set by the database layer at insert (a default, not auto_now_add, so that a bulk load of history can keep it).
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("评价")

@@ -170,7 +170,7 @@ def _flags(data: RatingInput, phone_index: str, rated_at: datetime, now: datetim
         records = same_phone.exclude(record=None).values("record").distinct().count() + (
             1 if data.record else 0
         )
-        units = same_phone.values("unit").distinct().count()
+        units = len(set(same_phone.values_list("unit", flat=True).distinct()) | {data.unit.pk})
         if records >= _limits()["phone_records_30d"] or units >= _limits()["phone_units_30d"]:
             flags.append("phone_many")
         if data.record is not None and data.record.phone_index and data.record.phone_index != phone_index:

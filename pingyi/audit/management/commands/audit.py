@@ -1,4 +1,7 @@
-"""`pingyi audit verify`: walk the whole chain; exit 0 when intact, 1 naming the first broken entry."""
+"""`pingyi audit verify`: walk the whole chain, then the daily rating seals it holds.
+
+Exit 0 when both are intact; 1 naming the first broken entry, or the first sealed day whose ratings changed.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +13,27 @@ from pingyi.audit.selectors import chain_verify
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `verify` checks the hash chain from the first entry to the last."
+    help = (
+        "Audit log tools. `verify` checks the hash chain from the first entry to the last, then recomputes every "
+        "day of ratings sealed in it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify"])
 
     def handle(self, *args: object, **options: object) -> None:
         result = chain_verify()
-        if result.ok:
-            self.stdout.write(f"audit chain intact: {result.checked} entries verified")
-            return
-        self.stderr.write(f"audit chain BROKEN at entry #{result.broken_seq}: {result.reason}")
-        sys.exit(1)
+        if not result.ok:
+            self.stderr.write(f"audit chain BROKEN at entry #{result.broken_seq}: {result.reason}")
+            sys.exit(1)
+        self.stdout.write(f"audit chain intact: {result.checked} entries verified")
+        # The seal entries are trustworthy only now that the chain verified.
+        from pingyi.ratings.seals import seals_verify
+
+        seals = seals_verify()
+        if not seals.ok:
+            day = seals.broken_day.isoformat() if seals.broken_day else "?"
+            self.stderr.write(f"ratings seal BROKEN for day {day}: {seals.reason}")
+            sys.exit(1)
+        if seals.days:
+            self.stdout.write(f"ratings: {seals.days} days sealed and intact")
