@@ -94,6 +94,9 @@ def serve(argv: list[str]) -> None:
 
 def worker(argv: list[str]) -> None:
     _setup()
+    from pingyi.jobs import ensure_schedules
+
+    ensure_schedules()
     _manage("qcluster")
 
 

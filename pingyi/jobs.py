@@ -1,0 +1,11 @@
+"""The worker's schedules: each app that runs periodic jobs declares them idempotently; the worker ensures them."""
+
+from __future__ import annotations
+
+
+def ensure_schedules() -> None:
+    from pingyi.ratings.seals import ensure_schedules as seal_schedules
+    from pingyi.sms.tasks import ensure_schedules as sms_schedules
+
+    seal_schedules()
+    sms_schedules()
