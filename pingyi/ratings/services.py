@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from pingyi.catalog.models import ServiceItem, Staff, Unit, Window
@@ -115,21 +116,45 @@ def _resolve(data: RatingInput) -> None:
         raise InvalidRating("评价必须指明单位、窗口或办件", field="target")
 
 
-def _check_limits(data: RatingInput, phone_index: str, now: datetime) -> None:
-    if data.historical:
-        return
-    if data.device_fp:
-        recent = Rating.objects.filter(
+@dataclass(frozen=True)
+class _Recent:
+    """What the door needs to know about earlier ratings from the same device and phone (two queries at most)."""
+
+    device_10min: int = 0
+    phone_day: int = 0
+    phone_records_30d: int = 0
+    phone_units_30d: int = 0
+    phone_seen_unit: bool = False
+
+
+def _recent(data: RatingInput, phone_index: str, rated_at: datetime, now: datetime) -> _Recent:
+    device_10min = 0
+    if data.device_fp and not data.historical:
+        device_10min = Rating.objects.filter(
             device_fp=data.device_fp, received_at__gte=now - timedelta(minutes=10)
         ).count()
-        if recent >= _limits()["limit_per_device_10min"]:
-            raise RateLimited("评价过于频繁，请稍后再试")
-    if phone_index:
-        today = Rating.objects.filter(
-            phone_index=phone_index, received_at__gte=now - timedelta(days=1)
-        ).count()
-        if today >= _limits()["limit_per_phone_day"]:
-            raise RateLimited("该手机号今日评价次数已达上限")
+    if not phone_index:
+        return _Recent(device_10min=device_10min)
+    since, day_ago = rated_at - timedelta(days=30), now - timedelta(days=1)
+    window_30d = Q(rated_at__gte=since)
+    counts = Rating.objects.filter(
+        Q(phone_index=phone_index) & (window_30d | Q(received_at__gte=day_ago))
+    ).aggregate(
+        day=Count("id", filter=Q(received_at__gte=day_ago)),
+        records=Count("record", distinct=True, filter=window_30d),
+        units=Count("unit", distinct=True, filter=window_30d),
+        same_unit=Count("id", filter=window_30d & Q(unit=data.unit)),
+    )
+    return _Recent(device_10min, counts["day"], counts["records"], counts["units"], counts["same_unit"] > 0)
+
+
+def _check_limits(data: RatingInput, recent: _Recent, phone_index: str) -> None:
+    if data.historical:
+        return
+    if data.device_fp and recent.device_10min >= _limits()["limit_per_device_10min"]:
+        raise RateLimited("评价过于频繁，请稍后再试")
+    if phone_index and recent.phone_day >= _limits()["limit_per_phone_day"]:
+        raise RateLimited("该手机号今日评价次数已达上限")
 
 
 def _outside_hours(window: Window, at: datetime) -> bool:
@@ -147,7 +172,7 @@ def _outside_hours(window: Window, at: datetime) -> bool:
     return True
 
 
-def _flags(data: RatingInput, phone_index: str, rated_at: datetime, now: datetime) -> list[str]:
+def _flags(data: RatingInput, phone_index: str, rated_at: datetime, recent: _Recent) -> list[str]:
     """Reasons an inspector should look at this rating; the rating is stored all the same."""
     flags: list[str] = []
     assert data.unit is not None
@@ -158,19 +183,15 @@ def _flags(data: RatingInput, phone_index: str, rated_at: datetime, now: datetim
         flags.append("staff_phone")
     if data.device_fp and StaffDevice.objects.filter(device_fp=data.device_fp).exists():
         flags.append("staff_device")
-    if data.device_fp and not data.historical:
-        recent = Rating.objects.filter(
-            device_fp=data.device_fp, received_at__gte=now - timedelta(minutes=10)
-        ).count()
-        if recent + 1 >= _limits()["burst_per_device_10min"]:
-            flags.append("burst")
+    if (
+        data.device_fp
+        and not data.historical
+        and recent.device_10min + 1 >= _limits()["burst_per_device_10min"]
+    ):
+        flags.append("burst")
     if phone_index:
-        since = rated_at - timedelta(days=30)
-        same_phone = Rating.objects.filter(phone_index=phone_index, rated_at__gte=since)
-        records = same_phone.exclude(record=None).values("record").distinct().count() + (
-            1 if data.record else 0
-        )
-        units = len(set(same_phone.values_list("unit", flat=True).distinct()) | {data.unit.pk})
+        records = recent.phone_records_30d + (1 if data.record else 0)
+        units = recent.phone_units_30d + (0 if recent.phone_seen_unit else 1)
         if records >= _limits()["phone_records_30d"] or units >= _limits()["phone_units_30d"]:
             flags.append("phone_many")
         if data.record is not None and data.record.phone_index and data.record.phone_index != phone_index:
@@ -199,9 +220,7 @@ def rating_submit(data: RatingInput) -> Rating:
     if rated_at > now + timedelta(minutes=5):
         raise InvalidRating("评价时间不能晚于当前时间", field="rated_at")
     phone_index = crypto.blind_index(phone) if phone else ""
-    if data.kind == Rating.Kind.FIRST and data.record is not None:
-        if Rating.objects.filter(record=data.record, stage=data.stage, kind=Rating.Kind.FIRST).exists():
-            raise AlreadyRated()
+    # A second first rating of a record and stage is refused by the unique constraint (AlreadyRated below).
     if data.kind == Rating.Kind.FOLLOW_UP and data.follows is None and data.record is not None:
         data.follows = (
             Rating.objects.filter(record=data.record, stage=data.stage, kind=Rating.Kind.FIRST)
@@ -210,7 +229,8 @@ def rating_submit(data: RatingInput) -> Rating:
         )
         if data.follows is None:
             raise InvalidRating("该办件尚未评价，不能追加评价", field="kind")
-    _check_limits(data, phone_index, now)
+    recent = _recent(data, phone_index, rated_at, now)
+    _check_limits(data, recent, phone_index)
     assert data.unit is not None
     rating = Rating(
         district_id=data.unit.district_id,
@@ -241,12 +261,17 @@ def rating_submit(data: RatingInput) -> Rating:
     )
     if phone:
         rating.set_phone(phone)
-    rating.flags = _flags(data, phone_index, rated_at, now)
+    rating.flags = _flags(data, phone_index, rated_at, recent)
     if level.negative and not data.is_default:
         rating.tracking_code = new_tracking_code()
     try:
-        with transaction.atomic():
-            rating.save()
+        if transaction.get_connection().in_atomic_block:
+            with (
+                transaction.atomic()
+            ):  # a savepoint, so that a duplicate does not break the caller's transaction
+                rating.save()
+        else:
+            rating.save()  # autocommit: one INSERT, no BEGIN/COMMIT round trips
     except IntegrityError as exc:
         if data.record is not None and data.kind == Rating.Kind.FIRST:
             raise AlreadyRated() from exc

@@ -78,7 +78,7 @@ def test_sampling_takes_a_share_of_the_days_unrated_records_with_a_phone_and_rer
     result = invitations_sample(DAY, rate=0.3)
     picked = set(Invitation.objects.values_list("record_id", flat=True))
     assert result.sampled == len(picked) and result.overdue == 0
-    assert 40 <= len(picked) <= 80  # about 30 % of 200
+    assert 30 <= len(picked) <= 90  # about 30 % of 200 (binomial: ±4.6 sigma, the key differs per home)
     assert picked == {r.pk for r in records if in_sample(r.pk, 0.3)}
     assert not picked & {no_phone.pk, rated.pk, other_day.pk}
     assert SmsMessage.objects.filter(kind="invitation", status="queued").count() == len(picked)
