@@ -318,7 +318,18 @@ def test_a_detail_page_in_scope_opens(scene: Any, who: str) -> None:
 
 
 # Navigation on the home page
-_DISTRICT_NAV = ["ratings", "halls", "units", "windows", "staff", "shifts", "items", "posters", "devices", "imports"]
+_DISTRICT_NAV = [
+    "ratings",
+    "halls",
+    "units",
+    "windows",
+    "staff",
+    "shifts",
+    "items",
+    "posters",
+    "devices",
+    "imports",
+]
 NAV_EXPECTED = {
     "inspector": [*_DISTRICT_NAV, "audit"],
     "hall_manager": _DISTRICT_NAV,

@@ -24,7 +24,9 @@ def sees_evaluator_data(user: Any) -> bool:
 def rating_list(request: HttpRequest) -> HttpResponse:
     if not can_view(request.user, Rating):
         raise Http404
-    ratings = restrict(Rating.objects.select_related("unit", "window", "staff"), request.user).order_by("-rated_at")
+    ratings = restrict(Rating.objects.select_related("unit", "window", "staff"), request.user).order_by(
+        "-rated_at"
+    )
     level = request.GET.get("level", "")
     if level in {"1", "2", "3", "4", "5"}:
         ratings = ratings.filter(level5=int(level))
@@ -44,7 +46,11 @@ def rating_list(request: HttpRequest) -> HttpResponse:
         "querystring": params.urlencode(),
         "evaluator_data": sees_evaluator_data(request.user),
         "channels": [(c.value, label) for c, label in CHANNEL_LABELS.items()],
-        "filters": {"level": level, "channel": channel, "negative": request.GET.get("negative", ""),
-                    "flagged": "1" if flagged else ""},
+        "filters": {
+            "level": level,
+            "channel": channel,
+            "negative": request.GET.get("negative", ""),
+            "flagged": "1" if flagged else "",
+        },
     }
     return render(request, "ratings/rating_list.html", context)

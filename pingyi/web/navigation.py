@@ -53,5 +53,7 @@ def _shown(entry: NavEntry, user: Any) -> bool:
 
 def nav_for(user: Any) -> list[dict[str, Any]]:
     return [
-        {"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)} for entry in NAV if _shown(entry, user)
+        {"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)}
+        for entry in NAV
+        if _shown(entry, user)
     ]

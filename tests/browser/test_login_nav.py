@@ -12,7 +12,18 @@ from tests.browser.helpers import login, screenshot
 
 pytestmark = pytest.mark.browser
 
-DISTRICT = ["ratings", "halls", "units", "windows", "staff", "shifts", "items", "posters", "devices", "imports"]
+DISTRICT = [
+    "ratings",
+    "halls",
+    "units",
+    "windows",
+    "staff",
+    "shifts",
+    "items",
+    "posters",
+    "devices",
+    "imports",
+]
 # Derived from the scope rules (pingyi/*/scopes.py, pingyi/imports/apps.py, pingyi/audit/apps.py) and
 # pingyi/web/navigation.py: the audit log is the inspectors' alone; staff phones are none of the hotline's business;
 # a window clerk sees their own ratings, unit, record and shifts; operators enter ratings instead of browsing them.

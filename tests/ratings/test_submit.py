@@ -18,15 +18,25 @@ from pingyi.ratings.services import RatingInput, rating_submit
 @pytest.fixture
 def record(world):
     return ServiceRecord.objects.create(
-        district=world.district, unit=world.unit_a, window=world.window_a, staff=world.staff_a, item=world.item_a,
-        record_no="2026-0001", received_at=timezone.now() - timedelta(hours=1), source=ServiceRecord.Source.MANUAL,
+        district=world.district,
+        unit=world.unit_a,
+        window=world.window_a,
+        staff=world.staff_a,
+        item=world.item_a,
+        record_no="2026-0001",
+        received_at=timezone.now() - timedelta(hours=1),
+        source=ServiceRecord.Source.MANUAL,
     )
 
 
 def test_a_qr_rating_of_a_window_belongs_to_whoever_was_on_duty(world):
     now = timezone.now()
-    DutyShift.objects.create(window=world.window_b, staff=world.staff_b, starts_at=now - timedelta(hours=1),
-                             ends_at=now + timedelta(hours=1))
+    DutyShift.objects.create(
+        window=world.window_b,
+        staff=world.staff_b,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=1),
+    )
     rating = rating_submit(RatingInput(channel=Channel.QR, scale=Scale.FIVE, level=5, window=world.window_b))
     assert rating.staff == world.staff_b and rating.unit == world.unit_b and rating.level5 == 5
     assert not rating.negative and rating.tracking_code is None
@@ -39,20 +49,32 @@ def test_a_negative_rating_gets_a_tracking_code(world):
 
 def test_a_tag_of_another_level_is_refused(world):
     with pytest.raises(InvalidRating, match="不属于"):
-        rating_submit(RatingInput(channel=Channel.QR, scale=Scale.FIVE, level=5, window=world.window_a, tags=["108"]))
+        rating_submit(
+            RatingInput(channel=Channel.QR, scale=Scale.FIVE, level=5, window=world.window_a, tags=["108"])
+        )
     assert not Rating.objects.exists()
 
 
 def test_a_record_is_rated_once_per_stage_and_follow_ups_are_their_own_kind(world, record):
-    first = rating_submit(RatingInput(channel=Channel.PAD, scale=Scale.FIVE, level=4, record=record, stage="finished"))
+    first = rating_submit(
+        RatingInput(channel=Channel.PAD, scale=Scale.FIVE, level=4, record=record, stage="finished")
+    )
     with pytest.raises(AlreadyRated, match="该办件已评价"):
-        rating_submit(RatingInput(channel=Channel.PAD, scale=Scale.FIVE, level=1, record=record, stage="finished"))
+        rating_submit(
+            RatingInput(channel=Channel.PAD, scale=Scale.FIVE, level=1, record=record, stage="finished")
+        )
     other_stage = rating_submit(
         RatingInput(channel=Channel.PAD, scale=Scale.FIVE, level=5, record=record, stage="accepted")
     )
     follow = rating_submit(
-        RatingInput(channel=Channel.PAD, scale=Scale.FIVE, level=2, record=record, stage="finished",
-                    kind=Rating.Kind.FOLLOW_UP)
+        RatingInput(
+            channel=Channel.PAD,
+            scale=Scale.FIVE,
+            level=2,
+            record=record,
+            stage="finished",
+            kind=Rating.Kind.FOLLOW_UP,
+        )
     )
     assert follow.follows == first and other_stage.kind == "first"
     assert Rating.objects.filter(record=record).count() == 3
@@ -60,8 +82,14 @@ def test_a_record_is_rated_once_per_stage_and_follow_ups_are_their_own_kind(worl
 
 def test_a_rating_from_a_staff_phone_is_stored_and_flagged(world, record):
     rating = rating_submit(
-        RatingInput(channel=Channel.QR, scale=Scale.FIVE, level=5, window=world.window_a, phone="13800001111",
-                    rated_at=timezone.make_aware(datetime(2026, 11, 23, 10, 0)))
+        RatingInput(
+            channel=Channel.QR,
+            scale=Scale.FIVE,
+            level=5,
+            window=world.window_a,
+            phone="13800001111",
+            rated_at=timezone.make_aware(datetime(2026, 11, 23, 10, 0)),
+        )
     )
     assert "staff_phone" in rating.flags
     assert rating.phone_masked == "138****1111" and "13800001111" not in rating.phone_ciphertext
