@@ -13,7 +13,7 @@ from django.shortcuts import render
 from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.lib.scales import CHANNEL_LABELS
-from pingyi.ratings.models import Rating
+from pingyi.ratings.models import Rating, ReasonTag
 
 
 def sees_evaluator_data(user: Any) -> bool:
@@ -39,6 +39,7 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     if flagged:
         ratings = ratings.exclude(flags=[])
     page = Paginator(ratings, 50).get_page(request.GET.get("page"))
+    _attach_tag_labels(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -54,3 +55,17 @@ def rating_list(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "ratings/rating_list.html", context)
+
+
+def _attach_tag_labels(ratings: Any) -> None:
+    """Show reason tags by their words, not their codes (one query for the page)."""
+    ratings = list(ratings)
+    wanted = {(r.tag_version, code) for r in ratings for code in r.tags}
+    labels = {
+        (t.version, t.code): t.label
+        for t in ReasonTag.objects.filter(
+            code__in={code for _, code in wanted}, version__in={v for v, _ in wanted}
+        )
+    }
+    for rating in ratings:
+        rating.tag_labels = [labels.get((rating.tag_version, code), code) for code in rating.tags]
