@@ -6,34 +6,9 @@ Ratings are append-only by design: later decisions (appeals, revocations) are se
 
 from django.db import migrations
 
-CREATE = """
-CREATE OR REPLACE FUNCTION pingyi_ratings_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'ratings are append-only: % refused on %', TG_OP, TG_TABLE_NAME
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER ratings_rating_append_only
-    BEFORE UPDATE OR DELETE ON ratings_rating
-    FOR EACH ROW EXECUTE FUNCTION pingyi_ratings_refuse_change();
-"""
-
-DROP = """
-DROP TRIGGER IF EXISTS ratings_rating_append_only ON ratings_rating;
-DROP FUNCTION IF EXISTS pingyi_ratings_refuse_change();
-"""
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+from pingyi.lib.append_only import append_only
 
 
 class Migration(migrations.Migration):
     dependencies = [("ratings", "0002_reason_tags")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [migrations.RunPython(*append_only("ratings_rating", "pingyi_ratings", "ratings are append-only"))]
