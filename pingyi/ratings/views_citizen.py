@@ -81,8 +81,15 @@ def _gone(request: HttpRequest, code: str, target: Target) -> HttpResponse:
     )
 
 
-def _already_rated(record: Any) -> bool:
-    return Rating.objects.filter(record=record, stage=RECORD_STAGE, kind=Rating.Kind.FIRST).exists()
+def _record_kind(record: Any) -> str | None:
+    """The kind of rating a receipt code takes now: the first rating, then one follow-up (追加评价) — e.g. the
+    reasons and comment after an SMS reply — then nothing more (None)."""
+    kinds = set(Rating.objects.filter(record=record, stage=RECORD_STAGE).values_list("kind", flat=True))
+    if Rating.Kind.FIRST not in kinds:
+        return Rating.Kind.FIRST
+    if Rating.Kind.FOLLOW_UP not in kinds:
+        return Rating.Kind.FOLLOW_UP
+    return None
 
 
 def thanks_message(rating: Rating) -> str:
@@ -125,7 +132,8 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         )
     if target.state != "ok":
         return _gone(request, code, target)
-    if target.record is not None and _already_rated(target.record):
+    kind = _record_kind(target.record) if target.record is not None else Rating.Kind.FIRST
+    if kind is None:
         return _notice(
             request, code, title="已评价", message=MSG_ALREADY, status=409, error_code="already_rated"
         )
@@ -139,7 +147,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         if request.POST.get(HONEYPOT, ""):
             return _notice(request, code, title="提交未被接受", message=MSG_HONEYPOT, status=400)
         if form.is_valid():
-            result = _submit(request, target, form, scale)
+            result = _submit(request, target, form, scale, kind)
             if isinstance(result, Rating):
                 response = _thanks(request, code, target, result)
                 ensure_device_cookie(request, response)
@@ -164,6 +172,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         "code": code,
         "scale": scale,
         "general_error": general_error,
+        "follow_up": kind == Rating.Kind.FOLLOW_UP,
         **_describe(target),
         **form_view(form),
     }
@@ -173,7 +182,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _submit(
-    request: HttpRequest, target: Target, form: CitizenRatingForm, scale: scales.Scale
+    request: HttpRequest, target: Target, form: CitizenRatingForm, scale: scales.Scale, kind: str
 ) -> Rating | RatingError:
     data = form.cleaned_data
     record = target.record
@@ -187,6 +196,7 @@ def _submit(
                 window=target.window if record is None else None,
                 record=record,
                 stage=RECORD_STAGE if record is not None else "",
+                kind=kind,
                 tags=list(data.get("tags") or []),
                 dimensions=form.dimensions(),
                 comment=data.get("comment", ""),

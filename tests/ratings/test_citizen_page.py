@@ -174,7 +174,7 @@ def test_markup_in_a_comment_is_stored_as_typed_and_shown_escaped(world, poster)
     assert html.escape(typed) in listing
 
 
-def test_a_receipt_code_rates_its_record_once(world, record):
+def test_a_receipt_code_rates_its_record_once_then_takes_one_follow_up(world, record):
     citizen = Client()
     form = page(citizen.get(f"/r/{record.rating_code}"))
     assert "2026-0001" in form and world.unit_a.name in form and "张敏" in form
@@ -182,12 +182,20 @@ def test_a_receipt_code_rates_its_record_once(world, record):
     assert response.status_code == 200
     rating = Rating.objects.get()
     assert rating.record == record and rating.stage == "finished" and rating.channel == "mobile"
+    # After the first rating (by this page, or by an SMS reply) the same code takes the reasons and a comment once.
+    assert "追加评价" in page(Client().get(f"/r/{record.rating_code}"))
+    follow = Client().post(
+        f"/r/{record.rating_code}", {"level": "4", "tags": ["409"], "comment": "补充：业务熟练"}
+    )
+    assert follow.status_code == 200
+    follow_up = Rating.objects.get(kind="follow_up")
+    assert follow_up.follows == rating and follow_up.comment == "补充：业务熟练" and follow_up.tags == ["409"]
     again = Client().post(f"/r/{record.rating_code}", {"level": "1"})
     assert again.status_code == 409 and "该办件已评价，无需重复评价" in page(again)
     assert Client().get(f"/r/{record.rating_code}").status_code == 409
     json_again = Client().post(f"/r/{record.rating_code}", {"level": "1"}, **JSON)
     assert json_again.status_code == 409 and json_again.json()["error"]["code"] == "already_rated"
-    assert Rating.objects.count() == 1
+    assert Rating.objects.count() == 2
 
 
 def test_a_filled_honeypot_is_refused_and_nothing_stored(world, poster):

@@ -303,3 +303,18 @@ def test_schedules_are_created_once(db):
     assert sample.schedule_type == Schedule.DAILY and timezone.localtime(sample.next_run).hour == 18
     assert send.schedule_type == Schedule.MINUTES and send.minutes == 1
     assert sample.func == "pingyi.sms.tasks.sample_today" and send.func == "pingyi.sms.tasks.send_due"
+
+
+def test_the_link_in_the_thanks_sms_takes_the_reasons_and_a_comment_as_a_follow_up(world, outbox):
+    record = invited(world, 1, outbox)
+    sms_inbound(record.phone_plain(), "1", timezone.now())
+    first = Rating.objects.get(record=record)
+    thanks = SmsMessage.objects.filter(kind="thanks").latest("id").body
+    link = thanks.split("请点击 ")[1].split()[0]
+    path = "/" + link.split("/", 3)[3]
+    page = Client().get(path)
+    assert page.status_code == 200 and "追加评价" in page.content.decode()
+    response = Client().post(path, {"level": "1", "tags": ["113"], "comment": "跑了三趟"})
+    assert response.status_code == 200
+    follow_up = Rating.objects.get(record=record, kind="follow_up")
+    assert follow_up.follows == first and follow_up.comment == "跑了三趟"
