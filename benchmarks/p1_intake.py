@@ -9,7 +9,16 @@ Measured: max throughput of each (best of the worker counts tried), p99 latency 
 max rate, and that every acknowledged (2xx) rating id is in the database. A py-spy profile of the rating server
 follows. Results are printed and appended to BENCHMARKS.md (``--no-write`` to skip).
 
-    .venv/bin/python benchmarks/p1_intake.py [--duration 15] [--workers 2,3,4] [--connections 32]
+``--fast`` adds a third server in the same run, for the one-statement intake (``intake_sql.rating_submit_fast``
+behind POST /bench/rate_fast/<token>, otherwise the same view); the half-rate latency run and the profile are then
+done for both rating endpoints, the profile for the fast one. ``--lean`` adds a fourth: the fast intake behind a view
+that also looks the poster up with one raw query instead of the ORM (POST /bench/rate_lean/<token>).
+
+Environment: P1_DB (database name), P1_PG_ADMIN, P1_PORT (first of four consecutive ports, default 8711), P1_WORK
+(scratch directory, default $TMPDIR/p1-bench), PINGYI_HOME (default P1_WORK/home) — so that two people can run it
+at once on one host.
+
+    .venv/bin/python benchmarks/p1_intake.py [--duration 15] [--workers 2,3,4] [--connections 32] [--fast]
 """
 
 from __future__ import annotations
@@ -40,9 +49,12 @@ BIN = ROOT / ".venv" / "bin"
 PG_ADMIN = os.environ.get("P1_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 DB_NAME = os.environ.get("P1_DB", "pingyi_bench")
 DB_URL = PG_ADMIN.rsplit("/", 1)[0] + "/" + DB_NAME
-PORTS = {"rating": 8711, "bare": 8712}
+PORT = int(os.environ.get("P1_PORT", "8711"))
+PORTS = {"rating": PORT, "bare": PORT + 1, "fast": PORT + 2, "lean": PORT + 3}
 PY_SPY = shutil.which("py-spy") or "/tmp/p1tools/bin/py-spy"
-WORK = Path(tempfile.gettempdir()) / "p1-bench"
+WORK = Path(os.environ.get("P1_WORK") or Path(tempfile.gettempdir()) / "p1-bench")
+HOME = Path(os.environ.get("PINGYI_HOME") or WORK / "home")
+VARIANT_PATHS = {"fast": "/bench/rate_fast/", "lean": "/bench/rate_lean/"}
 
 
 @dataclass
@@ -60,7 +72,7 @@ class Run:
 def env() -> dict[str, str]:
     return {
         **os.environ,
-        "PINGYI_HOME": str(WORK / "home"),
+        "PINGYI_HOME": str(HOME),
         "PINGYI_DATABASE_URL": DB_URL,
         "DJANGO_SETTINGS_MODULE": "p1_app.settings",
         "PYTHONPATH": str(BENCH),
@@ -326,36 +338,66 @@ def machine(load: str) -> str:
     return f"load average at start {load}; nproc {os.cpu_count()}, {platform.machine()}, {model}, PostgreSQL {pg}, Python {platform.python_version()}"
 
 
+def half_rate(server: Server, script: Path, target: float, seconds: int) -> tuple[Run, int, int, int, int]:
+    """A run at ``target`` requests/s: the run, its connections, ids acknowledged, ids found, rows added."""
+    connections = max(4, round(target * 0.02))
+    delay = max(1, round(connections * 1000 / target))
+    calib = wrk(server, script, connections=connections, seconds=5, run=7, delay_ms=delay)
+    delay = max(1, round(delay * calib.rps / target))
+    stored_before = sql_one("SELECT count(*) FROM ratings_rating")
+    ids_prefix = str(WORK / "ids")
+    for old in WORK.glob("ids.*"):
+        old.unlink()
+    half = wrk(
+        server, script, connections=connections, seconds=seconds, run=8, delay_ms=delay, ids=ids_prefix
+    )
+    stored_after = sql_one("SELECT count(*) FROM ratings_rating")
+    ids = [int(x) for f in WORK.glob("ids.*") for x in f.read_text().split()]
+    found = sql_one("SELECT count(*) FROM ratings_rating WHERE id = ANY(%s)", ids)
+    return half, connections, len(ids), found, stored_after - stored_before
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds per max-throughput run")
     parser.add_argument("--workers", default="2,3,4", help="gunicorn worker counts to try (4 threads each)")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--fast", action="store_true", help="also measure the one-statement intake (intake_sql)"
+    )
+    parser.add_argument(
+        "--lean", action="store_true", help="and the one-statement intake with a raw poster lookup"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not append to BENCHMARKS.md")
     parser.add_argument("--no-profile", action="store_true")
     args = parser.parse_args()
     load = "/".join(Path("/proc/loadavg").read_text().split()[:3])
     WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "home").mkdir(exist_ok=True)
+    HOME.mkdir(parents=True, exist_ok=True)
     print(f"creating {DB_NAME}, migrating, seeding …", flush=True)
     tokens = create_database()
     bare_script = lua_script(["/bench/bare"])
+    variants = ["rating", *(["fast"] if args.fast else []), *(["lean"] if args.lean else [])]
     results: dict[int, dict[str, Run]] = {}
     rating_path = ""
     run_no = 0
     for workers in [int(w) for w in args.workers.split(",")]:
-        servers = {name: Server(name, workers) for name in PORTS}
+        servers = {name: Server(name, workers) for name in ["bare", *variants]}
         try:
             rating_path = rating_path or pick_rating_path(servers["rating"], tokens)
-            rating_script = lua_script([rating_path + t for t in tokens])
+            scripts = {
+                "bare": bare_script,
+                "rating": lua_script([rating_path + t for t in tokens]),
+                **{v: lua_script([path + t for t in tokens]) for v, path in VARIANT_PATHS.items()},
+            }
             results[workers] = {}
-            for name, script in (("bare", bare_script), ("rating", rating_script)):
+            for name in ["bare", *variants]:
                 run_no += 1
-                wrk(servers[name], script, connections=args.connections, seconds=3, run=run_no % 10)
+                wrk(servers[name], scripts[name], connections=args.connections, seconds=3, run=run_no % 10)
                 run_no += 1
                 r = wrk(
                     servers[name],
-                    script,
+                    scripts[name],
                     connections=args.connections,
                     seconds=args.duration,
                     run=run_no % 10,
@@ -369,75 +411,96 @@ def main() -> None:
         finally:
             for server in servers.values():
                 server.stop()
-    best = max(results, key=lambda w: results[w]["rating"].rps)
     bare_best = max(r["bare"].rps for r in results.values())
-    rating_max = results[best]["rating"]
-    target = rating_max.rps / 2
-    server = Server("rating", best)
-    try:
-        rating_script = lua_script([rating_path + t for t in tokens])
-        connections = max(4, round(target * 0.02))
-        delay = max(1, round(connections * 1000 / target))
-        calib = wrk(server, rating_script, connections=connections, seconds=5, run=7, delay_ms=delay)
-        delay = max(1, round(delay * calib.rps / target))
-        stored_before = sql_one("SELECT count(*) FROM ratings_rating")
-        ids_prefix = str(WORK / "ids")
-        for old in WORK.glob("ids.*"):
-            old.unlink()
-        half = wrk(
-            server,
-            rating_script,
-            connections=connections,
-            seconds=max(20, args.duration),
-            run=8,
-            delay_ms=delay,
-            ids=ids_prefix,
-        )
-        stored_after = sql_one("SELECT count(*) FROM ratings_rating")
-        ids = [int(x) for f in WORK.glob("ids.*") for x in f.read_text().split()]
-        found = sql_one("SELECT count(*) FROM ratings_rating WHERE id = ANY(%s)", ids)
-        print(
-            f"half rate: {half.rps:.0f}/s (target {target:.0f}) p50={half.p50_ms:.1f}ms p99={half.p99_ms:.1f}ms "
-            f"acked={half.ok} ids={len(ids)} found={found} stored={stored_after - stored_before}",
-            flush=True,
-        )
-        top = [] if args.no_profile else profile(server, rating_script, args.connections, 10)
-    finally:
-        server.stop()
-    ratio = rating_max.rps / bare_best if bare_best else 0.0
+    best: dict[str, int] = {}
+    halves: dict[str, tuple[Run, int, int, int, int]] = {}
+    top: list[tuple[str, float]] = []
+    profiled = "fast" if "fast" in variants else variants[-1]
+    for name in variants:
+        best[name] = max(results, key=lambda w, n=name: results[w][n].rps)  # type: ignore[misc]
+        target = results[best[name]][name].rps / 2
+        server = Server(name, best[name])
+        try:
+            script = lua_script([VARIANT_PATHS.get(name, rating_path) + t for t in tokens])
+            halves[name] = half_rate(server, script, target, max(20, args.duration))
+            half, connections, acked, found, added = halves[name]
+            print(
+                f"{name}: half rate {half.rps:.0f}/s (target {target:.0f}) p50={half.p50_ms:.1f}ms "
+                f"p99={half.p99_ms:.1f}ms acked={half.ok} ids={acked} found={found} stored={added}",
+                flush=True,
+            )
+            if name == profiled and not args.no_profile:
+                top = profile(server, script, args.connections, 10)
+        finally:
+            server.stop()
     endpoint = (
         "POST /r/<token> (JSON mode of the citizen page)"
         if rating_path == "/r/"
         else "POST /bench/rate/<token> (benchmark URLconf: poster lookup + device/network fingerprint + "
         "rating_submit, as the QR channel does; /r/ had no JSON mode yet)"
     )
+    names = {"rating": "rating", "fast": "fast (one statement)", "lean": "lean (fast + raw poster lookup)"}
     lines = [
         f"\n## P1 — rating intake ({datetime.now().astimezone():%Y-%m-%d %H:%M %Z})\n",
         f"- Machine: {machine(load)}; everything (PostgreSQL, gunicorn, wrk) on the same host, loopback.",
         f"- Server: `pingyi serve` = gunicorn, 4 threads per worker, access log on; workers tried "
-        f"{args.workers}, best for ratings: {best}. Database {DB_NAME} (fresh, migrated, 20 windows with posters).",
+        f"{args.workers}, best for ratings: {best['rating']}. Database {DB_NAME} (fresh, migrated, 20 windows "
+        "with posters).",
         f"- Rating endpoint: {endpoint}. Bare endpoint: POST /bench/bare, a Django view (same settings, middleware "
         "and gunicorn configuration, other port) doing one INSERT into a bench table.",
+        *(
+            [
+                "- Fast endpoint: POST /bench/rate_fast/<token>, the same view calling "
+                "`intake_sql.rating_submit_fast` (one SQL statement per rating) instead of `rating_submit`."
+            ]
+            if args.fast
+            else []
+        ),
+        *(
+            [
+                "- Lean endpoint: POST /bench/rate_lean/<token>, the fast intake behind a view that looks the poster "
+                "up with one raw query (same condition) instead of the ORM."
+            ]
+            if args.lean
+            else []
+        ),
         f"- Load: wrk 1 thread, {args.connections} connections, {args.duration} s per run after a 3 s warm-up; "
         "every request a distinct phone and device cookie (no rate limit trips).",
         "",
-        "| workers | bare /s | rating /s | rating p99 at max (ms) | CPU app/pg/wrk (cores) at rating max |",
-        "|---|---|---|---|---|",
+        "| workers | bare /s | "
+        + " | ".join(f"{names[n]} /s | {names[n]} p99 at max (ms) | CPU app/pg/wrk at max" for n in variants)
+        + " |",
+        "|---|---|" + "---|---|---|" * len(variants),
         *[
-            f"| {w} | {r['bare'].rps:.0f} | {r['rating'].rps:.0f} | {r['rating'].p99_ms:.1f} | "
-            f"{r['rating'].cpu.get('app', 0)}/{r['rating'].cpu.get('postgres', 0)}/{r['rating'].cpu.get('wrk', 0)} |"
+            f"| {w} | {r['bare'].rps:.0f} | "
+            + " | ".join(
+                f"{r[n].rps:.0f} | {r[n].p99_ms:.1f} | "
+                f"{r[n].cpu.get('app', 0)}/{r[n].cpu.get('postgres', 0)}/{r[n].cpu.get('wrk', 0)}"
+                for n in variants
+            )
+            + " |"
             for w, r in results.items()
         ],
         "",
-        f"- **Ratio rating/bare: {100 * ratio:.0f} %** (goal ≥ 60 %) — {rating_max.rps:.0f} vs {bare_best:.0f} /s.",
-        f"- **Ratings/s: {rating_max.rps:.0f}** (goal ≥ 1,000).",
-        f"- **p99 at half rate: {half.p99_ms:.1f} ms** (goal < 50 ms) — {half.rps:.0f}/s achieved for a target of "
-        f"{target:.0f}/s, {connections} connections, p50 {half.p50_ms:.1f} ms.",
-        f"- Acknowledged ratings stored: {found} of {len(ids)} acknowledged ids found in the database "
-        f"({half.ok} 2xx, {half.non2xx} non-2xx, {half.errors} socket errors; rows added {stored_after - stored_before}).",
     ]
+    for name in variants:
+        rating_max = results[best[name]][name]
+        ratio = rating_max.rps / bare_best if bare_best else 0.0
+        half, connections, acked, found, added = halves[name]
+        lines += [
+            f"- **{names[name]}: ratio to bare {100 * ratio:.0f} %** (goal ≥ 60 %) — {rating_max.rps:.0f} vs "
+            f"{bare_best:.0f} /s; **{rating_max.rps:.0f} ratings/s** (goal ≥ 1,000) with {best[name]} workers.",
+            f"- **{names[name]}: p99 at half rate {half.p99_ms:.1f} ms** (goal < 50 ms) — {half.rps:.0f}/s for a "
+            f"target of {rating_max.rps / 2:.0f}/s, {connections} connections, p50 {half.p50_ms:.1f} ms. "
+            f"Acknowledged ratings stored: {found} of {acked} ids found ({half.ok} 2xx, {half.non2xx} non-2xx, "
+            f"{half.errors} socket errors; rows added {added}).",
+        ]
     if top:
-        lines += ["", "Profile of the rating workers at max load (py-spy, inclusive share of samples):", ""]
+        lines += [
+            "",
+            f"Profile of the {names[profiled]} workers at max load (py-spy, inclusive share):",
+            "",
+        ]
         lines += [f"    {share:5.1f} %  {name}" for name, share in top[:25]]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -212,7 +212,21 @@ def _flags(data: RatingInput, phone_index: str, rated_at: datetime, recent: _Rec
 
 
 def rating_submit(data: RatingInput) -> Rating:
-    """Store one rating from any channel, or raise a RatingError saying why not (in Chinese)."""
+    """Store one rating from any channel, or raise a RatingError saying why not (in Chinese).
+
+    On PostgreSQL the same decision is taken in one SQL statement (``intake_sql``, docs/decisions/0009); elsewhere by
+    ``rating_submit_portable``. tests/ratings/test_intake_sql.py proves that both store the same rows and raise the
+    same errors.
+    """
+    if connection.vendor == "postgresql":
+        from pingyi.ratings.intake_sql import rating_submit_fast
+
+        return rating_submit_fast(data)
+    return rating_submit_portable(data)
+
+
+def rating_submit_portable(data: RatingInput) -> Rating:
+    """The ORM path of ``rating_submit``: every database and the reference for the PostgreSQL statement."""
     level, tags, dimensions, phone, comment = _validate(data)
     _resolve(data)
     now = timezone.now()
