@@ -437,7 +437,7 @@ def main() -> None:
         "POST /r/<token> (JSON mode of the citizen page)"
         if rating_path == "/r/"
         else "POST /bench/rate/<token> (benchmark URLconf: poster lookup + device/network fingerprint + "
-        "rating_submit, as the QR channel does; /r/ had no JSON mode yet)"
+        "rating_submit, as the QR channel /r/ does, without its CSRF token round trip)"
     )
     names = {"rating": "rating", "fast": "fast (one statement)", "lean": "lean (fast + raw poster lookup)"}
     lines = [
