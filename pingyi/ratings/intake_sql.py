@@ -41,8 +41,16 @@ from django.utils import timezone
 from pingyi.catalog.models import DutyShift, Staff, Unit, WindowHours
 from pingyi.lib import crypto, scales
 from pingyi.ratings.errors import AlreadyRated, InvalidRating
-from pingyi.ratings.models import Rating, ReasonTag, StaffDevice, new_tracking_code
-from pingyi.ratings.services import RatingInput, _check_limits, _limits, _Recent, _resolve, _validate
+from pingyi.ratings.models import Rating, ReasonTag, StaffDevice
+from pingyi.ratings.services import (
+    RatingInput,
+    _check_limits,
+    _limits,
+    _Recent,
+    _resolve,
+    _validate,
+    new_rating,
+)
 
 # Columns the statement computes; every other column of ratings_rating is a parameter taken from a Rating built in
 # Python, prepared by its field exactly as Model.save() would (so a new column is picked up, not forgotten).
@@ -238,39 +246,23 @@ def _submit_once(data: RatingInput) -> Rating | None:
     limits = _limits()
 
     known: dict[str, Any] = {"district_id": data.unit.district_id if data.unit is not None else None}
-    rating = Rating(
+    rating = new_rating(
+        data,
+        level=level,
+        tags=tags,
+        dimensions=dimensions,
+        comment=comment,
+        phone=phone,
+        rated_at=rated_at,
         **known,
         unit_id=unit_id,
         window_id=window_id,
         staff_id=staff_id,
         item_id=item_id,
         record=record,
-        channel=data.channel,
-        scale=data.scale,
-        level=level.value,
-        level5=scales.to_five(data.scale, level.value),
-        negative=level.negative,
-        kind=data.kind,
-        stage=data.stage,
-        is_default=data.is_default,
-        follows=data.follows,
-        tag_version=data.tag_version if tags else "",
-        tags=tags,
-        dimensions=dimensions,
-        comment=comment,
-        device=data.device,
-        entered_by=data.entered_by,
-        external_ref=data.external_ref[:64],
-        device_fp=data.device_fp,
-        network_fp=data.network_fp,
-        rated_at=rated_at,
     )
     if data.window is not None:
         rating.window = data.window
-    if phone:
-        rating.set_phone(phone)
-    if level.negative and not data.is_default:
-        rating.tracking_code = new_tracking_code()
 
     local = timezone.localtime(rated_at)
     need_dev = bool(data.device_fp) and not data.historical

@@ -211,6 +211,47 @@ def _flags(data: RatingInput, phone_index: str, rated_at: datetime, recent: _Rec
     return flags
 
 
+def new_rating(
+    data: RatingInput,
+    *,
+    level: scales.Level,
+    tags: list[str],
+    dimensions: dict[str, int],
+    comment: str,
+    phone: str,
+    rated_at: datetime,
+    **target: Any,
+) -> Rating:
+    """The unsaved row both intake paths store: the answer as validated, the target as each path resolved it."""
+    rating = Rating(
+        **target,
+        channel=data.channel,
+        scale=data.scale,
+        level=level.value,
+        level5=scales.to_five(data.scale, level.value),
+        negative=level.negative,
+        kind=data.kind,
+        stage=data.stage,
+        is_default=data.is_default,
+        follows=data.follows,
+        tag_version=data.tag_version if tags else "",
+        tags=tags,
+        dimensions=dimensions,
+        comment=comment,
+        device=data.device,
+        entered_by=data.entered_by,
+        external_ref=data.external_ref[:64],
+        device_fp=data.device_fp,
+        network_fp=data.network_fp,
+        rated_at=rated_at,
+    )
+    if phone:
+        rating.set_phone(phone)
+    if level.negative and not data.is_default:
+        rating.tracking_code = new_tracking_code()
+    return rating
+
+
 def rating_submit(data: RatingInput) -> Rating:
     """Store one rating from any channel, or raise a RatingError saying why not (in Chinese).
 
@@ -246,38 +287,22 @@ def rating_submit_portable(data: RatingInput) -> Rating:
     recent = _recent(data, phone_index, rated_at, now)
     _check_limits(data, recent, phone_index)
     assert data.unit is not None
-    rating = Rating(
+    rating = new_rating(
+        data,
+        level=level,
+        tags=tags,
+        dimensions=dimensions,
+        comment=comment,
+        phone=phone,
+        rated_at=rated_at,
         district_id=data.unit.district_id,
         unit=data.unit,
         window=data.window,
         staff=data.staff,
         item=data.item,
         record=data.record,
-        channel=data.channel,
-        scale=data.scale,
-        level=level.value,
-        level5=scales.to_five(data.scale, level.value),
-        negative=level.negative,
-        kind=data.kind,
-        stage=data.stage,
-        is_default=data.is_default,
-        follows=data.follows,
-        tag_version=data.tag_version if tags else "",
-        tags=tags,
-        dimensions=dimensions,
-        comment=comment,
-        device=data.device,
-        entered_by=data.entered_by,
-        external_ref=data.external_ref[:64],
-        device_fp=data.device_fp,
-        network_fp=data.network_fp,
-        rated_at=rated_at,
     )
-    if phone:
-        rating.set_phone(phone)
     rating.flags = _flags(data, phone_index, rated_at, recent)
-    if level.negative and not data.is_default:
-        rating.tracking_code = new_tracking_code()
     try:
         if transaction.get_connection().in_atomic_block:
             with (
