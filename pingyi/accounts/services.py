@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from pingyi.accounts.models import ApiToken, LoginFailure, Role, User
 from pingyi.audit.services import audit_record, changed_fields, snapshot
+from pingyi.lib.crypto import token_digest
 
 
 @transaction.atomic
@@ -89,17 +89,13 @@ def login_success_record(*, username: str) -> None:
     LoginFailure.objects.filter(username=username.lower()).delete()
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def api_token_create(*, actor: Any, user: User, name: str) -> str:
     """Create a token for ``user`` and return it; only its digest is kept."""
     if actor is not None and actor != user and not getattr(actor, "is_superuser", False):
         raise ValidationError("只能为自己创建令牌")
     token = "py_" + secrets.token_urlsafe(32)
-    record = ApiToken.objects.create(user=user, name=name[:100], prefix=token[:8], digest=_digest(token))
+    record = ApiToken.objects.create(user=user, name=name[:100], prefix=token[:8], digest=token_digest(token))
     audit_record(
         actor=actor, action="api_token.create", obj=record, after={"user": user.username, "name": name}
     )
@@ -107,7 +103,7 @@ def api_token_create(*, actor: Any, user: User, name: str) -> str:
 
 
 def api_token_user(token: str) -> User | None:
-    record = ApiToken.objects.select_related("user").filter(digest=_digest(token), revoked=False).first()
+    record = ApiToken.objects.select_related("user").filter(digest=token_digest(token), revoked=False).first()
     if record is None or not record.user.is_active:
         return None
     ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())

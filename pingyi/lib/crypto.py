@@ -79,3 +79,8 @@ def mask_phone(phone: str) -> str:
     if len(phone) > 4:
         return "*" * (len(phone) - 4) + phone[-4:]
     return "****"
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a bearer token (API tokens, device tokens): its SHA-256, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -5,7 +5,6 @@ The token is shown once when the device is registered; only its SHA-256 is kept 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
@@ -15,13 +14,10 @@ from django.db import transaction
 from pingyi.accounts.scopes import can_edit, restrict
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import Window
+from pingyi.lib.crypto import token_digest
 from pingyi.ratings.models import Device
 
 TOKEN_PREFIX = "dev_"
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _check_window(actor: Any, window: Window) -> None:
