@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "pingyi.ledger",
     "pingyi.ratings",
     "pingyi.sms",
+    "pingyi.oversight",
+    "pingyi.inspections",
     "pingyi.web",
 ]
 

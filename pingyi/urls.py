@@ -24,5 +24,8 @@ urlpatterns = [
     path("posters/", include("pingyi.ratings.urls_posters")),
     path("operator/", include("pingyi.ratings.urls_operator")),
     path("ratings/", include("pingyi.ratings.urls")),
+    path("ledger/", include("pingyi.ledger.urls")),
+    path("oversight/", include("pingyi.oversight.urls")),
+    path("inspections/", include("pingyi.inspections.urls")),
     path("api/v1/", api.urls),
 ]
