@@ -51,9 +51,40 @@ class ImportKind:
         """Check one row and return what commit needs; raise RowErrors listing every problem of the row."""
         raise NotImplementedError
 
+    def done_message(self, created: int, updated: int) -> str:
+        return f"已导入 {created + updated} 行：新增 {created}，更新 {updated}"
+
+    def check_headers(self, present: set[str]) -> list[tuple[str, str]]:
+        """Problems with the set of columns found (keys), beyond missing required ones: (column label, message)."""
+        return []
+
     def commit(self, prepared: list[Any]) -> tuple[int, int, dict[str, Any]]:
         """Write every prepared row; return (created, updated, summary for the audit entry)."""
         raise NotImplementedError
+
+
+class StreamingKind(ImportKind):
+    """A kind for big files: validated rows go to a staging area in chunks, so memory stays flat.
+
+    The runner calls ``stage`` with chunks of validated rows while no row has failed, then ``check`` for problems
+    that involve several rows (duplicates, clashes with stored data), then ``commit_staged`` inside the one
+    transaction that also writes the job and its audit entry, and ``close`` in every case.
+    """
+
+    chunk_size = 5000
+
+    def stage(self, chunk: list[Any]) -> None:
+        raise NotImplementedError
+
+    def check(self, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        """(number of problems, the first ``limit`` of them as {"row", "column", "message"})."""
+        return 0, []
+
+    def commit_staged(self) -> tuple[int, int, dict[str, Any]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Drop the staging area (also after a failure)."""
 
 
 _KINDS: dict[str, type[ImportKind]] = {}

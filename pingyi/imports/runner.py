@@ -1,4 +1,8 @@
-"""Run an import job: validate every row first, then write all of them in one transaction, or none."""
+"""Run an import job: validate every row first, then write all of them in one transaction, or none.
+
+A plain kind gets every validated row in one list; a ``StreamingKind`` gets them in chunks for its staging area, so
+a file of any size is checked and written with flat memory.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,13 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from pingyi.audit.services import audit_record
-from pingyi.imports.kinds import ImportKind, RowErrors, get_kind, normalize_header
+from pingyi.imports.kinds import ImportKind, RowErrors, StreamingKind, get_kind, normalize_header
 from pingyi.imports.models import ImportJob
 from pingyi.imports.reader import TableError, open_table
 
 MAX_STORED_ERRORS = 500
 PROGRESS_EVERY_SECONDS = 0.5
+MERGED_HINT = "表头中有空白单元格（可能是合并单元格或标题行）：第一行须为表头，每列一个列名，不要合并单元格"
 
 
 def _map_headers(kind: ImportKind, headers: list[str]) -> tuple[dict[str, int], list[dict[str, Any]]]:
@@ -31,6 +36,11 @@ def _map_headers(kind: ImportKind, headers: list[str]) -> tuple[dict[str, int], 
             positions[column.key] = found[0]
         elif column.required:
             errors.append({"row": 1, "column": column.label, "message": f"缺少必填列“{column.label}”"})
+    if not errors:
+        errors = [{"row": 1, "column": c, "message": m} for c, m in kind.check_headers(set(positions))]
+    last_filled = max((i for i, h in enumerate(normalized) if h), default=-1)
+    if errors and (last_filled == 0 or any(not h for h in normalized[: last_filled + 1])):
+        errors.insert(0, {"row": 1, "column": "", "message": MERGED_HINT})
     return positions, errors
 
 
@@ -48,8 +58,9 @@ def run_import_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("actor", "district").get(pk=job_id)
     job.status = ImportJob.Status.RUNNING
     job.save(update_fields=["status"])
+    kind = get_kind(job.kind)(job)
     try:
-        return _run(job)
+        return _run(job, kind)
     except Exception:
         # Whatever went wrong, the job must not stay "running" (its page would poll forever).
         _fail(
@@ -59,14 +70,41 @@ def run_import_job(job_id: int) -> ImportJob:
             "导入失败，未导入任何数据",
         )
         raise
+    finally:
+        if isinstance(kind, StreamingKind):
+            kind.close()
 
 
-def _run(job: ImportJob) -> ImportJob:
-    kind = get_kind(job.kind)(job)
+class _Collector:
+    """Where validated rows go: one list for a plain kind, chunks into the staging area for a streaming one."""
+
+    def __init__(self, kind: ImportKind) -> None:
+        self.kind = kind
+        self.streaming = isinstance(kind, StreamingKind)
+        self.rows: list[Any] = []
+        self.count = 0
+
+    def add(self, prepared: Any, healthy: bool) -> None:
+        self.count += 1
+        if not healthy:
+            # Once a row failed nothing will be written: keep checking the rest, stop collecting.
+            self.rows.clear()
+            return
+        self.rows.append(prepared)
+        if self.streaming and len(self.rows) >= self.kind.chunk_size:  # type: ignore[attr-defined]
+            self.flush()
+
+    def flush(self) -> None:
+        if self.streaming and self.rows:
+            self.kind.stage(self.rows)  # type: ignore[attr-defined]
+            self.rows = []
+
+
+def _run(job: ImportJob, kind: ImportKind) -> ImportJob:
     kind.prepare()
     errors: list[dict[str, Any]] = []
     error_count = 0
-    prepared: list[Any] = []
+    collector = _Collector(kind)
     try:
         with open_table(Path(job.file_path), job.original_name) as table:
             positions, header_errors = _map_headers(kind, table.headers)
@@ -76,33 +114,45 @@ def _run(job: ImportJob) -> ImportJob:
             job.save(update_fields=["total_rows"])
             last_progress = time.monotonic()
             row_no = 1
+            items = list(positions.items())
             for row_no, row in enumerate(table.rows, start=2):
-                job.processed_rows = row_no - 1
                 if not any(row):
                     continue
-                values = {key: (row[i] if i < len(row) else "") for key, i in positions.items()}
+                width = len(row)
+                values = {key: (row[i] if i < width else "") for key, i in items}
                 try:
-                    prepared.append(kind.validate(row_no, values))
+                    collector.add(kind.validate(row_no, values), healthy=not error_count)
                 except RowErrors as exc:
                     error_count += len(exc.problems)
+                    collector.add(None, healthy=False)
                     if len(errors) < MAX_STORED_ERRORS:
                         errors.extend({"row": row_no, "column": c, "message": m} for c, m in exc.problems)
                 if time.monotonic() - last_progress > PROGRESS_EVERY_SECONDS:
-                    ImportJob.objects.filter(pk=job.pk).update(processed_rows=job.processed_rows)
+                    ImportJob.objects.filter(pk=job.pk).update(processed_rows=row_no - 1)
                     last_progress = time.monotonic()
             job.processed_rows = row_no - 1
     except TableError as exc:
         return _fail(job, [{"row": 0, "column": "", "message": str(exc)}], 1, str(exc))
+    if not error_count and isinstance(kind, StreamingKind):
+        collector.flush()
+        error_count, errors = kind.check(MAX_STORED_ERRORS)
     if error_count:
         return _fail(job, errors, error_count, f"发现 {error_count} 处错误，未导入任何数据；请改正后重新上传")
-    if not prepared:
+    if not collector.count:
         return _fail(job, [{"row": 0, "column": "", "message": "文件中没有数据行"}], 1, "文件中没有数据行")
+    return _commit(job, kind, collector.rows)
+
+
+def _commit(job: ImportJob, kind: ImportKind, prepared: list[Any]) -> ImportJob:
     try:
         with transaction.atomic():
-            created, updated, summary = kind.commit(prepared)
+            if isinstance(kind, StreamingKind):
+                created, updated, summary = kind.commit_staged()
+            else:
+                created, updated, summary = kind.commit(prepared)
             job.status = ImportJob.Status.DONE
             job.created_count, job.updated_count = created, updated
-            job.message = f"已导入 {created + updated} 行：新增 {created}，更新 {updated}"
+            job.message = kind.done_message(created, updated)
             job.finished_at = timezone.now()
             job.save()
             audit_record(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from pathlib import Path
 from typing import IO, Any
@@ -19,14 +18,25 @@ from pingyi.imports.kinds import get_kind
 from pingyi.imports.models import ImportJob
 
 
-def _store(stream: IO[bytes], original_name: str) -> tuple[Path, int]:
+def _store(stream: IO[bytes], original_name: str, limit: int) -> tuple[Path, int]:
+    """Copy the upload under UPLOAD_ROOT; stop at ``limit`` bytes (the caller refuses a bigger file)."""
     folder = Path(settings.UPLOAD_ROOT)
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(original_name).suffix.lower()[:10]
     target = folder / f"{uuid.uuid4().hex}{suffix}"
+    size = 0
     with target.open("wb") as out:
-        shutil.copyfileobj(stream, out, length=1 << 20)
-    return target, target.stat().st_size
+        while chunk := stream.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                break
+            out.write(chunk)
+    return target, size
+
+
+def _too_big(size: int | None, limit: int) -> str:
+    shown = f"{size // (1024 * 1024)} MB" if size is not None else f"超过 {limit // (1024 * 1024)} MB"
+    return f"文件过大（{shown}），上限为 {limit // (1024 * 1024)} MB；请拆分为多个文件后分别导入"
 
 
 def import_job_create(
@@ -46,12 +56,14 @@ def import_job_create(
     district = district or (actor.district if actor is not None else None)
     if district is None:
         raise ValidationError("请指定区")
-    path, size = _store(stream, original_name)
-    if size > settings.PINGYI_MAX_IMPORT_BYTES:
+    limit = settings.PINGYI_MAX_IMPORT_BYTES
+    known = getattr(stream, "size", None)  # an upload knows its size: refuse before copying it
+    if isinstance(known, int) and known > limit:
+        raise ValidationError(_too_big(known, limit))
+    path, size = _store(stream, original_name, limit)
+    if size > limit:
         path.unlink(missing_ok=True)
-        raise ValidationError(
-            f"文件过大（{size // (1024 * 1024)} MB），上限为 {settings.PINGYI_MAX_IMPORT_BYTES // (1024 * 1024)} MB"
-        )
+        raise ValidationError(_too_big(None, limit))
     with transaction.atomic():
         job = ImportJob.objects.create(
             kind=kind,
