@@ -7,3 +7,14 @@ class OversightConfig(AppConfig):
 
     name = "pingyi.oversight"
     verbose_name = _("数据比对")
+
+    def ready(self) -> None:
+        from pingyi.accounts.scopes import ScopeRule, register
+        from pingyi.oversight.models import Anomaly, ComparisonRun
+
+        # Inspectors read their district. Unit admins, staff and hall managers see nothing: the anomalies are
+        # about them (units are the inspected; hall managers run the windows and posters a finding may concern).
+        register(Anomaly, ScopeRule(district="district", hall=None, unit=None, staff=None, operator=None))
+        register(
+            ComparisonRun, ScopeRule(district="district", hall=None, unit=None, staff=None, operator=None)
+        )

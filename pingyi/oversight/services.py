@@ -1,0 +1,100 @@
+"""Anomaly status changes (open → under_inspection → confirmed | dismissed) and the comparison run.
+
+Each change runs in one transaction, locks the anomaly row and writes one audit entry. Only inspectors and
+superusers (or the system, named by a string actor) act on anomalies; other people do not even see them
+(scopes registered in apps.ready).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from pingyi.accounts.models import Role
+from pingyi.audit.services import audit_record
+from pingyi.oversight.models import Anomaly
+
+S = Anomaly.Status
+
+# From which statuses each target may be reached. An open anomaly may be dismissed directly (a plain false alarm,
+# e.g. a holiday the calendar missed) but is confirmed only after an inspection.
+_ALLOWED: dict[str, frozenset[str]] = {
+    S.UNDER_INSPECTION: frozenset({S.OPEN}),
+    S.CONFIRMED: frozenset({S.UNDER_INSPECTION}),
+    S.DISMISSED: frozenset({S.OPEN, S.UNDER_INSPECTION}),
+}
+
+
+class AnomalyError(ValueError):
+    """A refused status change; ``message`` is shown to the user as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _check_actor(actor: Any) -> None:
+    if actor is None or isinstance(actor, str):
+        return
+    if getattr(actor, "is_superuser", False) or getattr(actor, "role", None) in {
+        Role.INSPECTOR,
+        Role.SUPERUSER,
+    }:
+        return
+    raise AnomalyError("只有纪检监察人员可以处理比对异常")
+
+
+def _transition(*, actor: Any, anomaly: Anomaly, target: str, note: str, action: str) -> Anomaly:
+    _check_actor(actor)
+    with transaction.atomic():
+        locked = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
+        if locked.status not in _ALLOWED[target]:
+            raise AnomalyError(f"异常当前状态为“{locked.get_status_display()}”，不能改为“{S(target).label}”")
+        before = {"status": locked.status, "status_note": locked.status_note}
+        locked.status = target
+        locked.status_note = note.strip()
+        locked.status_changed_at = timezone.now()
+        locked.status_changed_by = actor if not isinstance(actor, str) and actor is not None else None
+        if target == S.DISMISSED:
+            locked.dismissed_count = int(locked.evidence.get("count", 0) or 0)
+        locked.save(
+            update_fields=[
+                "status",
+                "status_note",
+                "status_changed_at",
+                "status_changed_by",
+                "dismissed_count",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=locked,
+            before=before,
+            after={"status": locked.status, "status_note": locked.status_note},
+        )
+    anomaly.refresh_from_db()
+    return anomaly
+
+
+def anomaly_mark_under_inspection(*, actor: Any, anomaly: Anomaly, note: str = "") -> Anomaly:
+    """An inspector takes the anomaly up (核查中); an inspection usually links to it."""
+    return _transition(
+        actor=actor, anomaly=anomaly, target=S.UNDER_INSPECTION, note=note, action="anomaly.under_inspection"
+    )
+
+
+def anomaly_confirm(*, actor: Any, anomaly: Anomaly, note: str = "") -> Anomaly:
+    """The inspection found the anomaly true (已确认)."""
+    return _transition(actor=actor, anomaly=anomaly, target=S.CONFIRMED, note=note, action="anomaly.confirm")
+
+
+def anomaly_dismiss(*, actor: Any, anomaly: Anomaly, reason: str) -> Anomaly:
+    """The anomaly has an innocent explanation (已排除); the reason is required and kept."""
+    if not (reason or "").strip():
+        raise AnomalyError("排除异常必须填写理由")
+    return _transition(
+        actor=actor, anomaly=anomaly, target=S.DISMISSED, note=reason, action="anomaly.dismiss"
+    )
