@@ -210,3 +210,11 @@ PINGYI_SMS_MAX_ATTEMPTS = envint("PINGYI_SMS_MAX_ATTEMPTS", 5)
 PINGYI_SMS_RETRY_SECONDS = envint("PINGYI_SMS_RETRY_SECONDS", 60)  # first back-off; doubles per attempt
 PINGYI_SMS_BATCH = envint("PINGYI_SMS_BATCH", 200)  # messages per run of the sender
 PINGYI_SMS_AUTO_REPLIES_PER_DAY = envint("PINGYI_SMS_AUTO_REPLIES_PER_DAY", 5)  # help/notice SMS per phone
+
+# Inspections (see docs/inspections.md).
+PINGYI_INSPECTIONS = {
+    # 重点查: a unit that entered no service record for this many days is a candidate.
+    "quiet_days": envint("PINGYI_INSPECTION_QUIET_DAYS", 30),
+    # The rectification deadline proposed on the feedback form (calendar days from sending; ≈ 15 working days).
+    "rectify_days": envint("PINGYI_INSPECTION_RECTIFY_DAYS", 21),
+}
