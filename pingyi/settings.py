@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pingyi.sms",
     "pingyi.oversight",
     "pingyi.inspections",
+    "pingyi.workdays",
     "pingyi.web",
 ]
 

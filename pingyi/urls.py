@@ -27,5 +27,6 @@ urlpatterns = [
     path("ledger/", include("pingyi.ledger.urls")),
     path("oversight/", include("pingyi.oversight.urls")),
     path("inspections/", include("pingyi.inspections.urls")),
+    path("workdays/", include("pingyi.workdays.urls")),
     path("api/v1/", api.urls),
 ]

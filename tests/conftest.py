@@ -72,6 +72,16 @@ def _staff(unit: Unit, no: str, name: str, phone: str) -> Staff:
     return staff
 
 
+@pytest.fixture(autouse=True)
+def _fresh_workday_calendar() -> Any:
+    """Each test sees the calendar its own database holds (a notice saved by an earlier test is rolled back)."""
+    from pingyi.workdays.days import calendar_changed
+
+    calendar_changed()
+    yield
+    calendar_changed()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     # A transactional (live-server) test flushes every table, data migrations included: put the tag sets back.

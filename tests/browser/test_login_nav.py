@@ -28,8 +28,8 @@ DISTRICT = [
 # pingyi/web/navigation.py: the audit log is the inspectors' alone; staff phones are none of the hotline's business;
 # a window clerk sees their own ratings, unit, record and shifts; operators enter ratings instead of browsing them.
 EXPECTED_NAV = {
-    "root": ["ratings", "entry", *DISTRICT[1:], "audit", "users"],
-    "inspector": [*DISTRICT, "audit"],
+    "root": ["ratings", "entry", *DISTRICT[1:], "workdays", "audit", "users"],
+    "inspector": [*DISTRICT, "workdays", "audit"],
     "hall_manager": DISTRICT,
     "unit_a": DISTRICT,
     "clerk": ["ratings", "units", "staff", "shifts"],
