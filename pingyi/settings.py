@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pingyi.oversight",
     "pingyi.inspections",
     "pingyi.workdays",
+    "pingyi.tickets",
     "pingyi.web",
 ]
 
@@ -219,3 +220,8 @@ PINGYI_INSPECTIONS = {
     # The rectification deadline proposed on the feedback form (calendar days from sending; ≈ 15 working days).
     "rectify_days": envint("PINGYI_INSPECTION_RECTIFY_DAYS", 21),
 }
+
+# Tickets (see docs/tickets.md): deadlines in working days counted from the day after the ticket opens.
+PINGYI_TICKET_VISIT_DAYS = envint("PINGYI_TICKET_VISIT_DAYS", 1)  # 回访 and first verification
+PINGYI_TICKET_RECTIFY_DAYS = envint("PINGYI_TICKET_RECTIFY_DAYS", 15)  # 整改
+PINGYI_TICKET_REMIND_HOURS = envint("PINGYI_TICKET_REMIND_HOURS", 24)  # remind this long before a deadline

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketsConfig(AppConfig):
+    """The closed loop: every 差评 a ticket, to a verified, rectified and accountable end."""
+
+    name = "pingyi.tickets"
+    verbose_name = _("差评整改")
+
+    def ready(self) -> None:
+        from pingyi.accounts.scopes import ScopeRule, register
+        from pingyi.tickets.models import Ticket, TicketEvent
+
+        # The unit that served handles its tickets; the hall watches them; inspectors review. Window staff do not
+        # see tickets about them (the citizen's words reach them through their own ratings, without the citizen).
+        rule = ScopeRule(district="district", hall="window__hall", unit="unit")
+        register(Ticket, rule)
+        register(TicketEvent, ScopeRule(district="ticket__district", hall="ticket__window__hall", unit="ticket__unit"))

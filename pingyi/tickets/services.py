@@ -1,0 +1,266 @@
+"""Writes to tickets: opening (from a 差评 or a complaint) and every step of the workflow.
+
+Each function runs in one transaction, locks the ticket row, checks the state and who acts, appends one timeline
+event and one audit entry. Refusals raise ``TicketError`` with a message in Chinese for the person who acted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pingyi.accounts.models import Role
+from pingyi.audit.services import audit_record
+from pingyi.ratings.models import Rating, ReasonTag, new_tracking_code
+from pingyi.tickets.models import Source, State, Ticket, TicketEvent, Verdict
+from pingyi.tickets.workflow import ACTIONS, FIELD_LABELS, INSPECTOR, UNIT, target_state
+from pingyi.workdays import days
+
+
+class TicketError(Exception):
+    """A refused action; ``str(error)`` is the Chinese message to show."""
+
+
+def _label(actor: Any) -> str:
+    if actor is None or isinstance(actor, str):
+        return actor or "system"
+    return str(actor.get_username())
+
+
+def _deadlines(opened_at: datetime) -> tuple[datetime | None, datetime | None, str]:
+    try:
+        return (
+            days.due_at(opened_at, settings.PINGYI_TICKET_VISIT_DAYS),
+            days.due_at(opened_at, settings.PINGYI_TICKET_RECTIFY_DAYS),
+            "",
+        )
+    except days.UnknownYear as exc:
+        # The ticket opens anyway; the deadlines follow once the year's notice is entered (deadlines_fill).
+        return None, None, str(exc)
+
+
+def _event(ticket: Ticket, actor: Any, action: str, before: str, note: str = "", data: Any = None, public: bool = False) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        actor=None if actor is None or isinstance(actor, str) else actor,
+        actor_label=_label(actor),
+        action=action,
+        from_state=before,
+        to_state=ticket.state,
+        note=note,
+        data=data or {},
+        public=public,
+    )
+
+
+def ticket_open(
+    *,
+    actor: Any,
+    unit: Any,
+    source: str,
+    summary: str,
+    window: Any = None,
+    staff: Any = None,
+    rating: Rating | None = None,
+    record: Any = None,
+    phone: str = "",
+    opened_at: datetime | None = None,
+) -> Ticket:
+    """Open a ticket routed to the unit that served (谁办理谁负责), with its return-visit and rectification deadlines."""
+    summary = summary.strip()
+    if not summary:
+        raise TicketError("请填写问题描述")
+    opened = opened_at or timezone.now()
+    visit_due, rectify_due, calendar_note = _deadlines(opened)
+    ticket = Ticket(
+        tracking_code=(rating.tracking_code if rating and rating.tracking_code else new_tracking_code()),
+        district_id=unit.district_id,
+        unit=unit,
+        window=window,
+        staff=staff,
+        rating=rating,
+        record=record,
+        source=source,
+        summary=summary[:5000],
+        opened_at=opened,
+        visit_due=visit_due,
+        rectify_due=rectify_due,
+    )
+    if rating is not None and rating.phone_ciphertext:
+        ticket.phone_ciphertext, ticket.phone_index = rating.phone_ciphertext, rating.phone_index
+        ticket.phone_masked = rating.phone_masked
+    elif phone:
+        ticket.set_phone(phone)
+    with transaction.atomic():
+        ticket.save()
+        _event(ticket, actor, "open", "", calendar_note, {"source": source}, public=True)
+        audit_record(
+            actor=actor,
+            action="ticket.open",
+            obj=ticket,
+            after={"source": source, "unit": unit.pk, "rating": rating.pk if rating else None},
+        )
+    return ticket
+
+
+def _rating_summary(rating: Rating) -> str:
+    labels = dict(ReasonTag.objects.filter(version=rating.tag_version, code__in=rating.tags).values_list("code", "label"))
+    parts = [labels.get(code, code) for code in rating.tags]
+    if rating.comment:
+        parts.append(rating.comment)
+    return "；".join(parts) or f"{rating.get_channel_display()}差评（未填写原因）"
+
+
+def ticket_open_for_rating(rating: Rating) -> Ticket | None:
+    """The ticket of a 差评 (idempotent: a rating has at most one ticket; a follow-up joins its first rating's)."""
+    if not rating.negative or rating.is_default:
+        return None
+    if rating.follows_id and Ticket.objects.filter(rating_id=rating.follows_id).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return ticket_open(
+                actor="system",
+                unit=rating.unit,
+                source=Source.RATING,
+                summary=_rating_summary(rating),
+                window=rating.window,
+                staff=rating.staff,
+                rating=rating,
+                record=rating.record,
+                opened_at=rating.received_at,
+            )
+    except IntegrityError:
+        return Ticket.objects.filter(rating=rating).first()  # opened by a concurrent sweep
+
+
+def tickets_open_pending(limit: int = 500) -> int:
+    """Open the tickets of 差评 that have none yet (run every minute by the worker, and right after intake)."""
+    pending = (
+        Rating.objects.filter(negative=True, is_default=False, ticket__isnull=True)
+        .exclude(follows__ticket__isnull=False)
+        .select_related("unit", "window", "staff", "record")
+        .order_by("id")[:limit]
+    )
+    return sum(1 for rating in pending if ticket_open_for_rating(rating))
+
+
+def _may(actor: Any, ticket: Ticket, side: str) -> bool:
+    if actor.is_superuser or actor.role == Role.SUPERUSER:
+        return True
+    if side == UNIT:
+        return actor.role == Role.UNIT_ADMIN and actor.unit_id == ticket.unit_id
+    return actor.role == Role.INSPECTOR and actor.district_id == ticket.district_id
+
+
+SIDE_NAMES = {UNIT: "承办单位管理员", INSPECTOR: "纪检监察人员"}
+
+
+def _clean(action: str, fields: dict[str, Any]) -> dict[str, Any]:
+    spec = ACTIONS[action]
+    data: dict[str, Any] = {}
+    for name in spec.required:
+        value = fields.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "evidence" and fields.get("verdict") in (Verdict.TRUE, Verdict.PARTLY) and not value:
+            value = ""  # a complaint found true needs no defence
+        elif value in (None, ""):
+            raise TicketError(f"请填写{FIELD_LABELS[name]}")
+        if name == "verdict" and value not in Verdict.values:
+            raise TicketError("核实结论应为：属实、部分属实、不属实或解释说明")
+        if name == "called_at":
+            if not isinstance(value, datetime):
+                raise TicketError("回访时间格式不正确")
+            if value > timezone.now():
+                raise TicketError("回访时间不能晚于现在")
+            value = value.isoformat()
+        if isinstance(value, str) and len(value) > 5000:
+            raise TicketError(f"{FIELD_LABELS[name]}不能超过 5000 字")
+        data[name] = value
+    if fields.get("cctv_ref"):
+        data["cctv_ref"] = str(fields["cctv_ref"]).strip()[:200]
+    return data
+
+
+def ticket_act(*, actor: Any, ticket_id: int, action: str, **fields: Any) -> Ticket:
+    """Take one workflow step on a ticket (see ``workflow.py``); refused with ``TicketError`` when not allowed."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise TicketError("未知的操作")
+    data = _clean(action, fields)
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        if ticket is None:
+            raise TicketError("工单不存在")
+        if not _may(actor, ticket, spec.side):
+            raise TicketError(f"只有{SIDE_NAMES[spec.side]}可以{spec.label}")
+        if ticket.state not in spec.sources:
+            raise TicketError(f"工单当前状态为“{ticket.get_state_display()}”，不能{spec.label}")
+        if action == "revoke" and ticket.appeal_reviewer_id == actor.pk:
+            raise TicketError("申诉复核须由初审以外的另一名纪检监察人员进行")
+        before = ticket.state
+        ticket.state = target_state(action, data.get("verdict", ""))
+        now = timezone.now()
+        if action == "visit":
+            ticket.visited_at = now
+        elif action == "verify":
+            ticket.verdict = data["verdict"]
+        elif action in ("review_fail", "appeal_reject", "reopen"):
+            ticket.reopened += 1
+            if action == "appeal_reject":
+                ticket.verdict = Verdict.TRUE
+        elif action == "appeal_accept":
+            ticket.appeal_reviewer = actor
+        if action == "revoke":
+            ticket.revoked = True
+        ticket.closed_at = now if ticket.state == State.CLOSED else None
+        ticket.save()
+        note = data.pop("note", "")
+        public = action in ("visit", "verify", "review_pass", "revoke", "reopen")
+        _event(ticket, actor, action, before, note, data, public=public)
+        audit_record(
+            actor=actor,
+            action=f"ticket.{action}",
+            obj=ticket,
+            before={"state": before},
+            after={"state": ticket.state, "verdict": ticket.verdict, "revoked": ticket.revoked},
+        )
+    return ticket
+
+
+def handling_rate(*, tracking_code: str, level: int) -> Ticket:
+    """The citizen rates how the closed ticket was handled: 1 满意, 2 基本满意, 3 不满意 (once)."""
+    if level not in (1, 2, 3):
+        raise TicketError("请选择满意、基本满意或不满意")
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().filter(tracking_code=tracking_code.strip().upper()).first()
+        if ticket is None:
+            raise TicketError("查询码不存在")
+        if ticket.state != State.CLOSED:
+            raise TicketError("工单办结后才能评价处理结果")
+        if ticket.handling_level is not None:
+            raise TicketError("您已评价过处理结果")
+        ticket.handling_level = level
+        ticket.save(update_fields=["handling_level"])
+        _event(ticket, "citizen", "handling_rate", ticket.state, data={"level": level}, public=True)
+        audit_record(actor="citizen", action="ticket.handling_rate", obj=ticket, after={"level": level})
+    return ticket
+
+
+def deadlines_fill() -> int:
+    """Set the deadlines of tickets opened while their year had no schedule (after the notice is entered)."""
+    filled = 0
+    for ticket in Ticket.objects.filter(visit_due__isnull=True).exclude(state=State.CLOSED):
+        visit_due, rectify_due, missing = _deadlines(ticket.opened_at)
+        if missing:
+            continue
+        with transaction.atomic():
+            Ticket.objects.filter(pk=ticket.pk).update(visit_due=visit_due, rectify_due=rectify_due)
+            audit_record(actor="system", action="ticket.deadlines", obj=ticket, after={"visit_due": str(visit_due)})
+        filled += 1
+    return filled
