@@ -7,6 +7,7 @@ a file of any size is checked and written with flat memory.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +55,14 @@ def _fail(job: ImportJob, errors: list[dict[str, Any]], count: int, message: str
     return job
 
 
-def run_import_job(job_id: int) -> ImportJob:
+def run_import_job(job_id: int, progress: Callable[[int, int], None] | None = None) -> ImportJob:
+    """Run the job; ``progress(rows checked, total rows)`` is called twice a second (the command line shows it)."""
     job = ImportJob.objects.select_related("actor", "district").get(pk=job_id)
     job.status = ImportJob.Status.RUNNING
     job.save(update_fields=["status"])
     kind = get_kind(job.kind)(job)
     try:
-        return _run(job, kind)
+        return _run(job, kind, progress)
     except Exception:
         # Whatever went wrong, the job must not stay "running" (its page would poll forever).
         _fail(
@@ -100,7 +102,7 @@ class _Collector:
             self.rows = []
 
 
-def _run(job: ImportJob, kind: ImportKind) -> ImportJob:
+def _run(job: ImportJob, kind: ImportKind, progress: Callable[[int, int], None] | None) -> ImportJob:
     kind.prepare()
     errors: list[dict[str, Any]] = []
     error_count = 0
@@ -129,6 +131,8 @@ def _run(job: ImportJob, kind: ImportKind) -> ImportJob:
                         errors.extend({"row": row_no, "column": c, "message": m} for c, m in exc.problems)
                 if time.monotonic() - last_progress > PROGRESS_EVERY_SECONDS:
                     ImportJob.objects.filter(pk=job.pk).update(processed_rows=row_no - 1)
+                    if progress is not None:
+                        progress(row_no - 1, job.total_rows)
                     last_progress = time.monotonic()
             job.processed_rows = row_no - 1
     except TableError as exc:

@@ -1,0 +1,154 @@
+"""A temporary staging table for a batch of ledger records, checked and written with set-based SQL.
+
+Validated rows go in by chunks (COPY on PostgreSQL, executemany on SQLite), so a file of any size passes through
+flat memory. Problems that involve several rows are found in SQL: a record number twice in the batch, or a record
+number the unit already entered with different content. A record identical to the stored one is "unchanged" (not
+written again); the rest goes into the ledger with one INSERT … SELECT. The table lives in the connection's
+temporary schema, so nothing of a batch is visible to anyone before that one statement commits.
+"""
+
+# SQL here interpolates only this module's constants and the generated staging table name; values are parameters.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+
+from pingyi.ledger.validation import StagedRow
+
+STAGE_COLUMNS = (
+    "row_no", "unit_id", "record_no", "window_id", "staff_id", "item_id", "stage", "received_at", "finished_at",
+    "phone_ciphertext", "phone_index", "phone_masked", "applicant_ciphertext", "rating_code",
+)  # fmt: skip
+# A stored record is the same as a staged one when these agree (the applicant's name is encrypted with a random
+# nonce and not compared; the phone is compared through its blind index).
+SAME_COLUMNS = ("window_id", "staff_id", "item_id", "stage", "received_at", "finished_at", "phone_index")
+NEW, UNCHANGED, REFUSED = 0, 1, 2
+LEDGER = "ledger_servicerecord"
+
+
+class Staging:
+    def __init__(self) -> None:
+        self.table = f"ledger_stage_{uuid.uuid4().hex[:12]}"
+        self.postgres = connection.vendor == "postgresql"
+        moment = "timestamp with time zone" if self.postgres else "datetime"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.table} (row_no integer NOT NULL, unit_id bigint NOT NULL, "
+                "record_no varchar(64) NOT NULL, window_id bigint, staff_id bigint, item_id bigint, "
+                f"stage varchar(10) NOT NULL, received_at {moment} NOT NULL, finished_at {moment}, "
+                "phone_ciphertext text NOT NULL, phone_index varchar(64) NOT NULL, phone_masked varchar(20) NOT NULL, "
+                "applicant_ciphertext text NOT NULL, rating_code varchar(20) NOT NULL, "
+                f"state smallint NOT NULL DEFAULT {NEW})"
+            )
+        self.rows = 0
+        self.indexed = False
+
+    def add(self, chunk: list[StagedRow]) -> None:
+        columns = ", ".join(STAGE_COLUMNS)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+                    for row in chunk:
+                        copy.write_row(row)
+            else:
+                adapt = connection.ops.adapt_datetimefield_value
+                marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
+                cursor.executemany(
+                    f"INSERT INTO {self.table} ({columns}) VALUES ({marks})",
+                    [(*r[:7], adapt(r[7]), adapt(r[8]), *r[9:]) for r in chunk],
+                )
+        self.rows += len(chunk)
+
+    def _same(self, left: str, right: str) -> str:
+        operator = "IS NOT DISTINCT FROM" if self.postgres else "IS"
+        return " AND ".join(f"{left}.{c} {operator} {right}.{c}" for c in SAME_COLUMNS)
+
+    def _index(self, cursor: Any) -> None:
+        if not self.indexed:
+            cursor.execute(f"CREATE INDEX {self.table}_key ON {self.table} (unit_id, record_no, row_no)")
+            cursor.execute(f"ANALYZE {self.table}")
+            self.indexed = True
+
+    def classify(self, limit: int | None) -> tuple[int, list[tuple[int, str]]]:
+        """Mark repeated and clashing record numbers REFUSED and identical stored ones UNCHANGED.
+
+        Returns the number of refused rows and the first ``limit`` of them as (row number, message in Chinese).
+        """
+        t = self.table
+        with connection.cursor() as cursor:
+            self._index(cursor)
+            first = (
+                f"(SELECT MIN(f.row_no) FROM {t} f WHERE f.unit_id = s.unit_id AND f.record_no = s.record_no)"
+            )
+            cursor.execute(
+                f"SELECT s.row_no, s.record_no, {first} FROM {t} s WHERE EXISTS (SELECT 1 FROM {t} d "
+                "WHERE d.unit_id = s.unit_id AND d.record_no = s.record_no AND d.row_no < s.row_no)"
+            )
+            problems = [
+                (row, f"办件编号“{no}”与第 {earlier} 行重复") for row, no, earlier in cursor.fetchall()
+            ]
+            if problems:
+                cursor.execute(
+                    f"UPDATE {t} SET state = {REFUSED} WHERE EXISTS (SELECT 1 FROM {t} d "
+                    f"WHERE d.unit_id = {t}.unit_id AND d.record_no = {t}.record_no AND d.row_no < {t}.row_no)"
+                )
+            cursor.execute(
+                f"UPDATE {t} SET state = {UNCHANGED} WHERE state = {NEW} AND EXISTS (SELECT 1 FROM {LEDGER} r "
+                f"WHERE r.unit_id = {t}.unit_id AND r.record_no = {t}.record_no AND {self._same('r', t)})"
+            )
+            cursor.execute(
+                f"SELECT s.row_no, s.record_no FROM {t} s JOIN {LEDGER} r "
+                f"ON r.unit_id = s.unit_id AND r.record_no = s.record_no WHERE s.state = {NEW}"
+            )
+            clashes = cursor.fetchall()
+            if clashes:
+                cursor.execute(
+                    f"UPDATE {t} SET state = {REFUSED} WHERE state = {NEW} AND EXISTS (SELECT 1 FROM {LEDGER} r "
+                    f"WHERE r.unit_id = {t}.unit_id AND r.record_no = {t}.record_no)"
+                )
+        problems += [
+            (row, f"办件编号“{no}”已录入，内容与已录入的记录不同（已录入的办件不能通过批量导入修改）")
+            for row, no in clashes
+        ]
+        problems.sort()
+        return len(problems), problems[:limit] if limit is not None else problems
+
+    def counts(self) -> dict[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT state, COUNT(*) FROM {self.table} GROUP BY state")
+            return dict(cursor.fetchall())
+
+    def unit_counts(self) -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT unit_id, COUNT(*) FROM {self.table} WHERE state = {NEW} GROUP BY unit_id")
+            return {str(unit): n for unit, n in cursor.fetchall()}
+
+    def write(self, *, district_id: int, source: str, entered_by_id: int | None, entered_at: datetime) -> int:
+        """Insert every NEW row into the ledger in one statement; the caller holds the transaction."""
+        copied = [c for c in STAGE_COLUMNS if c != "row_no"]
+        names = ", ".join(["district_id", *copied, "source", "entered_by_id", "entered_at"])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {LEDGER} ({names}) SELECT %s, {', '.join(copied)}, %s, %s, %s FROM {self.table} "
+                f"WHERE state = {NEW} ORDER BY row_no",
+                [district_id, source, entered_by_id, connection.ops.adapt_datetimefield_value(entered_at)],
+            )
+            return cursor.rowcount
+
+    def stored(self) -> dict[int, tuple[int, str]]:
+        """Row number → (record id, rating code) for every row now in the ledger (new and unchanged)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.row_no, r.id, r.rating_code FROM {self.table} s JOIN {LEDGER} r "
+                f"ON r.unit_id = s.unit_id AND r.record_no = s.record_no WHERE s.state <> {REFUSED}"
+            )
+            return {row: (pk, code) for row, pk, code in cursor.fetchall()}
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")

@@ -1,0 +1,259 @@
+"""Checking one ledger record (a file row, an API record or the manual form) against lookups loaded once.
+
+Every entry path gives the same keys (``COLUMNS``); the validator turns them into a ``StagedRow`` tuple ready for the
+staging table (ids resolved, times parsed and made aware, applicant and phone encrypted, a receipt rating code), or
+raises ``RowErrors`` listing every problem of the record in Chinese. No query runs per record: units, windows, staff
+and items of the actor's scope are read into dicts when the validator is built.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from pingyi.accounts.scopes import restrict
+from pingyi.catalog.models import District, ServiceItem, Staff, Unit, Window
+from pingyi.imports.kinds import Column, RowErrors
+from pingyi.ledger.models import ServiceRecord, new_rating_code
+from pingyi.lib import crypto
+
+COLUMNS = (
+    Column("record_no", "办件编号", ("projectNo", "办件号", "业务流水号", "申报号", "受理编号", "recordNo")),
+    Column(
+        "unit",
+        "单位",
+        ("单位名称", "办理单位", "统一社会信用代码", "信用代码", "deptCode", "deptName", "creditCode"),
+        required=False,
+        help="统一社会信用代码、单位编码或名称；单位管理员可省略此列",
+    ),  # fmt: skip
+    Column("item", "事项编码", ("taskCode", "事项统一编码", "事项代码", "itemCode"), required=False),
+    Column("window", "窗口", ("窗口编号", "窗口名称", "windowCode", "windowNo"), required=False),
+    Column(
+        "staff",
+        "经办人",
+        ("经办人工号", "工号", "proManager", "staffNo", "受理人"),
+        required=False,
+        help="工号或姓名",
+    ),  # fmt: skip
+    Column(
+        "applicant",
+        "申请人",
+        ("申请人姓名", "服务对象", "办事人", "applyerName", "applicantName"),
+        required=False,
+    ),  # fmt: skip
+    Column(
+        "phone",
+        "申请人电话",
+        ("联系电话", "申请人手机", "手机号", "手机", "电话", "applyerMobile", "mobile", "contactPhone"),
+        required=False,
+    ),  # fmt: skip
+    Column(
+        "received_at",
+        "受理时间",
+        ("acceptDate", "接件时间", "收件时间", "办理时间", "acceptTime"),
+        help="如 2023-12-13 09:05、2023/12/13 或 2023年12月13日",
+    ),  # fmt: skip
+    Column(
+        "finished_at",
+        "办结时间",
+        ("finishDate", "resultDate", "完成时间", "办结日期", "finishTime"),
+        required=False,
+    ),  # fmt: skip
+    Column(
+        "stage",
+        "环节",
+        ("办理环节", "办件状态", "状态", "stage"),
+        required=False,
+        help="接件、受理或办结；空着时有办结时间为办结，否则为受理",
+    ),  # fmt: skip
+)
+LABELS = {c.key: c.label for c in COLUMNS}
+DATE_HELP = "应为 2023-12-13 09:05、2023/12/13 或 2023年12月13日 这样的格式"
+EARLIEST_YEAR = 2000
+_LOCAL = re.compile(
+    r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?"
+    r"(?:\s*[T\s]?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?\s*分?)?$"
+)
+_STAGES = {
+    **{str(label): value for value, label in ServiceRecord.Stage.choices},
+    **{value: value for value in ServiceRecord.Stage.values},
+    "已办结": ServiceRecord.Stage.FINISHED,
+    "已受理": ServiceRecord.Stage.ACCEPTED,
+}
+
+# What the staging table holds for a record, in this order (see staging.STAGE_COLUMNS).
+StagedRow = tuple[Any, ...]
+
+
+def parse_when(text: str, tz: tzinfo) -> datetime:
+    """A time as written in a ledger: ISO forms, 2023/12/13 [9:05], 2023年12月13日 [09:05]; raises ValueError."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        match = _LOCAL.match(text)
+        if match is None:
+            raise
+        year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+        when = datetime(year, month, day, hour, minute, second)
+    if when.tzinfo is None:
+        return when.replace(tzinfo=tz)
+    return when
+
+
+class RecordValidator:
+    """Validates records for one actor (None: the command line, every unit of the district)."""
+
+    def __init__(self, *, actor: Any, district: District, source: str) -> None:
+        self.district = district
+        self.source = source
+        self.tz = ZoneInfo(settings.TIME_ZONE)
+        units = Unit.objects.filter(district=district)
+        if actor is not None:
+            units = restrict(units, actor)
+        self.units: dict[str, int] = {}
+        unit_rows = list(units.values_list("id", "code", "name", "credit_code"))
+        for pk, code, name, credit in unit_rows:
+            self.units.setdefault(name, pk)
+            self.units.setdefault(code, pk)
+            self.units[credit] = pk
+        # A unit admin enters for the own unit only: the unit may be left out.
+        self.default_unit = unit_rows[0][0] if len(unit_rows) == 1 else None
+        unit_ids = [row[0] for row in unit_rows]
+        self.windows: dict[tuple[int, str], int] = {}
+        for pk, unit_id, code, name in Window.objects.filter(unit_id__in=unit_ids).values_list(
+            "id", "unit_id", "code", "name"
+        ):
+            self.windows.setdefault((unit_id, name), pk)
+            self.windows.setdefault((unit_id, code), pk)
+        self.staff: dict[tuple[int, str], int | None] = {}
+        people = list(
+            Staff.objects.filter(unit_id__in=unit_ids).values_list("id", "unit_id", "employee_no", "name")
+        )
+        for pk, unit_id, _no, name in people:
+            key = (unit_id, name)
+            self.staff[key] = None if key in self.staff else pk  # None: two people share the name
+        for pk, unit_id, no, _name in people:
+            self.staff[(unit_id, no)] = pk  # a 工号 wins over a name
+        self.items: dict[str, tuple[int, int]] = {
+            code: (pk, unit_id)
+            for pk, code, unit_id in ServiceItem.objects.filter(district=district).values_list(
+                "id", "code", "unit_id"
+            )
+        }
+        self.latest = timezone.now() + timedelta(hours=1)
+
+    def check_unit_column(self, present: set[str]) -> list[tuple[str, str]]:
+        if "unit" not in present and self.default_unit is None:
+            return [
+                (
+                    "单位",
+                    "缺少“单位”列：您可为多个单位录入，请填写每条办件的单位（统一社会信用代码、编码或名称）",
+                )
+            ]
+        return []
+
+    def _time(self, values: dict[str, str], key: str, errors: RowErrors) -> datetime | None:
+        text = values.get(key, "").strip()
+        if not text:
+            return None
+        try:
+            when = parse_when(text, self.tz)
+        except ValueError:
+            errors.add(LABELS[key], f"“{text}”不是有效的时间，{DATE_HELP}")
+            return None
+        if when.year < EARLIEST_YEAR:
+            errors.add(LABELS[key], f"“{text}”早于 {EARLIEST_YEAR} 年")
+        elif when > self.latest:
+            errors.add(LABELS[key], f"“{text}”晚于当前时间")
+        return when
+
+    def validate(self, row_no: int, values: dict[str, str]) -> StagedRow:
+        errors = RowErrors()
+        record_no = values.get("record_no", "").strip()
+        if not record_no:
+            errors.add("办件编号", "不能为空")
+        elif len(record_no) > 64:
+            errors.add("办件编号", "过长（最多 64 个字符）")
+        unit_text = values.get("unit", "").strip()
+        unit_id = self.units.get(unit_text) if unit_text else self.default_unit
+        if unit_id is None:
+            if unit_text:
+                errors.add("单位", f"找不到单位“{unit_text}”，或不在您的管理范围内")
+            else:
+                errors.add("单位", "不能为空")
+        window_id = staff_id = item_id = None
+        if unit_id is not None:
+            window_id = self._in_unit(self.windows, unit_id, values, "window", "窗口", errors)
+            staff_id = self._in_unit(self.staff, unit_id, values, "staff", "经办人", errors)
+            item_text = values.get("item", "").strip()
+            if item_text:
+                item = self.items.get(item_text)
+                if item is None:
+                    errors.add("事项编码", f"找不到事项“{item_text}”")
+                elif item[1] != unit_id:
+                    errors.add("事项编码", f"事项“{item_text}”不属于该单位")
+                else:
+                    item_id = item[0]
+        received_at = self._time(values, "received_at", errors)
+        if received_at is None and not values.get("received_at", "").strip():
+            errors.add("受理时间", "不能为空")
+        finished_at = self._time(values, "finished_at", errors)
+        if received_at and finished_at and finished_at < received_at:
+            errors.add("办结时间", "早于受理时间")
+        stage_text = values.get("stage", "").strip()
+        stage = _STAGES.get(stage_text) if stage_text else None
+        if stage_text and stage is None:
+            errors.add("环节", f"“{stage_text}”应为接件、受理或办结")
+        stage = stage or (ServiceRecord.Stage.FINISHED if finished_at else ServiceRecord.Stage.ACCEPTED)
+        phone_text = values.get("phone", "").strip()
+        phone = ""
+        if phone_text:
+            try:
+                phone = crypto.normalize_phone(phone_text)
+            except ValueError:
+                errors.add("申请人电话", f"“{phone_text}”不是有效的电话号码")
+        applicant = values.get("applicant", "").strip()
+        if len(applicant) > 100:
+            errors.add("申请人", "过长（最多 100 个字符）")
+        if errors.problems:
+            raise errors
+        return (
+            row_no,
+            unit_id,
+            record_no,
+            window_id,
+            staff_id,
+            item_id,
+            str(stage),
+            received_at,
+            finished_at,
+            crypto.encrypt(phone),
+            crypto.blind_index(phone),
+            crypto.mask_phone(phone),
+            crypto.encrypt(applicant),
+            new_rating_code(),
+        )
+
+    @staticmethod
+    def _in_unit(
+        mapping: dict[tuple[int, str], Any],
+        unit_id: int,
+        values: dict[str, str],
+        key: str,
+        label: str,
+        errors: RowErrors,
+    ) -> int | None:
+        text = values.get(key, "").strip()
+        if not text:
+            return None
+        found = mapping.get((unit_id, text), 0)
+        if found is None:
+            errors.add(label, f"“{text}”有同名人员，请填写工号")
+        elif not found:
+            errors.add(label, f"该单位没有{label}“{text}”")
+        return found or None
