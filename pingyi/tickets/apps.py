@@ -16,4 +16,7 @@ class TicketsConfig(AppConfig):
         # see tickets about them (the citizen's words reach them through their own ratings, without the citizen).
         rule = ScopeRule(district="district", hall="window__hall", unit="unit")
         register(Ticket, rule)
-        register(TicketEvent, ScopeRule(district="ticket__district", hall="ticket__window__hall", unit="ticket__unit"))
+        register(
+            TicketEvent,
+            ScopeRule(district="ticket__district", hall="ticket__window__hall", unit="ticket__unit"),
+        )

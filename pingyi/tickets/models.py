@@ -41,18 +41,40 @@ class Ticket(EncryptedPhone):
     id = models.BigAutoField(primary_key=True)
     tracking_code = models.CharField(_("查询码"), max_length=12, unique=True)
     district = models.ForeignKey("catalog.District", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("catalog.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="tickets")
+    unit = models.ForeignKey(
+        "catalog.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="tickets"
+    )
     window = models.ForeignKey(
-        "catalog.Window", verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalog.Window",
+        verbose_name=_("窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     staff = models.ForeignKey(
-        "catalog.Staff", verbose_name=_("经办人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalog.Staff",
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     rating = models.OneToOneField(
-        "ratings.Rating", verbose_name=_("评价"), null=True, blank=True, on_delete=models.PROTECT, related_name="ticket"
+        "ratings.Rating",
+        verbose_name=_("评价"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ticket",
     )
     record = models.ForeignKey(
-        "ledger.ServiceRecord", verbose_name=_("办件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "ledger.ServiceRecord",
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     summary = models.TextField(_("问题描述"))
@@ -105,7 +127,9 @@ class TicketEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(_("操作人"), max_length=150)
     action = models.CharField(_("动作"), max_length=30)
     from_state = models.CharField(max_length=14, blank=True)

@@ -43,7 +43,15 @@ def _deadlines(opened_at: datetime) -> tuple[datetime | None, datetime | None, s
         return None, None, str(exc)
 
 
-def _event(ticket: Ticket, actor: Any, action: str, before: str, note: str = "", data: Any = None, public: bool = False) -> TicketEvent:
+def _event(
+    ticket: Ticket,
+    actor: Any,
+    action: str,
+    before: str,
+    note: str = "",
+    data: Any = None,
+    public: bool = False,
+) -> TicketEvent:
     return TicketEvent.objects.create(
         ticket=ticket,
         actor=None if actor is None or isinstance(actor, str) else actor,
@@ -108,7 +116,11 @@ def ticket_open(
 
 
 def _rating_summary(rating: Rating) -> str:
-    labels = dict(ReasonTag.objects.filter(version=rating.tag_version, code__in=rating.tags).values_list("code", "label"))
+    labels = dict(
+        ReasonTag.objects.filter(version=rating.tag_version, code__in=rating.tags).values_list(
+            "code", "label"
+        )
+    )
     parts = [labels.get(code, code) for code in rating.tags]
     if rating.comment:
         parts.append(rating.comment)
@@ -238,7 +250,9 @@ def handling_rate(*, tracking_code: str, level: int) -> Ticket:
     if level not in (1, 2, 3):
         raise TicketError("请选择满意、基本满意或不满意")
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().filter(tracking_code=tracking_code.strip().upper()).first()
+        ticket = (
+            Ticket.objects.select_for_update().filter(tracking_code=tracking_code.strip().upper()).first()
+        )
         if ticket is None:
             raise TicketError("查询码不存在")
         if ticket.state != State.CLOSED:
@@ -261,6 +275,8 @@ def deadlines_fill() -> int:
             continue
         with transaction.atomic():
             Ticket.objects.filter(pk=ticket.pk).update(visit_due=visit_due, rectify_due=rectify_due)
-            audit_record(actor="system", action="ticket.deadlines", obj=ticket, after={"visit_due": str(visit_due)})
+            audit_record(
+                actor="system", action="ticket.deadlines", obj=ticket, after={"visit_due": str(visit_due)}
+            )
         filled += 1
     return filled

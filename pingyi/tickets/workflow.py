@@ -37,7 +37,9 @@ ACTIONS = {
         Action("review_pass", "审核通过", frozenset({State.REVIEW}), INSPECTOR),
         Action("review_fail", "审核退回", frozenset({State.REVIEW}), INSPECTOR, ("note",)),
         Action("appeal_accept", "申诉初审同意", frozenset({State.APPEAL}), INSPECTOR, ("note",)),
-        Action("appeal_reject", "申诉驳回", frozenset({State.APPEAL, State.APPEAL_SECOND}), INSPECTOR, ("note",)),
+        Action(
+            "appeal_reject", "申诉驳回", frozenset({State.APPEAL, State.APPEAL_SECOND}), INSPECTOR, ("note",)
+        ),
         Action("revoke", "复核撤销差评", frozenset({State.APPEAL_SECOND}), INSPECTOR, ("note",)),
         Action("reopen", "重新整改", frozenset({State.CLOSED}), INSPECTOR, ("note",)),
     )
