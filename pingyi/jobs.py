@@ -6,8 +6,10 @@ from __future__ import annotations
 def ensure_schedules() -> None:
     from pingyi.ratings.seals import ensure_schedules as seal_schedules
     from pingyi.sms.tasks import ensure_schedules as sms_schedules
+    from pingyi.tickets.tasks import ensure_schedules as ticket_schedules
     from pingyi.workdays.tasks import ensure_schedules as workday_schedules
 
     seal_schedules()
     sms_schedules()
     workday_schedules()
+    ticket_schedules()
