@@ -38,10 +38,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
-from pingyi.catalog.models import DutyShift, Staff, Unit, WindowHours
+from pingyi.catalog.models import DutyShift, Staff, Unit, Window, WindowHours
 from pingyi.lib import crypto, scales
 from pingyi.ratings.errors import AlreadyRated, InvalidRating
-from pingyi.ratings.models import Rating, ReasonTag, StaffDevice
+from pingyi.ratings.models import QrPoster, Rating, ReasonTag, StaffDevice
 from pingyi.ratings.services import (
     RatingInput,
     _check_limits,
@@ -54,7 +54,13 @@ from pingyi.ratings.services import (
 
 # Columns the statement computes; every other column of ratings_rating is a parameter taken from a Rating built in
 # Python, prepared by its field exactly as Model.save() would (so a new column is picked up, not forgotten).
-COMPUTED = {"district_id": "g.district_id", "staff_id": "g.staff_id", "follows_id": "g.follows_id"}
+COMPUTED = {
+    "unit_id": "g.unit_id",
+    "window_id": "g.window_id",
+    "district_id": "g.district_id",
+    "staff_id": "g.staff_id",
+    "follows_id": "g.follows_id",
+}
 FLAGS_COLUMN = "flags"
 HOURS_CHANNELS = {scales.Channel.QR, scales.Channel.PAD, scales.Channel.TERMINAL}
 MAX_TAG_RACES = 3
@@ -62,10 +68,11 @@ MAX_TAG_RACES = 3
 # must know every parameter's type without seeing its value).
 PARAM_TYPES = {
     **dict.fromkeys(
-        "need_dev need_phone need_duty need_follows has_device need_hours phone_differs limit_dev limit_phone".split(),
+        "need_dev need_phone need_duty need_follows has_device need_hours phone_differs limit_dev limit_phone"
+        " active_only".split(),
         "boolean",
     ),
-    **dict.fromkeys("device_fp phone_index stage tag_version".split(), "text"),
+    **dict.fromkeys("device_fp phone_index stage tag_version poster_token".split(), "text"),
     **dict.fromkeys("dev_since day_ago since duty_at".split(), "timestamptz"),
     **dict.fromkeys("unit_id window_id record_id district_id staff_id follows_id".split(), "bigint"),
     **dict.fromkeys(
@@ -75,27 +82,41 @@ PARAM_TYPES = {
     "tag_level5s": "int[]",
     "local": "timestamp",
     "local_date": "date",
+    "today": "date",
     "grace": "interval",
 }
 
+# What is rated (t: one row, or none): the unit and window given as parameters, or those of a current QR poster
+# (not retired, not expired: ``selectors.target_by_code``'s "ok"), looked up inside the statement.
+TARGETS = {
+    "params": "SELECT %(unit_id)s::bigint AS unit_id, %(window_id)s::bigint AS window_id",
+    "poster": (
+        "SELECT w.unit_id, w.id AS window_id FROM {poster} p JOIN {window} w ON w.id = p.window_id "
+        "WHERE p.token = %(poster_token)s AND p.retired_at IS NULL AND p.expires_on >= %(today)s"
+    ),
+}
+
 _STATEMENT = """
-WITH dev AS (
+WITH t AS (
+    {target}
+), dev AS (
     SELECT count(*) AS n FROM {rating}
     WHERE %(need_dev)s AND device_fp = %(device_fp)s AND received_at >= %(dev_since)s
 ), ph AS (
     SELECT count(*) FILTER (WHERE received_at >= %(day_ago)s) AS day,
            count(DISTINCT record_id) FILTER (WHERE rated_at >= %(since)s) AS records,
            count(DISTINCT unit_id) FILTER (WHERE rated_at >= %(since)s) AS units,
-           count(*) FILTER (WHERE rated_at >= %(since)s AND unit_id = %(unit_id)s) > 0 AS seen_unit
+           count(*) FILTER (WHERE rated_at >= %(since)s AND unit_id = (SELECT unit_id FROM t)) > 0 AS seen_unit
     FROM {rating}
     WHERE %(need_phone)s AND phone_index = %(phone_index)s
       AND (rated_at >= %(since)s OR received_at >= %(day_ago)s)
 ), v AS (
     SELECT
-        COALESCE(%(district_id)s::bigint, (SELECT district_id FROM {unit} WHERE id = %(unit_id)s)) AS district_id,
+        t.unit_id, t.window_id,
+        COALESCE(%(district_id)s::bigint, (SELECT district_id FROM {unit} WHERE id = t.unit_id)) AS district_id,
         COALESCE(%(staff_id)s::bigint, (
             SELECT staff_id FROM {shift}
-            WHERE %(need_duty)s AND window_id = %(window_id)s AND starts_at <= %(duty_at)s AND ends_at > %(duty_at)s
+            WHERE %(need_duty)s AND window_id = t.window_id AND starts_at <= %(duty_at)s AND ends_at > %(duty_at)s
             ORDER BY starts_at DESC LIMIT 1
         )) AS staff_id,
         COALESCE(%(follows_id)s::bigint, (
@@ -106,10 +127,10 @@ WITH dev AS (
         %(tag_count)s = 0 OR (
             SELECT count(*) FROM {tag}
             WHERE version = %(tag_version)s AND code = ANY(%(tag_codes)s::text[])
-              AND level5 = ANY(%(tag_level5s)s::int[])
+              AND level5 = ANY(%(tag_level5s)s::int[]) AND (active OR NOT %(active_only)s)
         ) = %(tag_count)s AS tags_ok,
         dev.n AS dev_n, ph.day, ph.records, ph.units, ph.seen_unit
-    FROM dev, ph
+    FROM t, dev, ph
 ), f AS MATERIALIZED (  -- materialised: its subqueries run once, not once per use in g
     SELECT v.*,
         %(need_phone)s AND EXISTS (
@@ -119,7 +140,7 @@ WITH dev AS (
         %(has_device)s AND EXISTS (SELECT 1 FROM {staffdevice} WHERE device_fp = %(device_fp)s) AS staff_device,
         %(need_hours)s AND NOT EXISTS (
             SELECT 1 FROM {hours} h
-            WHERE h.window_id = %(window_id)s AND h.weekday = %(weekday)s
+            WHERE h.window_id = v.window_id AND h.weekday = %(weekday)s
               AND %(local)s::timestamp BETWEEN date_trunc('minute', %(local_date)s::date + h.opens) - %(grace)s
                                            AND date_trunc('minute', %(local_date)s::date + h.closes) + %(grace)s
         ) AS outside_hours
@@ -146,7 +167,8 @@ WITH dev AS (
       AND NOT (%(limit_phone)s AND g.day >= %(phone_limit)s)
     RETURNING id
 )
-SELECT ins.id, g.district_id, g.staff_id, g.follows_id, g.flag_list, g.tags_ok, g.dev_n, g.day
+SELECT ins.id, g.unit_id, g.window_id, g.district_id, g.staff_id, g.follows_id, g.flag_list,
+       g.tags_ok, g.dev_n, g.day
 FROM g LEFT JOIN ins ON true
 """
 
@@ -157,8 +179,8 @@ def _insert_fields() -> tuple[Field, ...]:
 
 
 @cache
-def statement() -> str:
-    """The SQL text (built once per process from the models' table and column names)."""
+def statement(target: str = "params") -> str:
+    """The SQL text for a target of ``TARGETS`` (built once per process from the models' table and column names)."""
     fields = _insert_fields()
     columns = [str(f.column) for f in fields]
     missing = (set(COMPUTED) | {FLAGS_COLUMN}) - set(columns)
@@ -167,6 +189,7 @@ def statement() -> str:
         COMPUTED.get(c) or ("to_jsonb(g.flag_list)" if c == FLAGS_COLUMN else f"%(c_{c})s") for c in columns
     ]
     text = _STATEMENT.format(
+        target=TARGETS[target].format(poster=QrPoster._meta.db_table, window=Window._meta.db_table),
         rating=Rating._meta.db_table,
         unit=Unit._meta.db_table,
         shift=DutyShift._meta.db_table,
@@ -197,6 +220,10 @@ def _pk(obj: Any) -> Any:
     return obj.pk if obj is not None else None
 
 
+class Undecided(Exception):
+    """``rating_submit_poster`` stored nothing and leaves the answer to the full path (the citizen page's view)."""
+
+
 def rating_submit_fast(data: RatingInput) -> Rating:
     """``rating_submit`` in one statement on PostgreSQL: same errors, same refusals, same flags, same row."""
     if connection.vendor != "postgresql":
@@ -209,7 +236,21 @@ def rating_submit_fast(data: RatingInput) -> Rating:
     raise InvalidRating("评价标签正在更新，请稍后再试", field="tags")
 
 
-def _submit_once(data: RatingInput) -> Rating | None:
+def rating_submit_poster(data: RatingInput, poster_token: str) -> Rating:
+    """``rating_submit_fast`` of ``data`` for the window of the QR poster ``poster_token``, looked up in the same
+    statement; only active reason tags are accepted (those the citizen page offers).
+
+    Raises Undecided, storing nothing, when the poster is not current or a tag is refused (the citizen page's view
+    then gives its own answer), and the RatingErrors of ``rating_submit_fast`` otherwise.
+    """
+    assert data.window is None and data.unit is None and data.record is None, "the poster is the target"
+    rating = _submit_once(data, poster_token=poster_token)
+    if rating is None:
+        raise Undecided("a reason tag was refused")
+    return rating
+
+
+def _submit_once(data: RatingInput, *, poster_token: str | None = None) -> Rating | None:
     # Validation without the reason-tag query (the statement checks the tags); with tags, any refusal here is
     # settled by the full _validate, which checks the tags first, as rating_submit does.
     tags = list(dict.fromkeys(str(t).strip() for t in data.tags if str(t).strip()))  # as _validate does
@@ -230,7 +271,8 @@ def _submit_once(data: RatingInput) -> Rating | None:
     staff_id = _pk(data.staff) or (record.staff_id if record else None)
     item_id = _pk(data.item) or (record.item_id if record else None)
     # The errors below come after the tags' in rating_submit: with tags, check them first (the ORM way, errors only).
-    if unit_id is None:  # no record and no window: _resolve asks nothing and raises its own error
+    has_window = window_id is not None or poster_token is not None
+    if unit_id is None and poster_token is None:  # no target: _resolve asks nothing and raises its own error
         if tags:
             _validate(data)
         _resolve(data)
@@ -282,7 +324,7 @@ def _submit_once(data: RatingInput) -> Rating | None:
         "unit_id": unit_id,
         "district_id": rating.district_id,
         "staff_id": staff_id,
-        "need_duty": staff_id is None and window_id is not None,
+        "need_duty": staff_id is None and has_window,
         "window_id": window_id,
         "duty_at": data.rated_at or now,
         "follows_id": _pk(data.follows),
@@ -294,7 +336,7 @@ def _submit_once(data: RatingInput) -> Rating | None:
         "tag_level5s": [v for v in range(1, 6) if scales.from_five(data.scale, v) == level.value],
         "tag_count": len(tags),
         "has_device": bool(data.device_fp),
-        "need_hours": window_id is not None and not data.historical and data.channel in HOURS_CHANNELS,
+        "need_hours": has_window and not data.historical and data.channel in HOURS_CHANNELS,
         "weekday": local.weekday(),
         "local": local.replace(tzinfo=None),
         "local_date": local.date(),
@@ -310,23 +352,31 @@ def _submit_once(data: RatingInput) -> Rating | None:
         "dev_limit": limits["limit_per_device_10min"],
         "limit_phone": bool(phone_index) and not data.historical,
         "phone_limit": limits["limit_per_phone_day"],
+        "poster_token": poster_token or "",
+        "today": timezone.localdate(),
+        "active_only": poster_token is not None,
     }
 
+    target = "params" if poster_token is None else "poster"
     try:
         if connection.in_atomic_block:
             with (
                 transaction.atomic()
             ):  # a savepoint, so that a duplicate does not break the caller's transaction
-                row = _execute(params)
+                row = _execute(params, target)
         else:
-            row = _execute(params)  # autocommit: one statement, one round trip
+            row = _execute(params, target)  # autocommit: one statement, one round trip
     except IntegrityError as exc:
         if record is not None and data.kind == Rating.Kind.FIRST:
             raise AlreadyRated() from exc
         raise
-    new_id, district_id, duty_staff_id, follows_id, flags, tags_ok, dev_n, phone_day = row
+    if row is None:  # no current poster of that token
+        raise Undecided("the poster is not current")
+    new_id, unit_id, window_id, district_id, duty_staff_id, follows_id, flags, tags_ok, dev_n, phone_day = row
 
     if not tags_ok:
+        if poster_token is not None:
+            return None
         _validate(data)  # raises the tag's own message; if it does not, the tags changed meanwhile: try again
         return None
     if need_follows and follows_id is None:
@@ -334,6 +384,7 @@ def _submit_once(data: RatingInput) -> Rating | None:
     _check_limits(data, _Recent(device_10min=dev_n, phone_day=phone_day), phone_index)
     assert new_id is not None, "the statement inserted nothing and gave no reason"
     rating.pk = new_id
+    rating.unit_id, rating.window_id = unit_id, window_id
     rating.district_id, rating.staff_id, rating.follows_id, rating.flags = (
         district_id,
         duty_staff_id,
@@ -360,7 +411,7 @@ class _PreparedCursor(psycopg.Cursor):  # type: ignore[type-arg]
 _NEVER = 1 << 62
 
 
-def _execute(params: dict[str, Any]) -> tuple[Any, ...]:
+def _execute(params: dict[str, Any], target: str) -> tuple[Any, ...] | None:
     connection.ensure_connection()
     raw = connection.connection
     threshold = raw.prepare_threshold
@@ -373,9 +424,8 @@ def _execute(params: dict[str, Any]) -> tuple[Any, ...]:
             else connection.make_cursor(pg_cursor)
         )
         with cursor:  # Django's wrapper: its error classes (IntegrityError), execute wrappers and query log
-            cursor.execute(statement(), params)
+            cursor.execute(statement(target), params)
             row = cursor.fetchone()
     finally:
         raw.prepare_threshold = threshold
-    assert row is not None
-    return tuple(row)
+    return None if row is None else tuple(row)

@@ -1,6 +1,10 @@
 """The citizen rating page /r/<code> (no login): a QR poster token (W…) rates a window, a receipt code (R…) rates
 that service record. Works as a plain HTML form; with rate.js it posts by fetch and gets JSON back
 (``Accept: application/json``). Every refusal is a friendly Chinese page (or JSON error) with its HTTP status.
+
+Posts are checked by ``formtoken`` (own origin, signed form token of the page) instead of Django's CSRF machinery;
+on PostgreSQL the JSON posts of a QR poster are normally taken by ``intake_lean`` before Django, which hands every
+case it does not simply accept back to this view (docs/decisions/0010).
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from pingyi.lib import scales
+from pingyi.ratings import formtoken
 from pingyi.ratings.errors import AlreadyRated, RatingError
 from pingyi.ratings.fingerprints import device_fingerprint, ensure_device_cookie, network_fingerprint
 from pingyi.ratings.forms_citizen import HONEYPOT, CitizenRatingForm, form_view
@@ -123,6 +129,7 @@ def _describe(target: Target) -> dict[str, Any]:
     }
 
 
+@csrf_exempt  # formtoken.refusal instead: no cookie, and the same check as the lean intake's
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, code: str) -> HttpResponse:
     target = target_by_code(code)
@@ -143,7 +150,12 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     )
     status = 200
     general_error = ""
-    if request.method == "POST":
+    refused = formtoken.refusal(request, code) if request.method == "POST" else None
+    if refused is not None:
+        if _wants_json(request):
+            return _json_error(*refused, status=403)
+        status, general_error = 403, refused[1]
+    elif request.method == "POST":
         if request.POST.get(HONEYPOT, ""):
             return _notice(request, code, title="提交未被接受", message=MSG_HONEYPOT, status=400)
         if form.is_valid():
@@ -173,6 +185,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         "scale": scale,
         "general_error": general_error,
         "follow_up": kind == Rating.Kind.FOLLOW_UP,
+        "form_token": formtoken.issue(code),
         **_describe(target),
         **form_view(form),
     }
@@ -209,10 +222,17 @@ def _submit(
         return exc
 
 
+def thanks_json(rating: Rating) -> JsonResponse:
+    """The JSON answer to a stored rating (this view's and the lean intake's)."""
+    return JsonResponse(
+        {"ok": True, "tracking_code": rating.tracking_code, "message": thanks_message(rating)}
+    )
+
+
 def _thanks(request: HttpRequest, code: str, target: Target, rating: Rating) -> HttpResponse:
     message = thanks_message(rating)
     if _wants_json(request):
-        return JsonResponse({"ok": True, "tracking_code": rating.tracking_code, "message": message})
+        return thanks_json(rating)
     level = scales.level(rating.scale, rating.level)
     context = {"code": code, "rating": rating, "level": level, "message": message, **_describe(target)}
     return _page(request, "ratings/rate_thanks.html", context)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from pingyi.catalog.models import DutyShift
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import scales
+from pingyi.ratings import formtoken
 from pingyi.ratings.models import QrPoster, Rating
 from pingyi.ratings.poster_services import poster_issue
 
@@ -49,6 +50,11 @@ def record(world) -> ServiceRecord:
     )
 
 
+def signed(code: str, data: dict) -> dict:
+    """The form as the page posts it: with the page's signed form token."""
+    return {**data, formtoken.FIELD: formtoken.issue(code)}
+
+
 def page(response) -> str:
     return response.content.decode()
 
@@ -66,7 +72,9 @@ def test_every_level_of_both_scales_can_be_submitted(world, poster, scale, level
         assert world.window_a.name in form and world.unit_a.name in form and "张敏" in form
         for lvl in scales.levels(scale):
             assert f'value="{lvl.value}"' in form and f"<span>{lvl.label}</span>" in form
-        response = citizen.post(f"/r/{poster.token}", {"level": str(level), "comment": "谢谢"})
+        response = citizen.post(
+            f"/r/{poster.token}", signed(poster.token, {"level": str(level), "comment": "谢谢"})
+        )
     assert response.status_code == 200 and "感谢您的评价" in page(response)
     rating = Rating.objects.get()
     assert rating.scale == scale.value and rating.level == level
@@ -91,7 +99,16 @@ def test_the_form_groups_all_tags_under_their_level_and_stores_tags_and_dimensio
     assert "仅用于回访核实，不会提供给被评价的工作人员" in form
     response = citizen.post(
         f"/r/{poster.token}",
-        {"level": "1", "tags": ["108", "115"], "dim_overall": "1", "dim_attitude": "2", "dim_efficiency": ""},
+        signed(
+            poster.token,
+            {
+                "level": "1",
+                "tags": ["108", "115"],
+                "dim_overall": "1",
+                "dim_attitude": "2",
+                "dim_efficiency": "",
+            },
+        ),
     )
     assert response.status_code == 200
     rating = Rating.objects.get()
@@ -104,11 +121,24 @@ def test_on_the_wuhan_scale_tags_follow_the_star_mapping(world, poster):
     # 5★ → 满意, 4–3★ → 基本满意, 2–1★ → 不满意: a 4★ tag belongs to 基本满意, not to 满意.
     form = page(Client().get(f"/r/{poster.token}"))
     assert form.count('class="taggroup"') == 3
-    refused = Client().post(f"/r/{poster.token}", {"level": "3", "tags": ["413"]})
+    refused = Client().post(f"/r/{poster.token}", signed(poster.token, {"level": "3", "tags": ["413"]}))
     assert refused.status_code == 422 and "不属于“满意”" in page(refused)
-    assert Client().post(f"/r/{poster.token}", {"level": "3", "tags": ["516"]}).status_code == 200
-    assert Client().post(f"/r/{poster.token}", {"level": "2", "tags": ["413", "308"]}).status_code == 200
-    assert Client().post(f"/r/{poster.token}", {"level": "1", "tags": ["108", "214"]}).status_code == 200
+    assert (
+        Client().post(f"/r/{poster.token}", signed(poster.token, {"level": "3", "tags": ["516"]})).status_code
+        == 200
+    )
+    assert (
+        Client()
+        .post(f"/r/{poster.token}", signed(poster.token, {"level": "2", "tags": ["413", "308"]}))
+        .status_code
+        == 200
+    )
+    assert (
+        Client()
+        .post(f"/r/{poster.token}", signed(poster.token, {"level": "1", "tags": ["108", "214"]}))
+        .status_code
+        == 200
+    )
     assert sorted(Rating.objects.values_list("level", "level5")) == [(1, 2), (2, 3), (3, 5)]
 
 
@@ -127,11 +157,11 @@ def test_a_retired_or_expired_poster_says_where_to_rate_and_takes_nothing(world,
         assert response.status_code == 410 and state_word in page(response)
         assert "窗口处张贴的最新二维码" in page(response) and "12345" in page(response)
         assert newer.token not in page(response)
-        assert Client().post(f"/r/{token}", {"level": "1", "comment": "x"}).status_code == 410
+        assert Client().post(f"/r/{token}", signed(token, {"level": "1", "comment": "x"})).status_code == 410
     QrPoster.objects.filter(pk=newer.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
     response = Client().get(f"/r/{newer.token}")
     assert response.status_code == 410 and "已过期" in page(response) and world.hall.name in page(response)
-    assert Client().post(f"/r/{newer.token}", {"level": "5"}).status_code == 410
+    assert Client().post(f"/r/{newer.token}", signed(newer.token, {"level": "5"})).status_code == 410
     assert not Rating.objects.exists()
 
 
@@ -140,7 +170,9 @@ def test_a_retired_or_expired_poster_says_where_to_rate_and_takes_nothing(world,
 )
 def test_a_level_outside_the_scale_is_refused_in_chinese(world, poster, scale, level):
     with override_settings(PINGYI_RATING_SCALE=scale):
-        response = Client().post(f"/r/{poster.token}", {"level": level, "comment": "保留我"})
+        response = Client().post(
+            f"/r/{poster.token}", signed(poster.token, {"level": level, "comment": "保留我"})
+        )
     assert response.status_code == 422
     assert "满意程度" in page(response) and "保留我" in page(response)
     assert not Rating.objects.exists()
@@ -148,7 +180,8 @@ def test_a_level_outside_the_scale_is_refused_in_chinese(world, poster, scale, l
 
 def test_a_tag_of_another_level_is_refused_and_the_input_kept(world, poster):
     response = Client().post(
-        f"/r/{poster.token}", {"level": "5", "tags": ["108"], "comment": "我的意见", "phone": "13912345678"}
+        f"/r/{poster.token}",
+        signed(poster.token, {"level": "5", "tags": ["108"], "comment": "我的意见", "phone": "13912345678"}),
     )
     body = page(response)
     assert response.status_code == 422 and "不属于“非常满意”" in body
@@ -158,7 +191,9 @@ def test_a_tag_of_another_level_is_refused_and_the_input_kept(world, poster):
 
 
 def test_a_ten_thousand_character_comment_is_refused(world, poster):
-    response = Client().post(f"/r/{poster.token}", {"level": "4", "comment": "长" * 10_000})
+    response = Client().post(
+        f"/r/{poster.token}", signed(poster.token, {"level": "4", "comment": "长" * 10_000})
+    )
     assert response.status_code == 422
     limit = settings.PINGYI_RATINGS["comment_max_chars"]
     assert f"评价内容最多 {limit} 个字" in page(response) and "10000" in page(response)
@@ -167,7 +202,12 @@ def test_a_ten_thousand_character_comment_is_refused(world, poster):
 
 def test_markup_in_a_comment_is_stored_as_typed_and_shown_escaped(world, poster):
     typed = '<script>alert("x")</script><b onmouseover="y">粗</b>'
-    assert Client().post(f"/r/{poster.token}", {"level": "2", "comment": typed}).status_code == 200
+    assert (
+        Client()
+        .post(f"/r/{poster.token}", signed(poster.token, {"level": "2", "comment": typed}))
+        .status_code
+        == 200
+    )
     assert Rating.objects.get().comment == typed
     listing = page(world.client("inspector").get("/ratings/"))
     assert '<script>alert("x")' not in listing and "<b onmouseover" not in listing
@@ -178,28 +218,31 @@ def test_a_receipt_code_rates_its_record_once_then_takes_one_follow_up(world, re
     citizen = Client()
     form = page(citizen.get(f"/r/{record.rating_code}"))
     assert "2026-0001" in form and world.unit_a.name in form and "张敏" in form
-    response = citizen.post(f"/r/{record.rating_code}", {"level": "4"})
+    response = citizen.post(f"/r/{record.rating_code}", signed(record.rating_code, {"level": "4"}))
     assert response.status_code == 200
     rating = Rating.objects.get()
     assert rating.record == record and rating.stage == "finished" and rating.channel == "mobile"
     # After the first rating (by this page, or by an SMS reply) the same code takes the reasons and a comment once.
     assert "追加评价" in page(Client().get(f"/r/{record.rating_code}"))
     follow = Client().post(
-        f"/r/{record.rating_code}", {"level": "4", "tags": ["409"], "comment": "补充：业务熟练"}
+        f"/r/{record.rating_code}",
+        signed(record.rating_code, {"level": "4", "tags": ["409"], "comment": "补充：业务熟练"}),
     )
     assert follow.status_code == 200
     follow_up = Rating.objects.get(kind="follow_up")
     assert follow_up.follows == rating and follow_up.comment == "补充：业务熟练" and follow_up.tags == ["409"]
-    again = Client().post(f"/r/{record.rating_code}", {"level": "1"})
+    again = Client().post(f"/r/{record.rating_code}", signed(record.rating_code, {"level": "1"}))
     assert again.status_code == 409 and "该办件已评价，无需重复评价" in page(again)
     assert Client().get(f"/r/{record.rating_code}").status_code == 409
-    json_again = Client().post(f"/r/{record.rating_code}", {"level": "1"}, **JSON)
+    json_again = Client().post(f"/r/{record.rating_code}", signed(record.rating_code, {"level": "1"}), **JSON)
     assert json_again.status_code == 409 and json_again.json()["error"]["code"] == "already_rated"
     assert Rating.objects.count() == 2
 
 
 def test_a_filled_honeypot_is_refused_and_nothing_stored(world, poster):
-    response = Client().post(f"/r/{poster.token}", {"level": "5", "website": "http://spam.example"})
+    response = Client().post(
+        f"/r/{poster.token}", signed(poster.token, {"level": "5", "website": "http://spam.example"})
+    )
     assert response.status_code == 400 and "提交未被接受" in page(response)
     assert not Rating.objects.exists()
 
@@ -209,33 +252,41 @@ def test_too_many_ratings_from_one_device_get_a_chinese_429(world, poster):
     citizen = Client()
     citizen.get(f"/r/{poster.token}")  # the device cookie
     with override_settings(PINGYI_RATINGS=limits):
-        assert citizen.post(f"/r/{poster.token}", {"level": "5"}).status_code == 200
-        assert citizen.post(f"/r/{poster.token}", {"level": "4"}).status_code == 200
-        refused = citizen.post(f"/r/{poster.token}", {"level": "3", "comment": "第三次"})
+        assert citizen.post(f"/r/{poster.token}", signed(poster.token, {"level": "5"})).status_code == 200
+        assert citizen.post(f"/r/{poster.token}", signed(poster.token, {"level": "4"})).status_code == 200
+        refused = citizen.post(
+            f"/r/{poster.token}", signed(poster.token, {"level": "3", "comment": "第三次"})
+        )
         assert refused.status_code == 429 and "评价过于频繁" in page(refused) and "第三次" in page(refused)
-        as_json = citizen.post(f"/r/{poster.token}", {"level": "3"}, **JSON)
+        as_json = citizen.post(f"/r/{poster.token}", signed(poster.token, {"level": "3"}), **JSON)
         assert as_json.status_code == 429 and as_json.json()["error"]["code"] == "rate_limited"
     assert Rating.objects.count() == 2
 
 
 def test_json_mode(world, poster):
-    ok = Client().post(f"/r/{poster.token}", {"level": "1", "phone": "13912345678"}, **JSON)
+    ok = Client().post(
+        f"/r/{poster.token}", signed(poster.token, {"level": "1", "phone": "13912345678"}), **JSON
+    )
     assert ok.status_code == 200 and ok["Content-Type"] == "application/json"
     data = ok.json()
     assert data["ok"] is True and data["tracking_code"] == Rating.objects.get().tracking_code
     assert "1个工作日" in data["message"]
-    good = Client().post(f"/r/{poster.token}", {"level": "5"}, **JSON).json()
+    good = Client().post(f"/r/{poster.token}", signed(poster.token, {"level": "5"}), **JSON).json()
     assert good["ok"] is True and good["tracking_code"] is None
-    bad = Client().post(f"/r/{poster.token}", {"level": "4", "tags": ["514"]}, **JSON)
+    bad = Client().post(f"/r/{poster.token}", signed(poster.token, {"level": "4", "tags": ["514"]}), **JSON)
     assert bad.status_code == 422
     assert bad.json() == {
         "error": {"code": "invalid", "message": "“业务精通解答专业”不属于“满意”，请重新勾选", "field": "tags"}
     }
-    phone = Client().post(f"/r/{poster.token}", {"level": "4", "phone": "12ab"}, **JSON).json()["error"]
+    phone = (
+        Client()
+        .post(f"/r/{poster.token}", signed(poster.token, {"level": "4", "phone": "12ab"}), **JSON)
+        .json()["error"]
+    )
     assert phone["field"] == "phone" and "手机号码" in phone["message"]
     assert Client().post("/r/Wnope", {"level": "5"}, **JSON).json()["error"]["code"] == "not_found"
     poster_issue(actor=None, window=world.window_a)
-    gone = Client().post(f"/r/{poster.token}", {"level": "5"}, **JSON)
+    gone = Client().post(f"/r/{poster.token}", signed(poster.token, {"level": "5"}), **JSON)
     assert gone.status_code == 410 and gone.json()["error"]["code"] == "retired"
     assert Rating.objects.count() == 2
 
@@ -253,7 +304,10 @@ def test_large_text_mode_is_a_cookie(world, poster):
 
 
 def test_the_phone_is_encrypted_and_never_shown_to_the_unit_or_the_staff(world, poster):
-    Client().post(f"/r/{poster.token}", {"level": "1", "phone": "139 1234 5678", "comment": "回访我"})
+    Client().post(
+        f"/r/{poster.token}",
+        signed(poster.token, {"level": "1", "phone": "139 1234 5678", "comment": "回访我"}),
+    )
     rating = Rating.objects.get()
     assert "13912345678" not in rating.phone_ciphertext and rating.phone_plain() == "13912345678"
     for who in ("unit_a", "clerk"):

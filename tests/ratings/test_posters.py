@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from pingyi.audit.models import AuditEntry
+from pingyi.ratings.formtoken import FIELD, issue
 from pingyi.ratings.models import QrPoster, Rating
 from pingyi.ratings.poster_services import poster_issue
 from pingyi.ratings.posters import QR_BORDER, QR_ERROR
@@ -41,9 +42,9 @@ def test_issuing_a_new_poster_retires_the_old_code(world):
     citizen = world.client("root").__class__()
     old = citizen.get(f"/r/{first.token}")
     assert old.status_code == 410 and "已停用" in old.content.decode()
-    assert citizen.post(f"/r/{first.token}", {"level": "5"}).status_code == 410
+    assert citizen.post(f"/r/{first.token}", {"level": "5", FIELD: issue(first.token)}).status_code == 410
     assert citizen.get(f"/r/{second.token}").status_code == 200
-    assert citizen.post(f"/r/{second.token}", {"level": "5"}).status_code == 200
+    assert citizen.post(f"/r/{second.token}", {"level": "5", FIELD: issue(second.token)}).status_code == 200
     assert list(Rating.objects.values_list("window_id", "channel")) == [(world.window_a.pk, "qr")]
 
 
@@ -62,7 +63,7 @@ def test_issuing_writes_exactly_one_audit_entry(world):
 def test_the_list_shows_version_expiry_and_last_30_days_of_scans(world):
     poster = poster_issue(actor=world.users["unit_a"], window=world.window_a)
     citizen = world.client("root").__class__()
-    citizen.post(f"/r/{poster.token}", {"level": "4"})
+    citizen.post(f"/r/{poster.token}", {"level": "4", FIELD: issue(poster.token)})
     page = world.client("hall_manager").get("/posters/").content.decode()
     row = re.search(rf'<tr data-window="{world.window_a.pk}">(.*?)</tr>', page, re.S).group(1)
     assert "第 1 版" in row and f"{poster.expires_on:%Y-%m-%d}" in row

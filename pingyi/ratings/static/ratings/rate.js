@@ -83,7 +83,7 @@
     button.disabled = true;
     fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body: new URLSearchParams(new FormData(form)), // urlencoded: what the lean intake reads
       headers: { Accept: "application/json" },
       credentials: "same-origin"
     })
