@@ -7,3 +7,6 @@ class InspectionsConfig(AppConfig):
 
     name = "pingyi.inspections"
     verbose_name = _("监督检查")
+
+    def ready(self) -> None:
+        from pingyi.inspections import scopes  # noqa: F401  (registers the scope rules)

@@ -1,0 +1,78 @@
+"""Uploaded Word templates of the 检查反馈表: checked by rendering sample data, versioned, one active per district."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from pingyi.audit.services import audit_record
+from pingyi.catalog.models import District
+from pingyi.inspections.errors import Refused
+from pingyi.inspections.feedback import KIND, PLACEHOLDERS, SAMPLE
+from pingyi.inspections.models import DocumentTemplate
+from pingyi.inspections.plan_services import require_inspector
+from pingyi.lib.documents import TemplateInvalid, docx_check
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+
+@transaction.atomic
+def document_template_upload(
+    *, actor: Any, district: District, content: bytes, original_name: str
+) -> DocumentTemplate:
+    """Accept a new version of the feedback-form template (it becomes the active one) if it renders the sample."""
+    require_inspector(actor, district.pk)
+    if len(content) > MAX_TEMPLATE_BYTES:
+        raise Refused("模板文件不能超过 5 MB")
+    try:
+        docx_check(content, sample=SAMPLE, known=set(PLACEHOLDERS))
+    except TemplateInvalid as exc:
+        raise Refused(str(exc)) from exc
+    rows = DocumentTemplate.objects.select_for_update().filter(district=district, kind=KIND)
+    version = (rows.aggregate(v=Max("version"))["v"] or 0) + 1
+    previous = rows.filter(active=True).values_list("version", flat=True).first()
+    rows.filter(active=True).update(active=False)
+    template = DocumentTemplate.objects.create(
+        district=district,
+        kind=KIND,
+        version=version,
+        content=content,
+        original_name=original_name[:255],
+        active=True,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="documenttemplate.upload",
+        obj=template,
+        before={"active_version": previous or 0},
+        after={"active_version": version, "original_name": template.original_name, "size": len(content)},
+    )
+    return template
+
+
+@transaction.atomic
+def document_template_activate(*, actor: Any, district: District, version: int) -> None:
+    """Make an earlier version (or 0, the shipped default) the active template again."""
+    require_inspector(actor, district.pk)
+    rows = DocumentTemplate.objects.select_for_update().filter(district=district, kind=KIND)
+    if version and not rows.filter(version=version).exists():
+        raise Refused("没有该版本的模板")
+    previous = rows.filter(active=True).values_list("version", flat=True).first() or 0
+    if previous == version:
+        raise Refused("该版本已是当前使用的模板")
+    rows.filter(active=True).update(active=False)
+    if version:
+        rows.filter(version=version).update(active=True)
+    audit_record(
+        actor=actor,
+        action="documenttemplate.activate",
+        object_type="inspections.documenttemplate",
+        object_id=str(version),
+        object_repr=f"检查反馈表模板 第 {version} 版",
+        district_id=district.pk,
+        before={"active_version": previous},
+        after={"active_version": version},
+    )

@@ -1,0 +1,226 @@
+"""Inspectors' pages: plans, draws (seed, candidates, picks and the recomputation), inspections from anomalies,
+and the feedback-form templates. Everyone else gets 404 here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms as djforms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pingyi.accounts.scopes import restrict
+from pingyi.catalog.models import District
+from pingyi.inspections import draw as drawing
+from pingyi.inspections import forms
+from pingyi.inspections.document_services import document_template_activate, document_template_upload
+from pingyi.inspections.errors import Refused
+from pingyi.inspections.feedback import DEFAULT_TEMPLATE, KIND, PLACEHOLDERS
+from pingyi.inspections.models import DocumentTemplate, InspectionPlan
+from pingyi.inspections.plan_services import draw_make, draw_redo, inspection_add, plan_close, plan_create
+from pingyi.inspections.selectors import draw_get, is_inspector, plans_for
+from pingyi.inspections.services import inspection_from_anomaly
+from pingyi.oversight.models import Anomaly
+
+
+def _inspector_only(request: HttpRequest) -> None:
+    if not is_inspector(request.user):
+        raise Http404
+
+
+def _district(request: HttpRequest) -> District:
+    """The inspector's district; a superuser works on the first district (one deployment has one)."""
+    district_id = getattr(request.user, "district_id", None)
+    district_id = district_id or District.objects.order_by("id").values_list("id", flat=True).first()
+    if district_id is None:
+        raise Http404
+    return District.objects.get(pk=district_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _inspector_only(request)
+    form = forms.PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_create(actor=request.user, district=_district(request), **form.cleaned_data)
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已创建检查计划“{plan.title}”")
+            return redirect("inspections:plan_detail", pk=plan.pk)
+    plans = plans_for(request.user).prefetch_related("inspections")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "inspections/plan_list.html", {"plans": plans, "form": form}, status=status)
+
+
+def _plan_page(
+    request: HttpRequest,
+    plan: InspectionPlan,
+    bound: dict[str, djforms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "plan": plan,
+        "draws": plan.draws.select_related("drawn_by"),
+        "inspections": plan.inspections.select_related("unit", "rectification").order_by("unit__code"),
+        "draw_form": forms.DrawForm(),
+        "add_form": forms.AddUnitForm(district_id=plan.district_id),
+        **(bound or {}),
+    }
+    return render(request, "inspections/plan_detail.html", context, status=status)
+
+
+def _plan(request: HttpRequest, pk: int) -> InspectionPlan:
+    _inspector_only(request)
+    return get_object_or_404(plans_for(request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_page(request, _plan(request, pk))
+
+
+@login_required
+@require_POST
+def draw_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = forms.DrawForm(request.POST)
+    if form.is_valid():
+        try:
+            made = draw_make(actor=request.user, plan=plan, **form.cleaned_data)
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已抽取 {made.count} 家单位，随机种子已记录")
+            return redirect("inspections:draw_detail", pk=made.pk)
+    return _plan_page(request, plan, {"draw_form": form}, status=400)
+
+
+@login_required
+@require_POST
+def plan_add_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = forms.AddUnitForm(request.POST, district_id=plan.district_id)
+    if form.is_valid():
+        try:
+            inspection = inspection_add(actor=request.user, plan=plan, **form.cleaned_data)
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已添加对“{inspection.unit.name}”的检查")
+            return redirect("inspections:plan_detail", pk=plan.pk)
+    return _plan_page(request, plan, {"add_form": form}, status=400)
+
+
+@login_required
+@require_POST
+def plan_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    try:
+        plan_close(actor=request.user, plan=plan)
+    except Refused as exc:
+        messages.error(request, exc.message)
+    return redirect("inspections:plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_GET
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _inspector_only(request)
+    made = draw_get(request.user, pk)
+    picked = {unit_id: n for n, unit_id in enumerate(made.picks, start=1)}
+    rows = sorted(
+        (
+            {**c, "score": drawing.score(made.seed, str(c["code"])), "rank": picked.get(c["id"])}
+            for c in made.candidates
+        ),
+        key=lambda row: row["score"],
+    )
+    context = {"draw": made, "rows": rows, "redo_matches": draw_redo(made) == list(made.picks)}
+    return render(request, "inspections/draw_detail.html", context)
+
+
+@login_required
+@require_POST
+def from_anomaly(request: HttpRequest, anomaly_id: int) -> HttpResponse:
+    _inspector_only(request)
+    anomaly = get_object_or_404(restrict(Anomaly.objects.all(), request.user), pk=anomaly_id)
+    try:
+        inspection = inspection_from_anomaly(actor=request.user, anomaly=anomaly)
+    except Refused as exc:
+        messages.error(request, exc.message)
+        existing = anomaly.inspections.order_by("-id").first()
+        if existing is not None:
+            return redirect("inspections:inspection_detail", pk=existing.pk)
+        raise Http404 from exc
+    messages.success(request, f"已据异常立项检查 {inspection.number}")
+    return redirect("inspections:inspection_detail", pk=inspection.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_list(request: HttpRequest) -> HttpResponse:
+    _inspector_only(request)
+    district = _district(request)
+    form = forms.TemplateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            made = document_template_upload(
+                actor=request.user, district=district, content=upload.read(), original_name=upload.name
+            )
+        except Refused as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, f"模板已通过示例数据校验，第 {made.version} 版已启用")
+            return redirect("inspections:template_list")
+    rows = restrict(DocumentTemplate.objects.filter(kind=KIND, district=district), request.user)
+    context = {
+        "form": form,
+        "rows": rows.select_related("uploaded_by").defer("content"),
+        "default_active": not rows.filter(active=True).exists(),
+        "placeholders": PLACEHOLDERS,
+    }
+    return render(
+        request, "inspections/template_list.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_POST
+def template_activate(request: HttpRequest) -> HttpResponse:
+    _inspector_only(request)
+    try:
+        version = int(request.POST.get("version", ""))
+        document_template_activate(actor=request.user, district=_district(request), version=version)
+    except ValueError:
+        messages.error(request, "版本号无效")
+    except Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已切换模板版本" if version else "已恢复使用系统默认模板")
+    return redirect("inspections:template_list")
+
+
+@login_required
+@require_GET
+def template_download(request: HttpRequest, version: int) -> HttpResponse:
+    _inspector_only(request)
+    if version == 0:
+        content, name = DEFAULT_TEMPLATE.read_bytes(), "检查反馈表-默认模板.docx"
+    else:
+        rows = restrict(DocumentTemplate.objects.filter(kind=KIND, district=_district(request)), request.user)
+        row = get_object_or_404(rows, version=version)
+        content, name = bytes(row.content), row.original_name
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
