@@ -38,6 +38,7 @@ NAV = [
     NavEntry("devices", _("评价器"), "operator:device_list", "ratings.Device"),
     NavEntry("imports", _("导入"), "imports:job_list", "imports.ImportJob"),
     NavEntry("workdays", _("工作日"), "workdays:calendar", "workdays.HolidayNotice"),
+    NavEntry("inspections", _("监督检查"), "inspections:inspection_list", "inspections.Inspection"),
     NavEntry("audit", _("审计日志"), "audit:entry_list", "audit.AuditEntry"),
     NavEntry("users", _("账户"), "user_list", "accounts.User"),
 ]
