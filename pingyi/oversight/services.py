@@ -7,6 +7,8 @@ superusers (or the system, named by a string actor) act on anomalies; other peop
 
 from __future__ import annotations
 
+from datetime import date
+from time import monotonic
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +16,10 @@ from django.utils import timezone
 
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record
-from pingyi.oversight.models import Anomaly
+from pingyi.catalog.models import District
+from pingyi.oversight.engine import detect, store
+from pingyi.oversight.models import Anomaly, ComparisonRun
+from pingyi.oversight.thresholds import thresholds
 
 S = Anomaly.Status
 
@@ -98,3 +103,63 @@ def anomaly_dismiss(*, actor: Any, anomaly: Anomaly, reason: str) -> Anomaly:
     return _transition(
         actor=actor, anomaly=anomaly, target=S.DISMISSED, note=reason, action="anomaly.dismiss"
     )
+
+
+# --------------------------------------------------------------------------------------------------- comparison
+def comparison_start(
+    *, actor: Any, district: District, start: date, end: date, trigger: str
+) -> ComparisonRun:
+    """Record a run as running (shown as progress); ``comparison_run`` does the work."""
+    if end < start:
+        raise AnomalyError("截止日期不能早于起始日期")
+    if end > timezone.localdate():
+        raise AnomalyError("截止日期不能晚于今天")
+    return ComparisonRun.objects.create(
+        district=district,
+        period_start=start,
+        period_end=end,
+        trigger=trigger,
+        started_by=actor if actor is not None and not isinstance(actor, str) else None,
+    )
+
+
+def comparison_run(*, actor: Any, run: ComparisonRun) -> ComparisonRun:
+    """Compare the run's period and store the anomalies; one transaction and one audit entry."""
+    limits = thresholds()
+    began = monotonic()
+    try:
+        with transaction.atomic():
+            findings = detect(run.district_id, run.period_start, run.period_end, limits)
+            counts = store(
+                findings,
+                district_id=run.district_id,
+                start=run.period_start,
+                end=run.period_end,
+                run=run,
+                limits=limits,
+            )
+            run.status = ComparisonRun.Status.DONE
+            run.counts = counts
+            run.finished_at = timezone.now()
+            run.duration_ms = round((monotonic() - began) * 1000)
+            run.save(update_fields=["status", "counts", "finished_at", "duration_ms"])
+            audit_record(
+                actor=actor,
+                action="oversight.compare",
+                obj=run,
+                district_id=run.district_id,
+                after={"period": [run.period_start, run.period_end], "counts": counts},
+            )
+    except Exception as exc:
+        ComparisonRun.objects.filter(pk=run.pk).update(
+            status=ComparisonRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return run
+
+
+def comparison_run_period(
+    *, actor: Any, district: District, start: date, end: date, trigger: str
+) -> ComparisonRun:
+    run = comparison_start(actor=actor, district=district, start=start, end=end, trigger=trigger)
+    return comparison_run(actor=actor, run=run)

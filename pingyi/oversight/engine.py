@@ -1,0 +1,149 @@
+"""The comparison engine: facts → findings → anomalies (idempotent per type, scope and month).
+
+``detect`` is read-only; ``store`` turns findings into Anomaly rows: a new key is created, a known one gets the
+fresh evidence; a dismissed one stays dismissed unless its evidence count grew by ``reopen_growth`` since the
+dismissal, and a confirmed one keeps its status. Both run inside the caller's transaction (services.comparison_run).
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from pingyi.catalog.models import Unit
+from pingyi.oversight import detectors as d
+from pingyi.oversight import detectors_silent as s
+from pingyi.oversight.facts import Facts, add_months, month_start
+from pingyi.oversight.models import Anomaly, AnomalyKind, ComparisonRun
+from pingyi.oversight.thresholds import Thresholds
+
+
+def months_of(start: date, end: date) -> list[date]:
+    months, month = [], month_start(start)
+    while month <= end:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def detect(district_id: int, start: date, end: date, limits: Thresholds) -> list[d.Finding]:
+    facts = Facts(district_id, start, end, limits)
+    facts.build()
+    try:
+        units = list(Unit.objects.filter(district_id=district_id).values_list("id", "hall_id", "name"))
+        ctx = d.Context(
+            facts=facts,
+            limits=limits,
+            months=months_of(start, end),
+            unit_months=facts.unit_months(),
+            unit_hall={u: h for u, h, _ in units},
+            unit_names={u: n for u, _, n in units},
+        )
+        phones = facts.phones()
+        findings = [
+            *d.under_reporting(ctx),
+            *d.selective_reporting(ctx, phones),
+            *d.false_reporting(ctx, phones, facts.bursts()),
+            *d.rating_fraud(ctx, facts.devices()),
+            *d.phone_swap(ctx, facts.swaps()),
+            *s.no_scans(ctx, facts.silent_days()),
+            *s.zero_negative(ctx),
+            *s.level_stopped(ctx),
+            *d.late_entry(ctx, facts.late_entries()),
+        ]
+        _add_daily(facts, findings)
+        return findings
+    finally:
+        facts.drop()
+
+
+def _add_daily(facts: Facts, findings: list[d.Finding]) -> None:
+    """The day-by-day records and independent ratings of the unit, for the one-screen evidence."""
+    daily = facts.daily(sorted({f.unit_id for f in findings}))
+    for finding in findings:
+        last = date(
+            finding.month.year, finding.month.month, monthrange(finding.month.year, finding.month.month)[1]
+        )
+        finding.evidence["daily"] = [
+            [day.isoformat(), records, signals]
+            for day, (records, signals) in sorted(daily.get(finding.unit_id, {}).items())
+            if finding.month <= day <= last
+        ]
+
+
+def store(
+    findings: list[d.Finding],
+    *,
+    district_id: int,
+    start: date,
+    end: date,
+    run: ComparisonRun,
+    limits: Thresholds,
+) -> dict[str, Any]:
+    """Create or refresh the anomalies; returns counts per type (found, new, reopened)."""
+    now = timezone.now()
+    existing = {a.key: a for a in Anomaly.objects.filter(key__in=[f.key for f in findings])}
+    created, updated, reopened = [], [], []
+    for f in findings:
+        last_day = date(f.month.year, f.month.month, monthrange(f.month.year, f.month.month)[1])
+        values: dict[str, Any] = {
+            "score": round(f.score, 3),
+            "summary": f.summary[:300],
+            "evidence": {**f.evidence, "count": f.count, "sub": f.sub},
+            "period_start": max(f.month, start),
+            "period_end": min(last_day, end),
+            "last_found_at": now,
+            "last_run": run,
+        }
+        anomaly = existing.get(f.key)
+        if anomaly is None:
+            created.append(
+                Anomaly(
+                    key=f.key,
+                    kind=f.kind,
+                    district_id=district_id,
+                    unit_id=f.unit_id,
+                    window_id=f.window_id,
+                    **values,
+                )
+            )
+            continue
+        if anomaly.status == Anomaly.Status.DISMISSED:
+            grown = (anomaly.dismissed_count or 0) * (1 + limits.reopen_growth)
+            if f.count <= grown:
+                continue  # no new evidence: the dismissal stands and its evidence stays as judged
+            anomaly.status = Anomaly.Status.OPEN
+            anomaly.status_note = f"排除后证据由 {anomaly.dismissed_count} 增至 {f.count}，重新打开"
+            reopened.append(anomaly)
+        if anomaly.period_start < values["period_start"]:
+            values["period_start"] = anomaly.period_start
+        for name, value in values.items():
+            setattr(anomaly, name, value)
+        updated.append(anomaly)
+    Anomaly.objects.bulk_create(created, batch_size=500)
+    Anomaly.objects.bulk_update(
+        updated,
+        [
+            "score",
+            "summary",
+            "evidence",
+            "period_start",
+            "period_end",
+            "last_found_at",
+            "last_run",
+            "status",
+            "status_note",
+        ],
+        batch_size=500,
+    )
+    counts: dict[str, Any] = {k.value: {"found": 0, "new": 0} for k in AnomalyKind}
+    for kind, n in Counter(f.kind for f in findings).items():
+        counts[kind]["found"] = n
+    for kind, n in Counter(a.kind for a in created).items():
+        counts[kind]["new"] = n
+    counts["reopened"] = [a.pk for a in reopened]
+    return counts

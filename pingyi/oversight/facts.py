@@ -1,0 +1,258 @@
+"""Set-based aggregation of one district's records and ratings for the comparison engine.
+
+Two passes build temporary tables per (unit, window, staff, local day): ``ov_rec`` from the service records and
+``ov_rat`` from the ratings, over the compared period plus the history months before it. Every judgement then
+reads these small tables or runs one grouped query over the period; nothing walks the rows in Python.
+"""
+
+# ruff: noqa: S608  (the interpolated parts are column names, dialect fragments and integer settings; values are parameters)
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+
+from pingyi.lib.scales import Channel
+from pingyi.oversight import sqlbits as q
+from pingyi.oversight.thresholds import Thresholds
+from pingyi.workdays.days import UnknownYear, is_working_day
+
+HOTLINE = (Channel.HOTLINE.value, Channel.MESSAGE_BOARD.value, Channel.MAYOR_LINE.value)
+CITIZEN_DEVICE_CHANNELS = (Channel.QR.value, Channel.MOBILE.value, Channel.PC.value)
+STAFF_PHONES = (
+    "SELECT s.phone_index FROM catalog_staff s JOIN catalog_unit su ON su.id = s.unit_id "
+    "WHERE su.district_id = %s AND s.phone_index <> ''"
+)
+REC_COLUMNS = ("n", "staff_phone", "outside", "entered_late")
+RAT_COLUMNS = (
+    "active", "qr", "qr_top", "unlinked", "linked", "linked_top", "hotline", "neg",
+    "l1", "l2", "l3", "l4", "l5", "staff_phone_r", "staff_device", "burst_flag",
+)  # fmt: skip
+
+Key = tuple[int, date]  # (unit_id, first day of month)
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _execute(sql: str, params: list[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class Facts:
+    district_id: int
+    start: date  # first day compared
+    end: date  # last day compared (inclusive)
+    limits: Thresholds
+
+    @property
+    def history_start(self) -> date:
+        return add_months(month_start(self.start), -self.limits.history_months)
+
+    def _bounds(self, first: date) -> tuple[Any, Any]:
+        tz = ZoneInfo(settings.TIME_ZONE)
+        lo = datetime.combine(first, time.min, tzinfo=tz)
+        hi = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz)
+        return q.ts(lo), q.ts(hi)
+
+    def swapped_days(self) -> list[date]:
+        """Weekend days that are working days (调休) in the span read; years without a schedule give none."""
+        days, day = [], self.history_start
+        while day <= self.end:
+            if day.weekday() >= 5:
+                try:
+                    if is_working_day(day):
+                        days.append(day)
+                except UnknownYear:
+                    pass
+            day += timedelta(days=1)
+        return days
+
+    # ---------------------------------------------------------------------------------------------- the two passes
+    def build(self) -> None:
+        lo, hi = self._bounds(self.history_start)
+        grace = self.limits.outside_hours_grace_minutes
+        lag = self.limits.late_entry_lag_hours
+        day, minute = q.local_day("r.received_at"), q.local_minute("r.received_at")
+        weekday = q.local_weekday("r.received_at")
+        swapped = self.swapped_days()
+        if swapped:  # a weekend day made a working day (调休) keeps Monday's hours
+            weekday = f"CASE WHEN {day} IN ({', '.join(repr(d.isoformat()) for d in swapped)}) THEN 0 ELSE {weekday} END"
+        for table in ("ov_rec", "ov_rat"):
+            _execute(f"DROP TABLE IF EXISTS {table}", [])
+        _execute(
+            f"""CREATE TEMP TABLE ov_rec AS
+            SELECT r.unit_id, r.window_id, r.staff_id, {day} AS day, COUNT(*) AS n,
+              SUM(CASE WHEN r.phone_index <> '' AND r.phone_index IN ({STAFF_PHONES}) THEN 1 ELSE 0 END) AS staff_phone,
+              SUM(CASE WHEN r.window_id IN (SELECT window_id FROM catalog_windowhours) AND NOT EXISTS (
+                    SELECT 1 FROM catalog_windowhours h WHERE h.window_id = r.window_id AND h.weekday = {weekday}
+                    AND {minute} >= {q.time_minute("h.opens")} - {grace}
+                    AND {minute} <= {q.time_minute("h.closes")} + {grace})
+                  THEN 1 ELSE 0 END) AS outside,
+              SUM(CASE WHEN {q.hours_between("r.received_at", "r.entered_at")} >= {lag} THEN 1 ELSE 0 END)
+                AS entered_late
+            FROM ledger_servicerecord r
+            WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s
+            GROUP BY r.unit_id, r.window_id, r.staff_id, {day}""",
+            [self.district_id, self.district_id, lo, hi],
+        )
+        tday = q.local_day("t.rated_at")
+        active = "NOT t.is_default"
+        first = f"{active} AND t.kind = 'first'"
+        levels = ", ".join(
+            f"SUM(CASE WHEN {active} AND t.level5 = {n} THEN 1 ELSE 0 END) AS l{n}" for n in range(1, 6)
+        )
+        _execute(
+            f"""CREATE TEMP TABLE ov_rat AS
+            SELECT t.unit_id, t.window_id, t.staff_id, {tday} AS day,
+              SUM(CASE WHEN {active} THEN 1 ELSE 0 END) AS active,
+              SUM(CASE WHEN {first} AND t.channel = 'qr' THEN 1 ELSE 0 END) AS qr,
+              SUM(CASE WHEN {first} AND t.channel = 'qr' AND t.level5 = 5 THEN 1 ELSE 0 END) AS qr_top,
+              SUM(CASE WHEN {first} AND t.record_id IS NULL THEN 1 ELSE 0 END) AS unlinked,
+              SUM(CASE WHEN {first} AND t.record_id IS NOT NULL THEN 1 ELSE 0 END) AS linked,
+              SUM(CASE WHEN {first} AND t.record_id IS NOT NULL AND t.level5 = 5 THEN 1 ELSE 0 END) AS linked_top,
+              SUM(CASE WHEN {active} AND t.channel IN {_in(HOTLINE)} THEN 1 ELSE 0 END) AS hotline,
+              SUM(CASE WHEN {active} AND t.negative THEN 1 ELSE 0 END) AS neg,
+              {levels},
+              SUM(CASE WHEN t.phone_index <> '' AND t.phone_index IN ({STAFF_PHONES}) THEN 1 ELSE 0 END)
+                AS staff_phone_r,
+              SUM(CASE WHEN t.device_fp <> '' AND t.device_fp IN (SELECT device_fp FROM ratings_staffdevice)
+                  THEN 1 ELSE 0 END) AS staff_device,
+              SUM(CASE WHEN {q.flag("t.flags", "burst")} THEN 1 ELSE 0 END) AS burst_flag
+            FROM ratings_rating t
+            WHERE t.district_id = %s AND t.rated_at >= %s AND t.rated_at < %s
+            GROUP BY t.unit_id, t.window_id, t.staff_id, {tday}""",
+            [self.district_id, self.district_id, lo, hi],
+        )
+
+    # ------------------------------------------------------------------------------------------- per unit and month
+    def unit_months(self) -> dict[Key, dict[str, int]]:
+        """Sums per (unit, month) over history and period: records columns and ratings columns."""
+        out: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(REC_COLUMNS + RAT_COLUMNS, 0))
+        for table, columns in (("ov_rec", REC_COLUMNS), ("ov_rat", RAT_COLUMNS)):
+            sums = ", ".join(f"SUM({c})" for c in columns)
+            month = q.month_of_day("day")
+            sql = f"SELECT unit_id, {month}, {sums} FROM {table} WHERE unit_id > %s GROUP BY unit_id, {month}"
+            for unit_id, month_value, *values in _rows(sql, [0]):
+                row = out[(unit_id, q.as_date(month_value))]
+                row.update({c: int(v or 0) for c, v in zip(columns, values, strict=True)})
+        return dict(out)
+
+    def silent_days(self) -> list[tuple[int, int, date, int]]:
+        """(window, unit, day, records) for compared days on which a window served people and got no QR scan."""
+        sql = """SELECT rc.window_id, rc.unit_id, rc.day, rc.n FROM
+              (SELECT window_id, unit_id, day, SUM(n) AS n FROM ov_rec WHERE window_id IS NOT NULL AND day >= %s
+               GROUP BY window_id, unit_id, day) rc
+            LEFT JOIN (SELECT window_id, day, SUM(qr) AS qr FROM ov_rat WHERE window_id IS NOT NULL AND day >= %s
+               GROUP BY window_id, day) rt ON rt.window_id = rc.window_id AND rt.day = rc.day
+            WHERE COALESCE(rt.qr, 0) = 0 ORDER BY rc.window_id, rc.day"""
+        start = self.start if q.is_postgres() else self.start.isoformat()
+        return [(w, u, q.as_date(d), int(n)) for w, u, d, n in _rows(sql, [start, start])]
+
+    def daily(self, unit_ids: list[int]) -> dict[int, dict[date, tuple[int, int]]]:
+        """Per unit and compared day: (records, ratings not tied to a record) — the evidence's daily series."""
+        out: dict[int, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        if not unit_ids:
+            return {}
+        marks = ", ".join(["%s"] * len(unit_ids))
+        start = self.start if q.is_postgres() else self.start.isoformat()
+        for index, (table, column) in enumerate((("ov_rec", "n"), ("ov_rat", "unlinked"))):
+            sql = (
+                f"SELECT unit_id, day, SUM({column}) FROM {table} WHERE day >= %s AND unit_id IN ({marks}) "
+                "GROUP BY unit_id, day"
+            )
+            for unit_id, day, value in _rows(sql, [start, *unit_ids]):
+                out[unit_id][q.as_date(day)][index] = int(value or 0)
+        return {u: {d: (v[0], v[1]) for d, v in days.items()} for u, days in out.items()}
+
+    # ------------------------------------------------------------------------------- grouped queries on the period
+    def phones(self) -> list[tuple[int, str, date, int, int]]:
+        """(unit, phone index, month, records, units the phone appears at) for repeated phones of the period."""
+        lo, hi = self._bounds(self.start)
+        month = q.local_month("r.received_at")
+        sql = f"""SELECT unit_id, phone_index, month, n, units FROM (
+              SELECT unit_id, phone_index, month, n, COUNT(*) OVER (PARTITION BY phone_index, month) AS units
+              FROM (SELECT r.unit_id, r.phone_index, {month} AS month, COUNT(*) AS n FROM ledger_servicerecord r
+                    WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s AND r.phone_index <> ''
+                    GROUP BY r.unit_id, r.phone_index, {month}) per_unit) counted
+            WHERE n >= 2 OR units >= 2"""
+        return [
+            (u, p, q.as_date(m), int(n), int(k)) for u, p, m, n, k in _rows(sql, [self.district_id, lo, hi])
+        ]
+
+    def bursts(self) -> list[tuple[int, int, date, int]]:
+        """(unit, window, month, records) for every ten minutes with at least ``burst_records`` at one window."""
+        lo, hi = self._bounds(self.start)
+        sql = f"""SELECT r.unit_id, r.window_id, MIN({q.local_day("r.received_at")}), COUNT(*)
+            FROM ledger_servicerecord r
+            WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s AND r.window_id IS NOT NULL
+            GROUP BY r.unit_id, r.window_id, {q.bucket10("r.received_at")} HAVING COUNT(*) >= %s"""
+        rows = _rows(sql, [self.district_id, lo, hi, self.limits.burst_records])
+        return [(u, w, month_start(q.as_date(d)), int(n)) for u, w, d, n in rows]
+
+    def devices(self) -> list[tuple[int, date, int, int]]:
+        """(unit, month, ratings, top-level ratings) per citizen device fingerprint rating one unit often."""
+        lo, hi = self._bounds(self.start)
+        month = q.local_month("t.rated_at")
+        sql = f"""SELECT t.unit_id, {month}, COUNT(*), SUM(CASE WHEN t.level5 = 5 THEN 1 ELSE 0 END)
+            FROM ratings_rating t
+            WHERE t.district_id = %s AND t.rated_at >= %s AND t.rated_at < %s AND t.device_fp <> ''
+              AND NOT t.is_default AND t.channel IN {_in(CITIZEN_DEVICE_CHANNELS)}
+            GROUP BY t.unit_id, t.device_fp, {month} HAVING COUNT(*) >= %s"""
+        rows = _rows(sql, [self.district_id, lo, hi, self.limits.fraud_device_ratings])
+        return [(u, q.as_date(m), int(n), int(top)) for u, m, n, top in rows]
+
+    def swaps(self) -> list[tuple[int, date, int, int]]:
+        """(unit, month, ratings from a phone other than their record's, ratings from a staff phone)."""
+        lo, hi = self._bounds(self.start)
+        month = q.local_month("t.rated_at")
+        sql = f"""SELECT t.unit_id, {month},
+              SUM(CASE WHEN r.phone_index <> '' AND t.phone_index <> r.phone_index THEN 1 ELSE 0 END),
+              SUM(CASE WHEN t.phone_index IN ({STAFF_PHONES}) THEN 1 ELSE 0 END)
+            FROM ratings_rating t JOIN ledger_servicerecord r ON r.id = t.record_id
+            WHERE t.district_id = %s AND t.rated_at >= %s AND t.rated_at < %s AND t.phone_index <> ''
+            GROUP BY t.unit_id, {month}"""
+        rows = _rows(sql, [self.district_id, self.district_id, lo, hi])
+        return [(u, q.as_date(m), int(a or 0), int(b or 0)) for u, m, a, b in rows]
+
+    def late_entries(self) -> list[tuple[int, date, int]]:
+        """(unit, month, records) served shortly before a complaint about their unit and entered after it."""
+        lo, hi = self._bounds(self.start)
+        lookback = q.minus_days("c.rated_at", self.limits.late_entry_lookback_days)
+        sql = f"""SELECT r.unit_id, {q.local_month("r.received_at")}, COUNT(DISTINCT r.id)
+            FROM ratings_rating c JOIN ledger_servicerecord r ON r.unit_id = c.unit_id
+              AND (c.window_id IS NULL OR r.window_id = c.window_id)
+              AND r.received_at >= {lookback} AND r.received_at <= c.rated_at AND r.entered_at > c.received_at
+            WHERE c.district_id = %s AND c.rated_at >= %s AND c.rated_at < %s AND NOT c.is_default
+              AND (c.negative OR c.channel IN {_in(HOTLINE)})
+              AND {q.hours_between("r.received_at", "r.entered_at")} >= %s
+            GROUP BY r.unit_id, {q.local_month("r.received_at")}"""
+        rows = _rows(sql, [self.district_id, lo, hi, self.limits.late_entry_lag_hours])
+        return [(u, q.as_date(m), int(n)) for u, m, n in rows]
+
+    def drop(self) -> None:
+        for table in ("ov_rec", "ov_rat"):
+            _execute(f"DROP TABLE IF EXISTS {table}", [])
