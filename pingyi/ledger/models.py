@@ -17,7 +17,11 @@ def new_rating_code() -> str:
 
 
 class ServiceRecord(EncryptedPhone):
-    """One case (办件) or one person served; the applicant's phone is encrypted (EncryptedPhone)."""
+    """One case (办件) or one person served; the applicant's phone is encrypted (EncryptedPhone).
+
+    District, unit and window have no single-column index of their own: the composite indexes below lead with them
+    (every index costs the bulk ingest about as much as the insert itself, see BENCHMARKS.md P2).
+    """
 
     class Stage(models.TextChoices):
         RECEIVED = "received", _("接件")
@@ -32,10 +36,14 @@ class ServiceRecord(EncryptedPhone):
 
     id = models.BigAutoField(primary_key=True)
     district = models.ForeignKey(
-        "catalog.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+"
+        "catalog.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     unit = models.ForeignKey(
-        "catalog.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="records"
+        "catalog.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,
     )
     window = models.ForeignKey(
         "catalog.Window",
@@ -44,6 +52,7 @@ class ServiceRecord(EncryptedPhone):
         blank=True,
         on_delete=models.PROTECT,
         related_name="records",
+        db_index=False,
     )
     staff = models.ForeignKey(
         "catalog.Staff",
