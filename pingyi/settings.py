@@ -225,3 +225,4 @@ PINGYI_INSPECTIONS = {
 PINGYI_TICKET_VISIT_DAYS = envint("PINGYI_TICKET_VISIT_DAYS", 1)  # 回访 and first verification
 PINGYI_TICKET_RECTIFY_DAYS = envint("PINGYI_TICKET_RECTIFY_DAYS", 15)  # 整改
 PINGYI_TICKET_REMIND_HOURS = envint("PINGYI_TICKET_REMIND_HOURS", 24)  # remind this long before a deadline
+PINGYI_CALL_RELAY_BACKEND = envstr("PINGYI_CALL_RELAY_BACKEND", "pingyi.tickets.callrelay.FileCallRelay")

@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from pingyi.accounts import views as account_views
 from pingyi.api.routes import api
+from pingyi.tickets import views_public as tickets_public
 from pingyi.web import views as web_views
 
 urlpatterns = [
@@ -28,5 +29,9 @@ urlpatterns = [
     path("oversight/", include("pingyi.oversight.urls")),
     path("inspections/", include("pingyi.inspections.urls")),
     path("workdays/", include("pingyi.workdays.urls")),
+    path("tickets/", include("pingyi.tickets.urls")),
+    path("track/", tickets_public.track_form, name="track"),
+    path("track/<str:code>/", tickets_public.track_detail, name="track_detail"),
+    path("help/", tickets_public.help_request, name="help_request"),
     path("api/v1/", api.urls),
 ]

@@ -143,3 +143,25 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.action}"
+
+    def get_action_label(self) -> str:
+        from pingyi.tickets.workflow import ACTIONS, EVENT_LABELS
+
+        action = ACTIONS.get(self.action)
+        return action.label if action else EVENT_LABELS.get(self.action, self.action)
+
+    @property
+    def to_state_label(self) -> str:
+        return str(State(self.to_state).label) if self.to_state in State.values else self.to_state
+
+    @property
+    def data_items(self) -> list[tuple[str, str]]:
+        from pingyi.tickets.workflow import FIELD_LABELS
+
+        shown = []
+        for key, value in self.data.items():
+            if key == "verdict" and value in Verdict.values:
+                value = Verdict(value).label
+            if key in FIELD_LABELS or key == "cctv_ref":
+                shown.append((FIELD_LABELS.get(key, "监控录像编号"), str(value)))
+        return shown

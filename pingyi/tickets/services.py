@@ -101,8 +101,11 @@ def ticket_open(
     if rating is not None and rating.phone_ciphertext:
         ticket.phone_ciphertext, ticket.phone_index = rating.phone_ciphertext, rating.phone_index
         ticket.phone_masked = rating.phone_masked
-    elif phone:
-        ticket.set_phone(phone)
+    elif phone.strip():
+        try:
+            ticket.set_phone(phone)
+        except ValueError:
+            raise TicketError("电话号码格式不正确") from None
     with transaction.atomic():
         ticket.save()
         _event(ticket, actor, "open", "", calendar_note, {"source": source}, public=True)
@@ -161,7 +164,7 @@ def tickets_open_pending(limit: int = 500) -> int:
     return sum(1 for rating in pending if ticket_open_for_rating(rating))
 
 
-def _may(actor: Any, ticket: Ticket, side: str) -> bool:
+def may_act(actor: Any, ticket: Ticket, side: str) -> bool:
     if actor.is_superuser or actor.role == Role.SUPERUSER:
         return True
     if side == UNIT:
@@ -209,7 +212,7 @@ def ticket_act(*, actor: Any, ticket_id: int, action: str, **fields: Any) -> Tic
         ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
         if ticket is None:
             raise TicketError("工单不存在")
-        if not _may(actor, ticket, spec.side):
+        if not may_act(actor, ticket, spec.side):
             raise TicketError(f"只有{SIDE_NAMES[spec.side]}可以{spec.label}")
         if ticket.state not in spec.sources:
             raise TicketError(f"工单当前状态为“{ticket.get_state_display()}”，不能{spec.label}")
@@ -280,3 +283,37 @@ def deadlines_fill() -> int:
             )
         filled += 1
     return filled
+
+
+def ticket_call_relay(*, actor: Any, ticket_id: int) -> Any:
+    """A privacy number for the unit's return-visit call (the unit never sees the citizen's phone)."""
+    from pingyi.tickets.callrelay import relay
+
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        if ticket is None or not may_act(actor, ticket, UNIT):
+            raise TicketError("只有承办单位管理员可以发起回访通话")
+        if not ticket.phone_ciphertext:
+            raise TicketError("群众未留电话，无法回访通话")
+        if not ticket.is_open:
+            raise TicketError("工单已办结")
+        binding = relay().bind(
+            citizen_phone=ticket.phone_plain(), caller_label=_label(actor), reference=ticket.tracking_code
+        )
+        audit_record(
+            actor=actor,
+            action="ticket.call_relay",
+            obj=ticket,
+            after={"expires": binding.expires_at.isoformat()},
+        )
+    return binding
+
+
+def ticket_phone_reveal(*, actor: Any, ticket_id: int) -> str:
+    """Inspectors may read the citizen's full phone (e.g. to check a return visit); every read is logged."""
+    with transaction.atomic():
+        ticket = Ticket.objects.filter(pk=ticket_id).first()
+        if ticket is None or not may_act(actor, ticket, INSPECTOR):
+            raise TicketError("无权查看该号码")
+        audit_record(actor=actor, action="personal_data.read", obj=ticket, after={"field": "phone"})
+    return ticket.phone_plain()

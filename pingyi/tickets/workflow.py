@@ -56,6 +56,13 @@ FIELD_LABELS = {
     "note": "意见",
 }
 
+EVENT_LABELS = {
+    "open": "立单",
+    "remind": "期限提醒",
+    "escalate": "督办",
+    "handling_rate": "群众评价处理结果",
+}
+
 AFTER_VERDICT = {
     Verdict.TRUE: State.RECTIFYING,
     Verdict.PARTLY: State.RECTIFYING,

@@ -1,0 +1,181 @@
+"""Back-office ticket pages: the list, one ticket with its timeline and the steps the viewer may take, new complaints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.models import Role
+from pingyi.accounts.scopes import can_view, restrict
+from pingyi.catalog.models import Unit
+from pingyi.tickets.forms import ComplaintForm, action_form
+from pingyi.tickets.models import Source, State, Ticket
+from pingyi.tickets.services import (
+    TicketError,
+    may_act,
+    ticket_act,
+    ticket_call_relay,
+    ticket_open,
+    ticket_phone_reveal,
+)
+from pingyi.tickets.workflow import actions_from
+
+
+def _scoped(request: HttpRequest) -> Any:
+    if not can_view(request.user, Ticket):
+        raise Http404
+    return restrict(Ticket.objects.select_related("unit", "window"), request.user)
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    tickets = _scoped(request)
+    state = request.GET.get("state", "")
+    if state in State.values:
+        tickets = tickets.filter(state=state)
+    elif state == "active":
+        tickets = tickets.exclude(state=State.CLOSED)
+    source = request.GET.get("source", "")
+    if source in Source.values:
+        tickets = tickets.filter(source=source)
+    now = timezone.now()
+    if request.GET.get("overdue") == "1":
+        tickets = tickets.exclude(state=State.CLOSED).filter(rectify_due__lt=now) | tickets.filter(
+            state=State.OPEN, visit_due__lt=now
+        )
+    if request.GET.get("escalated") == "1":
+        tickets = tickets.filter(escalation__gt=0)
+    page = Paginator(tickets.order_by("-opened_at"), 50).get_page(request.GET.get("page"))
+    for ticket in page.object_list:
+        ticket.overdue_kind = ticket.overdue(now)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "querystring": params.urlencode(),
+        "states": State.choices,
+        "sources": Source.choices,
+        "filters": {k: request.GET.get(k, "") for k in ("state", "source", "overdue", "escalated")},
+        "can_open": _open_sources(request.user),
+    }
+    return render(request, "tickets/ticket_list.html", context)
+
+
+def _ticket(request: HttpRequest, pk: int) -> Ticket:
+    ticket = _scoped(request).select_related("rating", "staff", "record").filter(pk=pk).first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+@login_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket(request, pk)
+    forms = {}
+    posted = request.POST.get("action") if request.method == "POST" else None
+    for action in actions_from(ticket.state):
+        if may_act(request.user, ticket, action.side):
+            forms[action.name] = (
+                action,
+                action_form(action.name, request.POST if posted == action.name else None),
+            )
+    if posted:
+        if posted not in forms:
+            messages.error(request, "当前不能执行该操作")
+            return redirect("tickets:ticket_detail", pk=pk)
+        form = forms[posted][1]
+        if form.is_valid():
+            try:
+                ticket_act(actor=request.user, ticket_id=pk, action=posted, **form.cleaned_data)
+            except TicketError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已{forms[posted][0].label}")
+                return redirect("tickets:ticket_detail", pk=pk)
+    user = request.user
+    context = {
+        "ticket": ticket,
+        "events": ticket.events.all(),
+        "forms": forms.values(),
+        "overdue": ticket.overdue(),
+        "is_unit": may_act(user, ticket, "unit"),
+        "is_inspector": may_act(user, ticket, "inspector"),
+        "staff_name": ticket.staff.name if ticket.staff else "",
+    }
+    return render(request, "tickets/ticket_detail.html", context, status=400 if posted else 200)
+
+
+@login_required
+@require_POST
+def ticket_call(request: HttpRequest, pk: int) -> HttpResponse:
+    _ticket(request, pk)
+    try:
+        binding = ticket_call_relay(actor=request.user, ticket_id=pk)
+    except TicketError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"请在 {timezone.localtime(binding.expires_at):%H:%M} 前拨打隐私号 {binding.virtual_number} 回访（号码不显示群众真实电话）",
+        )
+    return redirect("tickets:ticket_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def ticket_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    _ticket(request, pk)
+    try:
+        phone = ticket_phone_reveal(actor=request.user, ticket_id=pk)
+    except TicketError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, f"群众电话：{phone}（本次查看已记录）")
+    return redirect("tickets:ticket_detail", pk=pk)
+
+
+def _open_sources(user: Any) -> list[tuple[str, Any]]:
+    if user.is_superuser or user.role == Role.SUPERUSER:
+        return [(s.value, s.label) for s in (Source.HOTLINE, Source.BOARD, Source.INSPECTOR)]
+    if user.role == Role.OPERATOR:
+        return [(Source.HOTLINE.value, Source.HOTLINE.label), (Source.BOARD.value, Source.BOARD.label)]
+    if user.role == Role.INSPECTOR:
+        return [(Source.INSPECTOR.value, Source.INSPECTOR.label)]
+    return []
+
+
+@login_required
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    sources = _open_sources(request.user)
+    if not sources:
+        raise Http404
+    units = restrict(Unit.objects.all(), request.user).order_by("name")
+    form = ComplaintForm(request.POST or None, units=units, sources=sources)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = ticket_open(
+                actor=request.user,
+                unit=data["unit"],
+                source=data["source"],
+                summary=data["summary"],
+                phone=data["phone"],
+            )
+        except TicketError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已立单，查询码 {ticket.tracking_code}")
+            if (
+                can_view(request.user, Ticket)
+                and restrict(Ticket.objects.filter(pk=ticket.pk), request.user).exists()
+            ):
+                return redirect("tickets:ticket_detail", pk=ticket.pk)
+            return redirect("tickets:ticket_create")
+    return render(request, "tickets/ticket_form.html", {"form": form})
