@@ -48,7 +48,7 @@ from pingyi.ratings.views_citizen import thanks_json
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-PATH = re.compile(r"/r/(W[A-Za-z0-9]{1,19})")
+PATH = re.compile(r"/r/(W[A-Za-z0-9_-]{1,19})")  # models.new_poster_token: W + urlsafe base64
 MAX_BODY = (
     16 * 1024
 )  # a rating with a full comment is ~5 KB urlencoded; anything larger is the view's to judge
