@@ -140,14 +140,14 @@ class Staging:
             )
             return cursor.rowcount
 
-    def stored(self) -> dict[int, tuple[int, str]]:
-        """Row number → (record id, rating code) for every row now in the ledger (new and unchanged)."""
+    def stored(self) -> dict[int, tuple[int, str, int]]:
+        """Row number → (record id, rating code, state) for every row now in the ledger (new and unchanged)."""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.row_no, r.id, r.rating_code FROM {self.table} s JOIN {LEDGER} r "
+                f"SELECT s.row_no, r.id, r.rating_code, s.state FROM {self.table} s JOIN {LEDGER} r "
                 f"ON r.unit_id = s.unit_id AND r.record_no = s.record_no WHERE s.state <> {REFUSED}"
             )
-            return {row: (pk, code) for row, pk, code in cursor.fetchall()}
+            return {row: (pk, code, state) for row, pk, code, state in cursor.fetchall()}
 
     def drop(self) -> None:
         with connection.cursor() as cursor:

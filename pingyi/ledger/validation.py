@@ -155,6 +155,7 @@ class RecordValidator:
         ):
             self.windows.setdefault((unit_id, name), pk)
             self.windows.setdefault((unit_id, code), pk)
+            self.windows[(unit_id, f"#{pk}")] = pk  # the manual form names the window it picked by id
         self.staff: dict[tuple[int, str], int | None] = {}
         people = list(
             Staff.objects.filter(unit_id__in=unit_ids).values_list("id", "unit_id", "employee_no", "name")
