@@ -33,5 +33,6 @@ urlpatterns = [
     path("track/", tickets_public.track_form, name="track"),
     path("track/<str:code>/", tickets_public.track_detail, name="track_detail"),
     path("help/", tickets_public.help_request, name="help_request"),
+    path("open311/v2/", include("pingyi.tickets.urls_open311")),
     path("api/v1/", api.urls),
 ]
