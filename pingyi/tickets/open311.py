@@ -34,10 +34,10 @@ SERVICES = {
     "hotline": (Source.HOTLINE, "12345热线投诉", "热线受理的政务服务投诉"),
     "board": (Source.BOARD, "留言板投诉", "领导留言板等网上渠道的投诉"),
 }
-CODE_OF_SOURCE = {source: code for code, (source, _, _) in SERVICES.items()}
+CODE_OF_SOURCE: dict[str, str] = {source: code for code, (source, _, _) in SERVICES.items()}
 CODE_OF_SOURCE[Source.RATING] = "rating"
 CODE_OF_SOURCE[Source.INSPECTOR] = "inspector"
-SERVICE_NAMES = {
+SERVICE_NAMES: dict[str, str] = {
     Source.RATING: "差评整改",
     Source.INSPECTOR: "纪检交办",
     **{s: n for s, n, _ in SERVICES.values()},
