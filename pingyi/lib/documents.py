@@ -20,6 +20,10 @@ from django.template.loader import render_to_string
 FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans CJK', sans-serif"
 
 
+class FetchRefused(Exception):
+    """A document asked for a resource other than a ``data:`` URL."""
+
+
 class TemplateInvalid(Exception):
     """A Word template that cannot be used; the message (Chinese) says why."""
 
@@ -67,10 +71,13 @@ def docx_check(source: bytes, *, sample: dict[str, Any], known: set[str]) -> Non
 def pdf_from_html(html: str) -> bytes:
     """An HTML string as PDF. Only ``data:`` URLs are fetched; anything else fails the rendering outright."""
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    pdf = HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf()
+    try:
+        pdf = HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf()
+    except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: turn it into an ordinary error
+        raise FetchRefused(str(exc)) from exc
     assert pdf is not None
     return bytes(pdf)
 
