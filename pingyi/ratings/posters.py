@@ -13,9 +13,9 @@ from html import escape
 
 import segno
 from django.conf import settings
-from django.template.loader import render_to_string
 
 from pingyi.catalog.hours import format_hours
+from pingyi.lib.documents import pdf_render
 from pingyi.ratings.models import QrPoster
 
 # Error correction M survives a scratch or a fold without making the code too dense for old phones.
@@ -127,17 +127,9 @@ def poster_svg(poster: QrPoster) -> str:
 
 
 def poster_pdf(poster: QrPoster) -> bytes:
-    """The printable poster as an A4 PDF. Fonts come from fontconfig; the QR code is an inline data URL."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
+    """The printable poster as an A4 PDF (lib.documents: fontconfig fonts, data: URLs only); the QR code is inline."""
     qr = base64.b64encode(qr_svg(poster).encode()).decode()
-    html = render_to_string(
+    return pdf_render(
         "ratings/poster_pdf.html",
         {"text": poster_text(poster), "qr_data_url": f"data:image/svg+xml;base64,{qr}"},
     )
-    # Only data: URLs are fetched; anything else (http, https, file) fails the rendering outright.
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    pdf = HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
