@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 from typing import IO, Any
@@ -34,6 +35,17 @@ def _store(stream: IO[bytes], original_name: str, limit: int) -> tuple[Path, int
     return target, size
 
 
+def _known_size(stream: IO[bytes]) -> int | None:
+    """An upload's declared size, or an open file's size on disk; None when the stream does not tell."""
+    size = getattr(stream, "size", None)
+    if isinstance(size, int):
+        return size
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
 def _too_big(size: int | None, limit: int) -> str:
     shown = f"{size // (1024 * 1024)} MB" if size is not None else f"超过 {limit // (1024 * 1024)} MB"
     return f"文件过大（{shown}），上限为 {limit // (1024 * 1024)} MB；请拆分为多个文件后分别导入"
@@ -57,8 +69,8 @@ def import_job_create(
     if district is None:
         raise ValidationError("请指定区")
     limit = settings.PINGYI_MAX_IMPORT_BYTES
-    known = getattr(stream, "size", None)  # an upload knows its size: refuse before copying it
-    if isinstance(known, int) and known > limit:
+    known = _known_size(stream)  # refuse a file known to be too big before copying it
+    if known is not None and known > limit:
         raise ValidationError(_too_big(known, limit))
     path, size = _store(stream, original_name, limit)
     if size > limit:

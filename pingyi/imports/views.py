@@ -46,7 +46,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
     kinds = _kinds_for(request.user)
     if not kinds:
         raise PermissionDenied
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
     cast(forms.ChoiceField, form.fields["kind"]).choices = kinds
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -59,7 +59,9 @@ def records_upload(request: HttpRequest, payload: BatchIn) -> Any:
     """Store what is valid; every record is reported as created, unchanged or error (with the field and why)."""
 
     def action() -> tuple[int, dict[str, Any]]:
-        records = [{("item" if k == "item_code" else k): v for k, v in r.dict().items()} for r in payload.records]
+        records = [
+            {("item" if k == "item_code" else k): v for k, v in r.dict().items()} for r in payload.records
+        ]
         try:
             result = records_ingest(actor=request.user, records=records, source=ServiceRecord.Source.UPLOAD)
         except ValidationError as exc:

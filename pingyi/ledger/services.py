@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from pingyi.accounts.scopes import can_edit
 from pingyi.audit.services import audit_record
-from pingyi.catalog.models import District
+from pingyi.catalog.models import District, DutyShift
 from pingyi.imports.kinds import RowErrors
 from pingyi.ledger.models import ServiceRecord
 from pingyi.ledger.staging import NEW, REFUSED, UNCHANGED, Staging
@@ -53,7 +53,16 @@ def _district(actor: Any, district: District | None) -> District:
 
 
 def _row_dict(staged: StagedRow) -> dict[str, Any]:
-    names = ("unit_id", "record_no", "window_id", "staff_id", "item_id", "stage", "received_at", "finished_at")
+    names = (
+        "unit_id",
+        "record_no",
+        "window_id",
+        "staff_id",
+        "item_id",
+        "stage",
+        "received_at",
+        "finished_at",
+    )
     keys = ("phone_ciphertext", "phone_index", "phone_masked", "applicant_ciphertext", "rating_code")
     return {**dict(zip(names, staged[1:9], strict=True)), **dict(zip(keys, staged[9:], strict=True))}
 
@@ -85,7 +94,10 @@ def records_ingest(
                 staging.add(staged[start : start + 5000])
             _, problems = staging.classify(None)
             for index, message in problems:
-                outcome.results[index] = {"status": "error", "errors": [{"field": "record_no", "message": message}]}
+                outcome.results[index] = {
+                    "status": "error",
+                    "errors": [{"field": "record_no", "message": message}],
+                }
             counts = staging.counts()
             units = staging.unit_counts()
             outcome.created = staging.write(
@@ -113,7 +125,11 @@ def records_ingest(
     finally:
         staging.drop()
     for index, values in enumerate(records):
-        outcome.results[index] = {"index": index, "record_no": values.get("record_no", ""), **outcome.results[index]}
+        outcome.results[index] = {
+            "index": index,
+            "record_no": values.get("record_no", ""),
+            **outcome.results[index],
+        }
     return outcome
 
 
@@ -138,6 +154,16 @@ def record_create(
     if not can_edit(actor, ServiceRecord):
         raise PermissionDenied("您的角色不能录入办件")
     district = window.unit.district
+    if staff is None:
+        shift = (
+            DutyShift.objects.select_related("staff")
+            .filter(
+                window=window, starts_at__lte=received_at, ends_at__gt=received_at, staff__unit=window.unit
+            )
+            .order_by("-starts_at")
+            .first()
+        )
+        staff = shift.staff if shift is not None else None
     validator = RecordValidator(actor=actor, district=district, source=ServiceRecord.Source.MANUAL)
     values = {
         "record_no": record_no.strip() or manual_record_no(),

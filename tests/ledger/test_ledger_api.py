@@ -45,7 +45,9 @@ def rec(no: str, **over: Any) -> dict[str, Any]:
 @pytest.mark.django_db
 def test_a_batch_stores_the_valid_records_and_reports_each_one(world):
     client = bearer(world, "unit_a")
-    response = upload(client, [rec("A-1"), rec("A-2", phone="12ab", window="999"), rec("A-3", received_at="")])
+    response = upload(
+        client, [rec("A-1"), rec("A-2", phone="12ab", window="999"), rec("A-3", received_at="")]
+    )
     assert response.status_code == 200
     body = response.json()
     assert (body["created"], body["unchanged"], body["errors"]) == (1, 0, 2)
@@ -67,7 +69,9 @@ def test_a_batch_stores_the_valid_records_and_reports_each_one(world):
 def test_the_same_record_numbers_again_are_unchanged_and_a_changed_one_is_an_error(world):
     client = bearer(world, "unit_a")
     assert upload(client, [rec("B-1"), rec("B-2")], key="first").json()["created"] == 2
-    body = upload(client, [rec("B-1"), rec("B-2", phone="13900000000"), rec("B-3"), rec("B-3")], key="second").json()
+    body = upload(
+        client, [rec("B-1"), rec("B-2", phone="13900000000"), rec("B-3"), rec("B-3")], key="second"
+    ).json()
     statuses = [r["status"] for r in body["results"]]
     assert statuses == ["unchanged", "error", "created", "error"]
     assert "已录入" in body["results"][1]["errors"][0]["message"]
