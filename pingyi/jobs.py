@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def ensure_schedules() -> None:
+    from pingyi.oversight.tasks import ensure_schedules as oversight_schedules
     from pingyi.ratings.seals import ensure_schedules as seal_schedules
     from pingyi.sms.tasks import ensure_schedules as sms_schedules
     from pingyi.tickets.tasks import ensure_schedules as ticket_schedules
@@ -12,4 +13,5 @@ def ensure_schedules() -> None:
     seal_schedules()
     sms_schedules()
     workday_schedules()
+    oversight_schedules()
     ticket_schedules()

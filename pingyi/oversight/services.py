@@ -163,3 +163,16 @@ def comparison_run_period(
 ) -> ComparisonRun:
     run = comparison_start(actor=actor, district=district, start=start, end=end, trigger=trigger)
     return comparison_run(actor=actor, run=run)
+
+
+def anomaly_samples_reveal(*, actor: Any, anomaly: Anomaly, rows: list[Any]) -> dict[int, str]:
+    """The unmasked phones of an anomaly's sample rows, for the inspector checking it; the read is logged."""
+    _check_actor(actor)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="personal_data.read",
+            obj=anomaly,
+            after={"field": "phone", "rows": [f"{row._meta.label_lower}:{row.pk}" for row in rows]},
+        )
+    return {row.pk: row.phone_plain() for row in rows if row.phone_ciphertext}

@@ -24,6 +24,7 @@ class NavEntry:
 
 
 _OPERATORS = frozenset({Role.OPERATOR})
+_INSPECTORS = frozenset({Role.INSPECTOR})
 
 NAV = [
     NavEntry("ratings", _("评价"), "ratings:rating_list", "ratings.Rating", not_roles=_OPERATORS),
@@ -42,6 +43,7 @@ NAV = [
     NavEntry("imports", _("导入"), "imports:job_list", "imports.ImportJob"),
     NavEntry("workdays", _("工作日"), "workdays:calendar", "workdays.HolidayNotice"),
     NavEntry("inspections", _("监督检查"), "inspections:inspection_list", "inspections.Inspection"),
+    NavEntry("oversight", _("数据比对"), "oversight:anomaly_list", "oversight.Anomaly", only_roles=_INSPECTORS),
     NavEntry("audit", _("审计日志"), "audit:entry_list", "audit.AuditEntry"),
     NavEntry("users", _("账户"), "user_list", "accounts.User"),
 ]
