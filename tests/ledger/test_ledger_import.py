@@ -239,3 +239,38 @@ def test_a_legacy_xls_file_is_refused_in_chinese(world, tmp_path):
     assert job.status == ImportJob.Status.FAILED
     assert "另存为 .xlsx" in job.message
     assert ServiceRecord.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-12-13 09:05", datetime(2023, 12, 13, 9, 5)),
+        ("2023-12-13 09:05:30", datetime(2023, 12, 13, 9, 5, 30)),
+        ("2023-12-13", datetime(2023, 12, 13)),
+        ("20231213", datetime(2023, 12, 13)),
+        ("2023/12/13", datetime(2023, 12, 13)),
+        ("2023/1/5 9:05", datetime(2023, 1, 5, 9, 5)),
+        ("2023.12.13 09:05", datetime(2023, 12, 13, 9, 5)),
+        ("2023年12月13日", datetime(2023, 12, 13)),
+        ("2023年12月13日 09:05", datetime(2023, 12, 13, 9, 5)),
+        ("2023年12月13日9时5分", datetime(2023, 12, 13, 9, 5)),
+    ],
+)
+def test_every_documented_date_form_parses(text, expected):
+    from pingyi.ledger.validation import parse_when
+
+    assert parse_when(text, TZ) == expected.replace(tzinfo=TZ)
+
+
+@pytest.mark.parametrize("text", ["13/12/2023", "昨天", "45273.5", "2023-02-30", "2023年12月"])
+def test_other_date_forms_are_refused(text):
+    from pingyi.ledger.validation import parse_when
+
+    with pytest.raises(ValueError):
+        parse_when(text, TZ)
+
+
+def test_an_offset_in_the_text_is_kept():
+    from pingyi.ledger.validation import parse_when
+
+    assert parse_when("2023-12-13T01:05:00+00:00", TZ) == datetime(2023, 12, 13, 9, 5, tzinfo=TZ)
