@@ -20,6 +20,8 @@ from pingyi.catalog.models import District, Hall, ServiceItem, Staff, Unit, Wind
 from pingyi.lib.codes import credit_code_check_char
 from pingyi.ratings.models import ReasonTag
 from pingyi.ratings.tagdata import load_tag_sets
+from pingyi.tickets.models import SanctionType
+from pingyi.tickets.sanctions import load_sanction_types
 
 PASSWORD = "correct-horse-battery"
 
@@ -86,6 +88,7 @@ def _fresh_workday_calendar() -> Any:
 def world(db: Any) -> World:
     # A transactional (live-server) test flushes every table, data migrations included: put the tag sets back.
     load_tag_sets(ReasonTag)
+    load_sanction_types(SanctionType)
     district = District.objects.create(code="420113", name="测试区")
     other_district = District.objects.create(code="420114", name="邻区")
     hall = Hall.objects.create(district=district, code="H01", name="区市民服务中心")

@@ -9,8 +9,16 @@ class TicketsConfig(AppConfig):
     verbose_name = _("差评整改")
 
     def ready(self) -> None:
+        from pingyi.accounts.models import Role
         from pingyi.accounts.scopes import ScopeRule, register
-        from pingyi.tickets.models import Ticket, TicketEvent
+        from pingyi.tickets.models import (
+            AccountabilityRecord,
+            Mechanism,
+            SanctionType,
+            Suggestion,
+            Ticket,
+            TicketEvent,
+        )
 
         # The unit that served handles its tickets; the hall watches them; inspectors review. Window staff do not
         # see tickets about them (the citizen's words reach them through their own ratings, without the citizen).
@@ -20,3 +28,17 @@ class TicketsConfig(AppConfig):
             TicketEvent,
             ScopeRule(district="ticket__district", hall="ticket__window__hall", unit="ticket__unit"),
         )
+        # Decisions and suggestions reach the unit concerned; mechanisms are the units' own, in the open.
+        inspectors = frozenset({Role.INSPECTOR})
+        register(AccountabilityRecord, ScopeRule(district="district", unit="unit", editors=inspectors))
+        register(Suggestion, ScopeRule(district="district", unit="unit", editors=inspectors))
+        register(
+            Mechanism,
+            ScopeRule(
+                district="district",
+                hall="unit__windows__hall",
+                unit="unit",
+                editors=inspectors | {Role.UNIT_ADMIN},
+            ),
+        )
+        register(SanctionType, ScopeRule(district=None, editors=inspectors))

@@ -165,3 +165,11 @@ class TicketEvent(models.Model):
             if key in FIELD_LABELS or key == "cctv_ref":
                 shown.append((FIELD_LABELS.get(key, "监控录像编号"), str(value)))
         return shown
+
+
+from pingyi.tickets.models_accountability import (  # noqa: E402, F401  (models of the same app)
+    AccountabilityRecord,
+    Mechanism,
+    SanctionType,
+    Suggestion,
+)

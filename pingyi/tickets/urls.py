@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pingyi.tickets import views
+from pingyi.tickets import views, views_accountability
 
 app_name = "tickets"
 
@@ -10,4 +10,17 @@ urlpatterns = [
     path("<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("<int:pk>/call/", views.ticket_call, name="ticket_call"),
     path("<int:pk>/phone/", views.ticket_phone, name="ticket_phone"),
+    path(
+        "<int:pk>/supervision.<str:fmt>",
+        views_accountability.supervision_document,
+        name="supervision_document",
+    ),
+    path(
+        "suggestions/<int:pk>.<str:fmt>", views_accountability.suggestion_document, name="suggestion_document"
+    ),
+    path(
+        "accountability/", views_accountability.record_list, {"kind": "accountability"}, name="accountability"
+    ),
+    path("<str:kind>/", views_accountability.record_list, name="record_list"),
+    path("<str:kind>/new/", views_accountability.record_create, name="record_create"),
 ]

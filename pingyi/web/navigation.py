@@ -31,6 +31,7 @@ NAV = [
     NavEntry("entry", _("热线录入"), "operator:rating_list", "ratings.Rating", only_roles=_OPERATORS),
     NavEntry("tickets", _("工单"), "tickets:ticket_list", "tickets.Ticket"),
     NavEntry("ledger", _("台账"), "ledger:record_list", "ledger.ServiceRecord"),
+    NavEntry("accountability", _("问责"), "tickets:accountability", "tickets.AccountabilityRecord"),
     NavEntry("complaint", _("投诉登记"), "tickets:ticket_create", "ratings.Rating", only_roles=_OPERATORS),
     NavEntry("halls", _("大厅"), "catalog:hall_list", "catalog.Hall"),
     NavEntry("units", _("单位"), "catalog:unit_list", "catalog.Unit"),

@@ -1,0 +1,87 @@
+"""The 督办函 of an overdue ticket and the 纪检监察建议书 of a suggestion, as Word (docxtpl, from the shipped templates
+in ``templates/tickets/docx``) and PDF (WeasyPrint with Noto CJK) — the same context for both."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from pingyi.lib.documents import docx_render, pdf_render
+from pingyi.tickets.models import Suggestion, Ticket
+from pingyi.workdays import days
+
+REPLY_WORKING_DAYS = 3  # a 督办函 asks for the report within this many working days
+DOCX = Path(__file__).resolve().parent / "templates" / "tickets" / "docx"
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return "（待定）"
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _reply_by(today: date) -> str:
+    try:
+        return _day(days.add_working_days(today, REPLY_WORKING_DAYS))
+    except days.UnknownYear:
+        return f"收函后 {REPLY_WORKING_DAYS} 个工作日内"
+
+
+def supervision_context(ticket: Ticket, *, today: date | None = None) -> dict[str, Any]:
+    today = today or timezone.localdate()
+    overdue = ticket.overdue()
+    overdue_text = {"visit": "仍未完成回访核实", "rectify": "仍未完成整改"}.get(overdue, "尚未办结")
+    return {
+        "issuer": f"{ticket.unit.district.name}纪检监察工委",
+        "number": f"督办〔{today.year}〕{ticket.pk}-{max(ticket.escalation, 1)}号",
+        "unit_name": ticket.unit.name,
+        "opened_on": _day(ticket.opened_at),
+        "source": ticket.get_source_display(),
+        "window": ticket.window.name if ticket.window else "",
+        "tracking_code": ticket.tracking_code,
+        "summary": ticket.summary,
+        "visit_due": _day(ticket.visit_due),
+        "rectify_due": _day(ticket.rectify_due),
+        "today": _day(today),
+        "overdue_text": overdue_text,
+        "level": max(ticket.escalation, 1),
+        "reply_by": _reply_by(today),
+    }
+
+
+def supervision_docx(ticket: Ticket) -> bytes:
+    return docx_render(DOCX / "supervision_letter.docx", supervision_context(ticket))
+
+
+def supervision_pdf(ticket: Ticket) -> bytes:
+    return pdf_render("tickets/supervision_pdf.html", supervision_context(ticket))
+
+
+def suggestion_context(suggestion: Suggestion) -> dict[str, Any]:
+    basis = [f"工单 {t.tracking_code}（{t.get_verdict_display()}）" for t in suggestion.tickets.all()]
+    basis += [
+        f"检查发现：{f.type.name}（{f.description[:40]}）" for f in suggestion.findings.select_related("type")
+    ]
+    return {
+        "issuer": f"{suggestion.unit.district.name}纪检监察工委",
+        "number": suggestion.number,
+        "unit_name": suggestion.unit.name,
+        "issues": suggestion.issues,
+        "suggestions": suggestion.suggestions,
+        "basis": basis,
+        "reply_by": _day(suggestion.reply_by),
+        "issued_on": _day(suggestion.issued_on),
+    }
+
+
+def suggestion_docx(suggestion: Suggestion) -> bytes:
+    return docx_render(DOCX / "suggestion_letter.docx", suggestion_context(suggestion))
+
+
+def suggestion_pdf(suggestion: Suggestion) -> bytes:
+    return pdf_render("tickets/suggestion_pdf.html", suggestion_context(suggestion))

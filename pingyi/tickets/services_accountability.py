@@ -1,0 +1,175 @@
+"""Accountability decisions, 纪检监察建议书 and mechanisms: each justified by tickets or inspection findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pingyi.accounts.models import Role
+from pingyi.audit.services import audit_record
+from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Suggestion, Ticket, Verdict
+from pingyi.tickets.services import TicketError
+
+
+def _inspector_of(actor: Any, district_id: int) -> bool:
+    if actor.is_superuser or actor.role == Role.SUPERUSER:
+        return True
+    return bool(actor.role == Role.INSPECTOR and actor.district_id == district_id)
+
+
+def _basis(unit: Any, tickets: list[Ticket], findings: list[Any]) -> None:
+    """The grounds must be about this unit: tickets found true (not revoked), findings confirmed."""
+    for ticket in tickets:
+        if ticket.unit_id != unit.pk:
+            raise TicketError(f"工单 {ticket.tracking_code} 不属于{unit.name}")
+        if ticket.revoked or ticket.verdict not in (Verdict.TRUE, Verdict.PARTLY):
+            raise TicketError(f"工单 {ticket.tracking_code} 未经核实属实，不能作为依据")
+    for finding in findings:
+        if finding.inspection.unit_id != unit.pk:
+            raise TicketError(f"检查发现 #{finding.pk} 不属于{unit.name}")
+        if not finding.confirmed:
+            raise TicketError(f"检查发现 #{finding.pk} 尚未查实，不能作为依据")
+
+
+def accountability_record(
+    *,
+    actor: Any,
+    unit: Any,
+    person_name: str,
+    sanction: SanctionType,
+    reason: str,
+    decided_on: date,
+    tickets: Sequence[Ticket] = (),
+    findings: Sequence[Any] = (),
+    staff: Any = None,
+    person_title: str = "",
+    document_no: str = "",
+) -> AccountabilityRecord:
+    """An inspector records a 问责 decision about a person, grounded in true tickets or confirmed findings."""
+    if not _inspector_of(actor, unit.district_id):
+        raise TicketError("只有纪检监察人员可以作出问责处理")
+    tickets, findings = list(tickets), list(findings)
+    if not tickets and not findings:
+        raise TicketError("问责须关联至少一个属实的工单或查实的检查发现")
+    if not person_name.strip() or not reason.strip():
+        raise TicketError("请填写被问责人姓名和问责事由")
+    if staff is not None and staff.unit_id != unit.pk:
+        raise TicketError("该工作人员不属于所选单位")
+    if decided_on > timezone.localdate():
+        raise TicketError("决定日期不能晚于今天")
+    _basis(unit, tickets, findings)
+    with transaction.atomic():
+        record = AccountabilityRecord.objects.create(
+            district_id=unit.district_id,
+            unit=unit,
+            staff=staff,
+            person_name=person_name.strip()[:50],
+            person_title=person_title.strip()[:100],
+            sanction=sanction,
+            reason=reason.strip(),
+            document_no=document_no.strip()[:60],
+            decided_on=decided_on,
+            decided_by=actor,
+        )
+        record.tickets.set(tickets)
+        record.findings.set(findings)
+        audit_record(
+            actor=actor,
+            action="accountability.record",
+            obj=record,
+            after={
+                "person": record.person_name,
+                "sanction": sanction.code,
+                "tickets": [t.pk for t in tickets],
+                "findings": [f.pk for f in findings],
+            },
+        )
+    return record
+
+
+def suggestion_issue(
+    *,
+    actor: Any,
+    unit: Any,
+    number: str,
+    issues: str,
+    suggestions: str,
+    reply_by: date,
+    tickets: Sequence[Ticket] = (),
+    findings: Sequence[Any] = (),
+) -> Suggestion:
+    """An inspector issues a 纪检监察建议书 to a unit (its Word and PDF come from ``documents.py``)."""
+    if not _inspector_of(actor, unit.district_id):
+        raise TicketError("只有纪检监察人员可以发出监察建议书")
+    tickets, findings = list(tickets), list(findings)
+    if not tickets and not findings:
+        raise TicketError("监察建议须关联至少一个属实的工单或查实的检查发现")
+    if not number.strip() or not issues.strip() or not suggestions.strip():
+        raise TicketError("请填写文号、存在问题和监察建议")
+    today = timezone.localdate()
+    if reply_by <= today:
+        raise TicketError("反馈期限应晚于今天")
+    _basis(unit, tickets, findings)
+    try:
+        with transaction.atomic():
+            suggestion = Suggestion.objects.create(
+                district_id=unit.district_id,
+                unit=unit,
+                number=number.strip()[:60],
+                issues=issues.strip(),
+                suggestions=suggestions.strip(),
+                reply_by=reply_by,
+                issued_on=today,
+                issued_by=actor,
+            )
+            suggestion.tickets.set(tickets)
+            suggestion.findings.set(findings)
+            audit_record(
+                actor=actor, action="suggestion.issue", obj=suggestion, after={"number": suggestion.number}
+            )
+    except IntegrityError:
+        raise TicketError(f"文号 {number.strip()} 已被使用") from None
+    return suggestion
+
+
+def mechanism_record(
+    *,
+    actor: Any,
+    unit: Any,
+    title: str,
+    description: str,
+    adopted_on: date,
+    suggestion: Suggestion | None = None,
+    tickets: Sequence[Ticket] = (),
+    findings: Sequence[Any] = (),
+) -> Mechanism:
+    """A unit (its admin) or an inspector records a rule the unit built, and what prompted it."""
+    own_unit = actor.role == Role.UNIT_ADMIN and actor.unit_id == unit.pk
+    if not (own_unit or _inspector_of(actor, unit.district_id)):
+        raise TicketError("只有本单位管理员或纪检监察人员可以登记制度机制")
+    if not title.strip() or not description.strip():
+        raise TicketError("请填写名称和主要内容")
+    if suggestion is not None and suggestion.unit_id != unit.pk:
+        raise TicketError("该建议书不是发给本单位的")
+    tickets, findings = list(tickets), list(findings)
+    for ticket in tickets:
+        if ticket.unit_id != unit.pk:
+            raise TicketError(f"工单 {ticket.tracking_code} 不属于{unit.name}")
+    with transaction.atomic():
+        mechanism = Mechanism.objects.create(
+            district_id=unit.district_id,
+            unit=unit,
+            title=title.strip()[:200],
+            description=description.strip(),
+            adopted_on=adopted_on,
+            recorded_by=actor,
+            suggestion=suggestion,
+        )
+        mechanism.tickets.set(tickets)
+        mechanism.findings.set(findings)
+        audit_record(actor=actor, action="mechanism.record", obj=mechanism, after={"title": mechanism.title})
+    return mechanism

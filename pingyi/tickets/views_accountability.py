@@ -1,0 +1,121 @@
+"""Pages for 问责处理, 纪检监察建议书 (with Word and PDF) and 制度机制, and the 督办函 of a ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from pingyi.accounts.scopes import can_edit, can_view, restrict
+from pingyi.tickets import documents
+from pingyi.tickets.forms_accountability import AccountabilityForm, MechanismForm, SuggestionForm
+from pingyi.tickets.models import AccountabilityRecord, Mechanism, Suggestion, Ticket
+from pingyi.tickets.services import TicketError
+from pingyi.tickets.services_accountability import accountability_record, mechanism_record, suggestion_issue
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PAGES: dict[str, dict[str, Any]] = {
+    "accountability": {
+        "model": AccountabilityRecord,
+        "title": "问责处理",
+        "form": AccountabilityForm,
+        "service": accountability_record,
+        "related": ("unit", "sanction", "staff"),
+    },
+    "suggestions": {
+        "model": Suggestion,
+        "title": "纪检监察建议书",
+        "form": SuggestionForm,
+        "service": suggestion_issue,
+        "related": ("unit",),
+    },
+    "mechanisms": {
+        "model": Mechanism,
+        "title": "制度机制",
+        "form": MechanismForm,
+        "service": mechanism_record,
+        "related": ("unit", "suggestion"),
+    },
+}
+
+
+def _page(kind: str, request: HttpRequest) -> dict[str, Any]:
+    page = PAGES.get(kind)
+    if page is None or not can_view(request.user, page["model"]):
+        raise Http404
+    return page
+
+
+@login_required
+def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+    page = _page(kind, request)
+    rows = restrict(page["model"].objects.select_related(*page["related"]), request.user)
+    context = {
+        "kind": kind,
+        "title": page["title"],
+        "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+        "can_create": can_edit(request.user, page["model"]),
+        "querystring": "",
+    }
+    return render(request, f"tickets/{kind}_list.html", context)
+
+
+@login_required
+def record_create(request: HttpRequest, kind: str) -> HttpResponse:
+    page = _page(kind, request)
+    if not can_edit(request.user, page["model"]):
+        raise Http404
+    form = page["form"](request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            page["service"](actor=request.user, **form.cleaned_data)
+        except TicketError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已登记{page['title']}")
+            return redirect("tickets:record_list", kind=kind)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "tickets/record_form.html",
+        {"form": form, "title": page["title"], "kind": kind},
+        status=status,
+    )
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@login_required
+def suggestion_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    suggestion = (
+        restrict(Suggestion.objects.select_related("unit__district"), request.user).filter(pk=pk).first()
+    )
+    if suggestion is None or fmt not in ("docx", "pdf"):
+        raise Http404
+    if fmt == "docx":
+        return _download(documents.suggestion_docx(suggestion), f"suggestion-{pk}.docx", DOCX)
+    return _download(documents.suggestion_pdf(suggestion), f"suggestion-{pk}.pdf", "application/pdf")
+
+
+@login_required
+def supervision_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    ticket = (
+        restrict(Ticket.objects.select_related("unit__district", "window"), request.user)
+        .filter(pk=pk)
+        .first()
+    )
+    if ticket is None or fmt not in ("docx", "pdf") or not (ticket.escalation or ticket.overdue()):
+        raise Http404
+    if fmt == "docx":
+        return _download(documents.supervision_docx(ticket), f"supervision-{ticket.tracking_code}.docx", DOCX)
+    return _download(
+        documents.supervision_pdf(ticket), f"supervision-{ticket.tracking_code}.pdf", "application/pdf"
+    )
