@@ -264,4 +264,5 @@ def catalog_counts(district: District) -> dict[str, int]:
 
 
 import pingyi.demo.ratings_seed  # noqa: E402, F401  (registers the ratings step last)
+import pingyi.demo.oversight_seed  # noqa: E402, F401  (plants violations, runs the comparison)
 import pingyi.demo.inspections_seed  # noqa: E402, F401  (registers the inspections step after the comparison one)

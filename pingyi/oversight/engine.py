@@ -140,10 +140,22 @@ def store(
         ],
         batch_size=500,
     )
+    # An open finding of a fully compared month that this run no longer finds (records entered since, say) is kept
+    # for the record but marked and ranked last; a person's decision (any other status) is left alone.
+    stale = (
+        Anomaly.objects.filter(
+            district_id=district_id, status=Anomaly.Status.OPEN, period_start__gte=month_start(start)
+        )
+        .filter(period_end__lte=end)
+        .exclude(key__in=[f.key for f in findings])
+        .exclude(last_run=run)
+    )
+    withdrawn = stale.update(score=0, status_note=f"比对运行 #{run.pk} 未再发现（{start}—{end}）")
     counts: dict[str, Any] = {k.value: {"found": 0, "new": 0} for k in AnomalyKind}
     for kind, n in Counter(f.kind for f in findings).items():
         counts[kind]["found"] = n
     for kind, n in Counter(a.kind for a in created).items():
         counts[kind]["new"] = n
     counts["reopened"] = [a.pk for a in reopened]
+    counts["withdrawn"] = withdrawn
     return counts

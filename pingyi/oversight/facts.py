@@ -122,6 +122,11 @@ class Facts:
         tday = q.local_day("t.rated_at")
         active = "NOT t.is_default"
         first = f"{active} AND t.kind = 'first'"
+        # A rating from a staff phone or device is no citizen's voice: it does not count as a signal.
+        by_staff = (
+            f"((t.phone_index <> '' AND t.phone_index IN ({STAFF_PHONES})) OR "
+            "(t.device_fp <> '' AND t.device_fp IN (SELECT device_fp FROM ratings_staffdevice)))"
+        )
         levels = ", ".join(
             f"SUM(CASE WHEN {active} AND t.level5 = {n} THEN 1 ELSE 0 END) AS l{n}" for n in range(1, 6)
         )
@@ -131,7 +136,7 @@ class Facts:
               SUM(CASE WHEN {active} THEN 1 ELSE 0 END) AS active,
               SUM(CASE WHEN {first} AND t.channel = 'qr' THEN 1 ELSE 0 END) AS qr,
               SUM(CASE WHEN {first} AND t.channel = 'qr' AND t.level5 = 5 THEN 1 ELSE 0 END) AS qr_top,
-              SUM(CASE WHEN {first} AND t.record_id IS NULL THEN 1 ELSE 0 END) AS unlinked,
+              SUM(CASE WHEN {first} AND t.record_id IS NULL AND NOT {by_staff} THEN 1 ELSE 0 END) AS unlinked,
               SUM(CASE WHEN {first} AND t.record_id IS NOT NULL THEN 1 ELSE 0 END) AS linked,
               SUM(CASE WHEN {first} AND t.record_id IS NOT NULL AND t.level5 = 5 THEN 1 ELSE 0 END) AS linked_top,
               SUM(CASE WHEN {active} AND t.channel IN {_in(HOTLINE)} THEN 1 ELSE 0 END) AS hotline,
@@ -145,7 +150,7 @@ class Facts:
             FROM ratings_rating t
             WHERE t.district_id = %s AND t.rated_at >= %s AND t.rated_at < %s
             GROUP BY t.unit_id, t.window_id, t.staff_id, {tday}""",
-            [self.district_id, self.district_id, lo, hi],
+            [self.district_id, self.district_id, self.district_id, lo, hi],
         )
 
     # ------------------------------------------------------------------------------------------- per unit and month

@@ -18,7 +18,7 @@ class Thresholds:
     history_months: int = 3  # months before a period that form a unit's own baseline
     peer_min_units: int = 3  # a hall with fewer comparable units is judged against the district instead
     # under_reporting
-    under_min_signals: int = 20  # QR/hotline ratings not tied to a record, per unit and month, before judging
+    under_min_signals: int = 10  # QR/hotline ratings not tied to a record, per unit and month, before judging
     under_ratio: float = 0.5  # records below this share of the expected number fire
     under_min_missing: int = 10  # and at least this many records missing
     # selective_reporting
