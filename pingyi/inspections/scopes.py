@@ -1,7 +1,9 @@
 """Scope rules of inspections (see pingyi.accounts.scopes).
 
-Plans, draws and templates are the inspectors' alone. A unit admin's rule reaches its own unit's inspections, but the
-selectors (``selectors.py``) add the second condition: only once the feedback form has been sent.
+Plans, draws, templates, findings, rectifications and stored forms are the inspectors' alone under these rules, so
+that another app restricting them never shows a unit an inspection it has not been told about. A unit admin's rule
+reaches its own unit's inspections (the navigation needs it), and the selectors (``selectors.py``) add the second
+condition: only once the feedback form has been sent; the unit then reads findings and files through the inspection.
 """
 
 from __future__ import annotations
@@ -23,6 +25,6 @@ register(Draw, ScopeRule(district="plan__district"))
 register(DocumentTemplate, ScopeRule(district="district"))
 register(FindingType, ScopeRule(district=None))
 register(Inspection, ScopeRule(district="district", unit="unit"))
-register(Finding, ScopeRule(district="inspection__district", unit="inspection__unit"))
-register(Rectification, ScopeRule(district="inspection__district", unit="inspection__unit"))
-register(FeedbackForm, ScopeRule(district="inspection__district", unit="inspection__unit"))
+register(Finding, ScopeRule(district="inspection__district"))
+register(Rectification, ScopeRule(district="inspection__district"))
+register(FeedbackForm, ScopeRule(district="inspection__district"))

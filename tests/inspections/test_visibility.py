@@ -97,3 +97,14 @@ def test_the_navigation_shows_inspections_to_inspectors_and_unit_admins_only(wor
     ):
         page = world.client(who).get("/").content.decode()
         assert ('data-nav="inspections"' in page) is shown, who
+
+
+def test_the_scope_rules_never_hand_a_unit_the_findings_of_an_inspection_it_was_not_told_about(world):
+    from pingyi.accounts.scopes import restrict
+    from pingyi.inspections.models import Finding, Inspection
+
+    walk(world, "findings_recorded")
+    assert restrict(Finding.objects.all(), world.users["unit_a"]).count() == 0
+    assert restrict(Finding.objects.all(), world.users["inspector"]).count() == 1
+    assert restrict(Finding.objects.all(), world.users["outsider"]).count() == 0
+    assert not restrict(Inspection.objects.all(), world.users["unit_b"]).exists()
