@@ -66,6 +66,7 @@ class SmsMessage(EncryptedPhone):
         INVITATION = "invitation", _("邀评")
         HELP = "help", _("帮助")
         THANKS = "thanks", _("致谢")
+        TICKET = "ticket", _("办结回访")
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)

@@ -59,6 +59,13 @@ def thanks_text(record: ServiceRecord) -> str:
     return _sign(f"感谢您的评价！如需说明原因或留言，请点击 {rating_link(record)}")
 
 
+def ticket_closed_text(tracking_code: str, unit_name: str) -> str:
+    return _sign(
+        f"您向{unit_name}反映的问题已办结。请点击 {settings.SITE_URL}/track/{tracking_code}/ 查看处理结果，"
+        "并评价您对处理结果是否满意。"
+    )
+
+
 def help_text(scale: scales.Scale, *, has_invitation: bool) -> str:
     if has_invitation:
         return _sign(f"未能识别您的回复。请直接回复数字进行评价：{scales.sms_menu(scale)}。")

@@ -236,6 +236,8 @@ def ticket_act(*, actor: Any, ticket_id: int, action: str, **fields: Any) -> Tic
         ticket.closed_at = now if ticket.state == State.CLOSED else None
         ticket.save()
         note = data.pop("note", "")
+        if ticket.state == State.CLOSED and ticket.phone_ciphertext:
+            _ask_citizen(ticket)
         public = action in ("visit", "verify", "review_pass", "revoke", "reopen")
         _event(ticket, actor, action, before, note, data, public=public)
         audit_record(
@@ -246,6 +248,18 @@ def ticket_act(*, actor: Any, ticket_id: int, action: str, **fields: Any) -> Tic
             after={"state": ticket.state, "verdict": ticket.verdict, "revoked": ticket.revoked},
         )
     return ticket
+
+
+def _ask_citizen(ticket: Ticket) -> None:
+    """When a ticket closes, the citizen who left a phone is asked by SMS to rate the handling (the page asks too)."""
+    from pingyi.sms.models import SmsMessage
+    from pingyi.sms.services import message_queue, ticket_closed_text
+
+    message_queue(
+        phone=ticket.phone_plain(),
+        body=ticket_closed_text(ticket.tracking_code, ticket.unit.name),
+        kind=SmsMessage.Kind.TICKET,
+    )
 
 
 def handling_rate(*, tracking_code: str, level: int) -> Ticket:

@@ -221,3 +221,15 @@ def test_an_inspector_reopens_a_closed_ticket(world, ticket):
     _act(world, "inspector", ticket, "review_pass")
     t = _act(world, "inspector", ticket, "reopen", note="群众对处理不满意")
     assert t.state == State.RECTIFYING and t.closed_at is None and t.reopened == 1
+
+
+def test_closing_asks_the_citizen_by_sms_to_rate_the_handling(world, ticket):
+    from pingyi.sms.models import SmsMessage
+
+    _visit(world, ticket)
+    _verify(world, ticket, Verdict.EXPLAINED)
+    assert not SmsMessage.objects.filter(kind="ticket").exists()
+    _act(world, "inspector", ticket, "review_pass")
+    message = SmsMessage.objects.get(kind="ticket")
+    assert message.phone_plain() == "13912345678"
+    assert f"/track/{ticket.tracking_code}/" in message.body and "已办结" in message.body
