@@ -266,3 +266,4 @@ def catalog_counts(district: District) -> dict[str, int]:
 import pingyi.demo.ratings_seed  # noqa: E402, F401  (registers the ratings step last)
 import pingyi.demo.oversight_seed  # noqa: E402, F401  (plants violations, runs the comparison)
 import pingyi.demo.inspections_seed  # noqa: E402, F401  (registers the inspections step after the comparison one)
+import pingyi.demo.tickets_seed  # noqa: E402, F401  (tickets for every 差评, after the ratings)
