@@ -1,7 +1,8 @@
--- P1 load for wrk: POST JSON, each request with its own phone and device cookie so that no rate limit trips.
--- Placeholders filled by p1_intake.py: the paths to post to (one per QR poster, or the bare endpoint).
--- wrk args: RUN (0-9, keeps phones distinct across runs), DELAY_MS (0 = as fast as possible), IDS_FILE (or "").
-local paths = {__PATHS__}
+-- P1 load for wrk: the citizen page's JSON post (urlencoded form, Accept: application/json), each request with its own
+-- phone, device cookie and comment, so that no rate limit trips and every acknowledged rating can be found again.
+-- Placeholder filled by p1_intake.py: TARGETS, a list of {path, form token}.
+-- wrk args: RUN (0-9, keeps phones distinct across runs), DELAY_MS (0 = as fast as possible), ACKS_FILE (or "").
+local targets = {__TARGETS__}
 local threads = {}
 
 function setup(thread)
@@ -13,8 +14,8 @@ function init(args)
   run = tonumber(args[1]) or 0
   delay_ms = tonumber(args[2]) or 0
   counter, ok, non2xx = 0, 0, 0
-  ids = nil
-  if args[3] and args[3] ~= "" then ids = io.open(args[3] .. "." .. tid, "w") end
+  acks = nil
+  if args[3] and args[3] ~= "" then acks = io.open(args[3] .. "." .. tid, "w") end
 end
 
 function request()
@@ -22,9 +23,16 @@ function request()
   local n = tid * 10000000 + counter
   local phone = string.format("13%d%08d", run % 10, n % 100000000)
   local cookie = string.format("r%02dt%02dc%026d", run, tid, counter)
-  local body = string.format('{"level":%d,"phone":"%s"}', counter % 5 + 1, phone)
-  local headers = {["Content-Type"] = "application/json", ["Cookie"] = "pyd=" .. cookie}
-  return wrk.format("POST", paths[(counter % #paths) + 1], headers, body)
+  local target = targets[(counter % #targets) + 1]
+  local comment = string.format("p1-%d-%d-%08d", run, tid, counter)
+  local body = string.format("level=%d&phone=%s&comment=%s&ft=%s", counter % 5 + 1, phone, comment, target[2])
+  local headers = {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Accept"] = "application/json",
+    ["Cookie"] = "pyd=" .. cookie,
+    ["X-Request-ID"] = comment,  -- echoed back (RequestIdMiddleware, the lean intake): which rating was acknowledged
+  }
+  return wrk.format("POST", target[1], headers, body)
 end
 
 function delay()
@@ -32,12 +40,10 @@ function delay()
 end
 
 function response(status, headers, body)
+  local comment = headers["X-Request-ID"]
   if status >= 200 and status < 300 then
     ok = ok + 1
-    if ids then
-      local id = string.match(body, '"id":%s*(%d+)')
-      if id then ids:write(id, "\n"); ids:flush() end
-    end
+    if acks and comment then acks:write(comment, "\n"); acks:flush() end
   else
     non2xx = non2xx + 1
   end

@@ -117,7 +117,7 @@ def _answer(request: WSGIRequest, code: str) -> HttpResponse | None:
     data = _plain_input(request)
     if data is None:
         return None
-    _fresh_connection()
+    fresh_connection()
     try:
         rating = rating_submit_poster(data, code)
     except (Undecided, RatingError):
@@ -184,7 +184,7 @@ def _level_choices(scale: scales.Scale) -> frozenset[str]:
     return frozenset(str(lvl.value) for lvl in scales.levels(scale))
 
 
-def _fresh_connection() -> None:
+def fresh_connection() -> None:
     """Django's connection rules without the per-request health check: a connection past CONN_MAX_AGE, or after an
     error, is closed or checked as Django would at a request's start; one idle for a while is health-checked."""
     conn = connections[DEFAULT_DB_ALIAS]

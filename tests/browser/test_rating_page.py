@@ -1,16 +1,22 @@
 """The citizen rating page in Chromium on a phone: every level of both scales end to end with JavaScript (no page
-reload), the large-text mode, the same form with JavaScript disabled, and nothing fetched from another origin."""
+reload), the large-text mode, the same form with JavaScript disabled, and nothing fetched from another origin.
+
+The live server answers as pingyi/wsgi.py does in production: the lean intake in front of Django. On PostgreSQL the
+page's JavaScript posts are taken by the lean intake (checked: none reaches Django unless it is refused)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.db import connection
 from playwright.sync_api import Browser, Page, expect
 
 from pingyi.catalog.models import DutyShift
 from pingyi.lib import scales
+from pingyi.ratings.intake_lean import LeanIntake
 from pingyi.ratings.models import QrPoster, Rating, ReasonTag
 from pingyi.ratings.poster_services import poster_issue
 from pingyi.ratings.tagdata import load_tag_sets
@@ -24,6 +30,27 @@ pytestmark = pytest.mark.browser
 def reason_tags(transactional_db) -> None:
     """The live server's tests flush the database after each test, taking the tags of migration 0002 with them."""
     load_tag_sets(ReasonTag)
+
+
+@pytest.fixture(autouse=True)
+def django_posts(live_server) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """Put the lean intake in front of the live server's Django; yields the Accept header of each rating post that
+    reached Django."""
+    httpd = live_server.thread.httpd
+    django_app = httpd.get_app()
+    seen: list[str] = []
+
+    def recording(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ["REQUEST_METHOD"] == "POST" and environ.get("PATH_INFO", "").startswith("/r/"):
+            seen.append(environ.get("HTTP_ACCEPT", ""))
+        return django_app(environ, start_response)
+
+    httpd.set_app(LeanIntake(recording))
+    yield seen
+    httpd.set_app(django_app)
+
+
+ON_PG = connection.vendor == "postgresql"
 
 
 @pytest.fixture
@@ -72,7 +99,7 @@ def first_tag(page: Page, value: int):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("scale", [scales.Scale.FIVE, scales.Scale.THREE])
-def test_every_level_submits_without_a_page_reload(world, poster, new_page, settings, scale):
+def test_every_level_submits_without_a_page_reload(world, poster, new_page, settings, scale, django_posts):
     settings.PINGYI_RATING_SCALE = scale.value
     page, watch = new_page("phone")
     for level in scales.levels(scale):
@@ -111,10 +138,13 @@ def test_every_level_submits_without_a_page_reload(world, poster, new_page, sett
             assert rating.tracking_code is None
             expect(page.get_by_test_id("tracking-code")).to_be_hidden()
     assert Rating.objects.count() == len(scales.levels(scale))
+    # the page posted JSON, taken by the lean intake on PostgreSQL, by Django on SQLite
+    assert len(django_posts) == (0 if ON_PG else len(scales.levels(scale)))
+    assert all("application/json" in accept for accept in django_posts)
     watch.assert_clean()
 
 
-def test_errors_come_back_in_chinese_without_a_reload(world, poster, new_page):
+def test_errors_come_back_in_chinese_without_a_reload(world, poster, new_page, django_posts):
     page, watch = new_page("phone")
     watch.expect_status(422)
     page.goto(f"/r/{poster.token}")
@@ -132,6 +162,8 @@ def test_errors_come_back_in_chinese_without_a_reload(world, poster, new_page):
     expect(page.get_by_test_id("tracking-code")).to_be_visible()
     assert page.evaluate("window.__samePage") is True
     assert Rating.objects.get().phone_masked == "139****5678"
+    # the two refusals are the view's answers; the accepted post is the lean intake's on PostgreSQL
+    assert len(django_posts) == (2 if ON_PG else 3)
     watch.assert_clean()
 
 
@@ -174,7 +206,7 @@ def test_large_text_mode(world, poster, new_page, size):
     watch.assert_clean()
 
 
-def test_the_same_form_works_with_javascript_disabled(world, poster, nojs_page):
+def test_the_same_form_works_with_javascript_disabled(world, poster, nojs_page, django_posts):
     page, watch = nojs_page("phone")
     watch.expect_status(422)
     page.goto(f"/r/{poster.token}")
@@ -197,6 +229,7 @@ def test_the_same_form_works_with_javascript_disabled(world, poster, nojs_page):
     expect(page.get_by_test_id("rate-thanks")).to_contain_text("感谢您的评价")
     rating = Rating.objects.get()
     assert rating.level5 == 5 and rating.comment == "无脚本也能评价" and rating.tags == ["510"]
+    assert len(django_posts) == 2 and not any("application/json" in a for a in django_posts)  # the HTML form
 
     page.goto(f"/r/{poster.token}")
     choose_level(page, 2)
