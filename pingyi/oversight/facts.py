@@ -103,18 +103,29 @@ class Facts:
             weekday = f"CASE WHEN {day} IN ({', '.join(repr(d.isoformat()) for d in swapped)}) THEN 0 ELSE {weekday} END"
         for table in ("ov_rec", "ov_rat"):
             _execute(f"DROP TABLE IF EXISTS {table}", [])
+        if q.is_postgres():
+            # PostgreSQL fast path: hash aggregates in memory, no JIT compilation (seconds for these expressions).
+            _execute("SET LOCAL work_mem = '256MB'", [])
+            _execute("SET LOCAL jit = off", [])
+        # Office hours per window and weekday as at most two sessions (morning, afternoon); a record is outside
+        # when it falls in neither (± grace) or on a weekday without hours at a window that has hours.
+        inside = " OR ".join(
+            f"({minute} >= hs.o{n} - {grace} AND {minute} <= hs.c{n} + {grace})" for n in (1, 2)
+        )
         _execute(
             f"""CREATE TEMP TABLE ov_rec AS
             SELECT r.unit_id, r.window_id, r.staff_id, {day} AS day, COUNT(*) AS n,
               SUM(CASE WHEN r.phone_index <> '' AND r.phone_index IN ({STAFF_PHONES}) THEN 1 ELSE 0 END) AS staff_phone,
-              SUM(CASE WHEN r.window_id IN (SELECT window_id FROM catalog_windowhours) AND NOT EXISTS (
-                    SELECT 1 FROM catalog_windowhours h WHERE h.window_id = r.window_id AND h.weekday = {weekday}
-                    AND {minute} >= {q.time_minute("h.opens")} - {grace}
-                    AND {minute} <= {q.time_minute("h.closes")} + {grace})
-                  THEN 1 ELSE 0 END) AS outside,
+              SUM(CASE WHEN r.window_id IN (SELECT window_id FROM catalog_windowhours) AND hs.window_id IS NULL
+                  THEN 1 WHEN hs.window_id IS NOT NULL AND NOT ({inside}) THEN 1 ELSE 0 END) AS outside,
               SUM(CASE WHEN {q.hours_between("r.received_at", "r.entered_at")} >= {lag} THEN 1 ELSE 0 END)
                 AS entered_late
             FROM ledger_servicerecord r
+            LEFT JOIN (SELECT window_id, weekday,
+                  MIN({q.time_minute("opens")}) AS o1, MIN({q.time_minute("closes")}) AS c1,
+                  MAX({q.time_minute("opens")}) AS o2, MAX({q.time_minute("closes")}) AS c2
+                FROM catalog_windowhours GROUP BY window_id, weekday) hs
+              ON hs.window_id = r.window_id AND hs.weekday = {weekday}
             WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s
             GROUP BY r.unit_id, r.window_id, r.staff_id, {day}""",
             [self.district_id, self.district_id, lo, hi],
@@ -244,18 +255,35 @@ class Facts:
         return [(u, q.as_date(m), int(a or 0), int(b or 0)) for u, m, a, b in rows]
 
     def late_entries(self) -> list[tuple[int, date, int]]:
-        """(unit, month, records) served shortly before a complaint about their unit and entered after it."""
+        """(unit, month, records) served shortly before a complaint about their unit and entered after it.
+
+        Only records entered ``late_entry_lag_hours`` after service can qualify; the facts tell whether there are
+        any, and the join starts from them (few) rather than from the complaints (many at provincial scale).
+        """
+        if not _rows("SELECT COUNT(*) FROM ov_rec WHERE entered_late > %s", [0])[0][0]:
+            return []
         lo, hi = self._bounds(self.start)
         lookback = q.minus_days("c.rated_at", self.limits.late_entry_lookback_days)
-        sql = f"""SELECT r.unit_id, {q.local_month("r.received_at")}, COUNT(DISTINCT r.id)
-            FROM ratings_rating c JOIN ledger_servicerecord r ON r.unit_id = c.unit_id
-              AND (c.window_id IS NULL OR r.window_id = c.window_id)
-              AND r.received_at >= {lookback} AND r.received_at <= c.rated_at AND r.entered_at > c.received_at
-            WHERE c.district_id = %s AND c.rated_at >= %s AND c.rated_at < %s AND NOT c.is_default
-              AND (c.negative OR c.channel IN {_in(HOTLINE)})
-              AND {q.hours_between("r.received_at", "r.entered_at")} >= %s
-            GROUP BY r.unit_id, {q.local_month("r.received_at")}"""
-        rows = _rows(sql, [self.district_id, lo, hi, self.limits.late_entry_lag_hours])
+        month = q.local_month("lr.received_at")
+        sql = f"""SELECT lr.unit_id, {month}, COUNT(DISTINCT lr.id)
+            FROM (SELECT r.id, r.unit_id, r.window_id, r.received_at, r.entered_at FROM ledger_servicerecord r
+                  WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s
+                    AND {q.hours_between("r.received_at", "r.entered_at")} >= %s) lr
+            JOIN ratings_rating c ON c.unit_id = lr.unit_id AND (c.window_id IS NULL OR lr.window_id = c.window_id)
+              AND lr.received_at >= {lookback} AND lr.received_at <= c.rated_at AND lr.entered_at > c.received_at
+            WHERE c.district_id = %s AND NOT c.is_default AND (c.negative OR c.channel IN {_in(HOTLINE)})
+            GROUP BY lr.unit_id, {month}"""
+        lag = self.limits.late_entry_lag_hours
+        rows = _rows(
+            sql,
+            [
+                self.district_id,
+                q.ts_back(lo, self.limits.late_entry_lookback_days),
+                hi,
+                lag,
+                self.district_id,
+            ],
+        )
         return [(u, q.as_date(m), int(n)) for u, m, n in rows]
 
     def drop(self) -> None:

@@ -7,7 +7,7 @@ deployment uses). tests/oversight/test_engine.py runs the same planted cases on 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -99,6 +99,13 @@ def ts(value: datetime) -> datetime | str:
     if is_postgres():
         return value
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def ts_back(value: datetime | str, days: int) -> datetime | str:
+    """A timestamp parameter ``days`` earlier (as produced by ``ts``)."""
+    if isinstance(value, datetime):
+        return value - timedelta(days=days)
+    return (datetime.fromisoformat(value) - timedelta(days=days)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def as_date(value: date | str) -> date:

@@ -1,0 +1,153 @@
+"""Benchmark P3 — the comparison engine at provincial scale, side by side with the same comparison in DuckDB.
+
+    .venv/bin/pip install -e '.[bench]'                      # DuckDB (docs/decisions/0011)
+    .venv/bin/python benchmarks/p3_compare.py --scale 0.02   # quick check (~220 k records, 280 k ratings)
+    .venv/bin/python benchmarks/p3_compare.py                # one Guangdong month: 11.2 M records, 13.9 M ratings
+
+Generates one month (July 2023) of one province-sized district into the real tables of a dedicated database
+(P3_DB, default hcmp_bench) with set-based INSERT … SELECT generate_series — deterministic pseudo-random values, the
+non-unique indexes dropped during the load and rebuilt after — with a few planted violations (units that enter a
+fifth of their records, units whose SMS answers come from other phones, one device rating a unit again and again).
+Then, in one run:
+- ours: ``comparison_run_period`` — the whole engine as the nightly job runs it (facts, judgements, anomalies stored
+  and ranked, run record, audit entry);
+- DuckDB: the same aggregations written directly in DuckDB SQL over the same rows (exported from PostgreSQL with
+  COPY; load time printed separately, not timed) and the ranking of the under-reporting candidates.
+Prints both times, the ratio and the goals (≤ 30 s; ≤ 3× DuckDB), with the load average (the machine may be shared).
+``--keep`` reuses the generated data when the scale matches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PG_ADMIN = os.environ.get("P3_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+DB_NAME = os.environ.get("P3_DB", "hcmp_bench")
+WORK = Path(os.environ.get("P3_WORK") or Path(tempfile.gettempdir()) / "hcmp-p3")
+MONTH = (date(2023, 7, 1), date(2023, 7, 31))
+RECORDS, RATINGS, UNITS = 11_200_000, 13_900_000, 10_000
+
+
+def loadavg() -> str:
+    return "/".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def setup_django(fresh: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        if fresh and exists:
+            admin.execute(f'DROP DATABASE "{DB_NAME}" WITH (FORCE)')
+        if fresh or not exists:
+            admin.execute(f'CREATE DATABASE "{DB_NAME}"')
+    os.environ["PINGYI_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + DB_NAME
+    os.environ.setdefault("PINGYI_HOME", str(WORK / "home"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="share of a Guangdong month (1.0 = 11.2 M records)"
+    )
+    parser.add_argument("--keep", action="store_true", help="reuse the generated data if the scale matches")
+    args = parser.parse_args()
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        sys.exit("DuckDB is missing: .venv/bin/pip install -e '.[bench]'")
+    WORK.mkdir(parents=True, exist_ok=True)
+    marker = WORK / "scale"
+    reuse = args.keep and marker.exists() and marker.read_text() == str(args.scale)
+    setup_django(fresh=not reuse)
+    from benchmarks.p3_data import export, generate
+    from benchmarks.p3_duckdb import run_duckdb
+
+    load_start = loadavg()
+    if not reuse:
+        started = time.monotonic()
+        counts = generate(args.scale)
+        marker.write_text(str(args.scale))
+        print(f"generated {counts} in {time.monotonic() - started:.0f} s")
+        started = time.monotonic()
+        export(WORK)
+        print(f"exported for DuckDB in {time.monotonic() - started:.0f} s")
+    ours, found = run_ours()
+    duck, duck_rows, duck_load = run_duckdb(WORK)
+    print_report(args.scale, ours, found, duck, duck_rows, duck_load, load_start)
+
+
+def run_ours() -> tuple[float, dict[str, int]]:
+    from pingyi.catalog.models import District
+    from pingyi.oversight.models import Anomaly, ComparisonRun
+    from pingyi.oversight.services import comparison_run_period
+
+    Anomaly.objects.all().delete()
+    district = District.objects.get(code="440000")
+    started = time.monotonic()
+    run = comparison_run_period(
+        actor="benchmark",
+        district=district,
+        start=MONTH[0],
+        end=MONTH[1],
+        trigger=ComparisonRun.Trigger.COMMAND,
+    )
+    seconds = time.monotonic() - started
+    found = {k: c["found"] for k, c in run.counts.items() if isinstance(c, dict) and c["found"]}
+    return seconds, found
+
+
+def print_report(
+    scale: float, ours: float, found: dict[str, int], duck: float, duck_rows: int, duck_load: float, load: str
+) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM ledger_servicerecord")
+        records = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM ratings_rating")
+        ratings = cursor.fetchone()[0]
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    ratio = ours / duck if duck else float("inf")
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    print()
+    print(
+        f"P3 comparison — scale {scale}: {records:,} records, {ratings:,} ratings (July 2023, one district)"
+    )
+    print(
+        f"machine: nproc {nproc}, {platform.machine()}, PostgreSQL {version}, load average {load} → {loadavg()}"
+    )
+    print(f"ours (PostgreSQL, comparison_run_period): {ours:.1f} s; anomalies {found}")
+    print(
+        f"DuckDB (same aggregations, in memory; load {duck_load:.1f} s not timed): {duck:.1f} s; {duck_rows} ranked"
+    )
+    print(f"ratio ours/DuckDB: {ratio:.2f}")
+    if scale >= 1:
+        print(f"goal ≤ 30 s: {'met' if ours <= 30 else 'not met'} ({ours:.1f} s)")
+    else:
+        print(f"goal ≤ 30 s applies at scale 1.0 (this run: scale {scale}, {ours:.1f} s)")
+    print(f"goal ≤ 3× DuckDB: {'met' if ratio <= 3 else 'not met'} ({ratio:.2f}×)")
+
+
+if __name__ == "__main__":
+    main()
