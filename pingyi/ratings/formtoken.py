@@ -1,4 +1,4 @@
-"""What the citizen page's POST must carry instead of Django's CSRF cookie and token (docs/decisions/0010).
+"""What the citizen page's POST must carry instead of Django's CSRF cookie and token (docs/decisions/0013).
 
 The page /r/<code> has no session and no login; a rating is anonymous. What a forged post could do is rate from a
 visitor's browser on another site's behalf, or be replayed by a script that never loaded the page. So a post must:

@@ -5,7 +5,8 @@ reason tags, duty roster, unit, device count, phone counts, staff phone, staff d
 Here Python does what needs no database (the level, dimensions, comment, phone, target and time checks — the very
 functions of ``services``), and everything else is one statement:
 
-    WITH dev (device count, 10 min), ph (phone counts: day, records and units in 30 days, unit seen),
+    WITH t (the target: unit and window given, or those of a current QR poster — ``rating_submit_poster``),
+         dev (device count, 10 min), ph (phone counts: day, records and units in 30 days, unit seen),
          v (district, staff on duty, the first rating a follow-up follows, whether every tag fits the level),
          f (staff phone, staff device, outside the posted hours), g (the flags, in ``_flags``'s order)
     , ins AS (INSERT INTO ratings_rating (…) SELECT … FROM g WHERE <tags fit> AND <follow-up found>

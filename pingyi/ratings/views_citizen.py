@@ -4,7 +4,7 @@ that service record. Works as a plain HTML form; with rate.js it posts by fetch 
 
 Posts are checked by ``formtoken`` (own origin, signed form token of the page) instead of Django's CSRF machinery;
 on PostgreSQL the JSON posts of a QR poster are normally taken by ``intake_lean`` before Django, which hands every
-case it does not simply accept back to this view (docs/decisions/0010).
+case it does not simply accept back to this view (docs/decisions/0013).
 """
 
 from __future__ import annotations
