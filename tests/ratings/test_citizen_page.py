@@ -324,3 +324,27 @@ def test_the_page_is_small_and_needs_no_inline_code(world, poster):
     assert "http://" not in body.replace(settings.SITE_URL, "") and "https://" not in body
     total = len(response.content) + (STATIC / "rate.css").stat().st_size + (STATIC / "rate.js").stat().st_size
     assert total < 30 * 1024, total
+
+
+def test_a_stale_or_foreign_post_of_the_html_form_is_refused_with_the_input_kept(world, poster):
+    import time
+
+    old = formtoken.issue(poster.token, now=time.time() - formtoken.FORM_TOKEN_MAX_AGE - 1)
+    for extra, headers, message in [
+        ({formtoken.FIELD: old}, {}, "页面已过期"),
+        ({}, {}, "页面已过期"),  # no token: a post that never saw the page
+        (signed(poster.token, {}), {"HTTP_ORIGIN": "https://evil.example"}, "请在评价页面上直接提交"),
+    ]:
+        response = Client().post(
+            f"/r/{poster.token}", {"level": "4", "comment": "保留我", **extra}, **headers
+        )
+        body = page(response)
+        assert response.status_code == 403 and message in body and "保留我" in body
+        fresh = re.search(r'name="ft" value="([^"]+)"', body)[1]
+        assert formtoken.valid(poster.token, fresh)
+    assert not Rating.objects.exists()
+    # the page's own token, from the same origin: taken
+    token = re.search(r'name="ft" value="([^"]+)"', page(Client().get(f"/r/{poster.token}")))[1]
+    same_origin = {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"}
+    ok = Client().post(f"/r/{poster.token}", {"level": "4", formtoken.FIELD: token}, **same_origin)
+    assert ok.status_code == 200 and Rating.objects.count() == 1
