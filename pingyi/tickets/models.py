@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -33,6 +35,10 @@ class Verdict(models.TextChoices):
     PARTLY = "partly", _("部分属实")
     UNTRUE = "untrue", _("不属实")
     EXPLAINED = "explained", _("解释说明")
+
+
+def _last_day(deadline: datetime | None) -> date | None:
+    return timezone.localtime(deadline - timedelta(microseconds=1)).date() if deadline else None
 
 
 class Ticket(EncryptedPhone):
@@ -108,6 +114,15 @@ class Ticket(EncryptedPhone):
         return f"{self.tracking_code} {self.unit}"
 
     @property
+    def visit_due_day(self) -> object:
+        """The last day of the return-visit deadline (the deadline itself is 24:00 of it)."""
+        return _last_day(self.visit_due)
+
+    @property
+    def rectify_due_day(self) -> object:
+        return _last_day(self.rectify_due)
+
+    @property
     def is_open(self) -> bool:
         return self.state != State.CLOSED
 
@@ -162,6 +177,10 @@ class TicketEvent(models.Model):
         for key, value in self.data.items():
             if key == "verdict" and value in Verdict.values:
                 value = Verdict(value).label
+            if key == "called_at" and isinstance(value, str):
+                value = timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+            if value in ("", None):
+                continue
             if key in FIELD_LABELS or key == "cctv_ref":
                 shown.append((FIELD_LABELS.get(key, "监控录像编号"), str(value)))
         return shown
