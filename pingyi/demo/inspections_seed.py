@@ -139,8 +139,11 @@ def _from_anomaly(inspector: User) -> Inspection | None:
         actor=inspector,
         inspection=inspection,
         type=_type(ANOMALY_FINDING.get(anomaly.kind, "other")),
-        description=f"数据比对异常经核查属实：{anomaly.summary}",
-        evidence="；".join(f"{k}：{v}" for k, v in list(anomaly.evidence.items())[:6]) or anomaly.summary,
+        description=f"数据比对异常经定点检查核实属实：{anomaly.summary}",
+        evidence=(
+            f"比对异常 #{anomaly.pk}（{anomaly.get_kind_display()}，{anomaly.period_start:%Y-%m-%d} 至 "
+            f"{anomaly.period_end:%Y-%m-%d}）；调阅工作台账并回访抽查 5 名群众，情况与比对结果一致。"
+        ),
         confirmed=True,
     )
     services.findings_conclude(
