@@ -92,6 +92,11 @@ class FindingForm(forms.Form):
         label="其他涉及人员", max_length=200, required=False, help_text="姓名，用逗号分隔"
     )
     confirmed = forms.BooleanField(label="已查实", required=False)
+    file = forms.FileField(
+        label="证据文件（可选）",
+        required=False,
+        help_text="PDF、照片、Word 或 Excel，不超过 10 MB；被检查单位看不到",
+    )
 
     def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,6 +128,9 @@ class ProofForm(forms.Form):
         label="整改情况及佐证",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="写明已采取的措施、完成时间和可核查的佐证（制度文件名称、台账补录数量、现场照片编号等）",
+    )
+    file = forms.FileField(
+        label="佐证文件（可选）", required=False, help_text="PDF、照片、Word 或 Excel，不超过 10 MB"
     )
 
 

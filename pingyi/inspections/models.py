@@ -397,3 +397,53 @@ class DocumentTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} 第 {self.version} 版"
+
+
+class Attachment(models.Model):
+    """A file kept with an inspection: evidence of a finding (inspectors only) or the unit's proof of rectification.
+
+    The bytes live in the database with their SHA-256, so the file is saved in the same transaction as the step it
+    belongs to and cannot be swapped afterwards without the digest showing it.
+    """
+
+    class Purpose(models.TextChoices):
+        EVIDENCE = "evidence", _("证据")
+        PROOF = "proof", _("整改佐证")
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("监督检查"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    finding = models.ForeignKey(
+        Finding,
+        verbose_name=_("检查发现问题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="files",
+    )
+    purpose = models.CharField(_("用途"), max_length=10, choices=Purpose.choices)
+    name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("内容"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["inspection_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def district_id(self) -> int:
+        return self.inspection.district_id

@@ -21,6 +21,7 @@ from django.utils import timezone
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record, snapshot
 from pingyi.catalog.models import Staff
+from pingyi.inspections.attachments import Upload, attachments_save
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.feedback import feedback_context, feedback_files
 from pingyi.inspections.models import (
@@ -126,8 +127,9 @@ def finding_record(
     staff: list[Staff] | None = None,
     people_names: str = "",
     confirmed: bool = False,
+    files: list[Upload] | None = None,
 ) -> Finding:
-    """Record a problem found; the staff involved must belong to the inspected unit."""
+    """Record a problem found, with evidence files if any; the staff involved must belong to the inspected unit."""
     require_inspector(actor, inspection.district_id)
     locked = _lock(inspection, {Status.IN_PROGRESS}, "记录问题")
     if not description.strip():
@@ -148,11 +150,20 @@ def finding_record(
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     finding.staff.set(staff)
+    stored = attachments_save(
+        actor=actor, inspection=locked, purpose="evidence", uploads=files or [], finding=finding
+    )
     audit_record(
         actor=actor,
         action="inspection.finding_record",
         obj=locked,
-        after={"finding": finding.pk, "type": type.code, "staff": [s.pk for s in staff], **snapshot(finding)},
+        after={
+            "finding": finding.pk,
+            "type": type.code,
+            "staff": [s.pk for s in staff],
+            "files": stored,
+            **snapshot(finding),
+        },
     )
     if confirmed:
         _confirm_anomaly(actor, finding)
@@ -293,7 +304,9 @@ def rectification_plan_submit(*, actor: Any, inspection: Inspection, plan_text: 
 
 
 @transaction.atomic
-def rectification_proof_submit(*, actor: Any, inspection: Inspection, proof_text: str) -> Rectification:
+def rectification_proof_submit(
+    *, actor: Any, inspection: Inspection, proof_text: str, files: list[Upload] | None = None
+) -> Rectification:
     _require_unit(actor, inspection)
     locked = _lock(inspection, {Status.RECTIFYING}, "提交整改情况")
     rect = Rectification.objects.select_for_update().get(inspection=locked)
@@ -304,11 +317,12 @@ def rectification_proof_submit(*, actor: Any, inspection: Inspection, proof_text
     rect.proof_text = proof_text.strip()
     rect.proof_submitted_at = timezone.now()
     rect.save(update_fields=["proof_text", "proof_submitted_at"])
+    stored = attachments_save(actor=actor, inspection=locked, purpose="proof", uploads=files or [])
     audit_record(
         actor=actor,
         action="inspection.rectification_proof",
         obj=locked,
-        after={"proof_text": rect.proof_text, "late": rect.deadline < timezone.localdate()},
+        after={"proof_text": rect.proof_text, "late": rect.deadline < timezone.localdate(), "files": stored},
     )
     return rect
 

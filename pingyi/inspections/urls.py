@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/rectification/proof/", views.rectification_proof, name="rectification_proof"),
     path("<int:pk>/rectification/verify/", views.rectification_verify, name="rectification_verify"),
     path("<int:pk>/close/", views.inspection_close, name="inspection_close"),
+    path("<int:pk>/files/<int:file_id>/", views.attachment_download, name="attachment_download"),
     path("plans/", views_plans.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views_plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/draw/", views_plans.draw_create, name="draw_create"),

@@ -13,6 +13,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,9 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pingyi.accounts.scopes import can_view
 from pingyi.inspections import forms, services
+from pingyi.inspections.attachments import Upload, content_type
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.feedback import feedback_context, feedback_files
-from pingyi.inspections.models import Finding, Inspection, Status, overdue_q
+from pingyi.inspections.models import Attachment, Finding, Inspection, Status, overdue_q
 from pingyi.inspections.selectors import (
     inspection_get,
     inspection_timeline,
@@ -58,6 +60,10 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/inspection_list.html", context)
 
 
+def _uploads(file: Any) -> list[Upload]:
+    return [Upload(name=file.name, content=file.read())] if file else []
+
+
 def _forms_for(inspection: Inspection, data: dict[str, djforms.Form]) -> dict[str, djforms.Form]:
     """The forms the detail page may show, with any bound (rejected) form put in place of its blank one."""
     blank: dict[str, djforms.Form] = {
@@ -81,7 +87,10 @@ def _detail(
 ) -> HttpResponse:
     user = request.user
     inspector = is_inspector(user, inspection.district_id)
-    findings = inspection.findings.select_related("type", "anomaly").prefetch_related("staff")
+    files = Attachment.objects.defer("content").order_by("id")
+    findings = inspection.findings.select_related("type", "anomaly").prefetch_related(
+        "staff", Prefetch("files", queryset=files)
+    )
     if not inspector:
         findings = findings.filter(confirmed=True)
     timeline = [
@@ -91,6 +100,7 @@ def _detail(
     context: dict[str, Any] = {
         "inspection": inspection,
         "findings": findings,
+        "proof_files": files.filter(inspection=inspection, purpose=Attachment.Purpose.PROOF),
         "rectification": getattr(inspection, "rectification", None),
         "feedback": getattr(inspection, "feedback_form", None),
         "timeline": timeline,
@@ -153,9 +163,17 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "finding_form",
-        lambda i: forms.FindingForm(request.POST, inspection=i),
+        lambda i: forms.FindingForm(request.POST, request.FILES, inspection=i),
         lambda i, d: services.finding_record(
-            actor=request.user, inspection=i, **{**d, "staff": list(d["staff"])}
+            actor=request.user,
+            inspection=i,
+            type=d["type"],
+            description=d["description"],
+            evidence=d["evidence"],
+            staff=list(d["staff"]),
+            people_names=d["people_names"],
+            confirmed=d["confirmed"],
+            files=_uploads(d["file"]),
         ),
         "已记录问题",
     )
@@ -227,9 +245,9 @@ def rectification_proof(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "proof_form",
-        lambda i: forms.ProofForm(request.POST),
+        lambda i: forms.ProofForm(request.POST, request.FILES),
         lambda i, d: services.rectification_proof_submit(
-            actor=request.user, inspection=i, proof_text=d["proof_text"]
+            actor=request.user, inspection=i, proof_text=d["proof_text"], files=_uploads(d["file"])
         ),
         "整改情况已提交，等待检查组验收",
     )
@@ -292,4 +310,22 @@ def feedback_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=kinds[fmt])
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    """Inspectors get every file; the unit only its own proof files (evidence may name who told the inspectors)."""
+    inspection = inspection_get(request.user, pk)
+    files = Attachment.objects.filter(inspection=inspection)
+    if not is_inspector(request.user, inspection.district_id):
+        files = files.filter(purpose=Attachment.Purpose.PROOF)
+    row = files.filter(pk=file_id).first()
+    if row is None:
+        raise Http404
+    response = HttpResponse(bytes(row.content), content_type=content_type(row.name))
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=row.name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
