@@ -19,8 +19,10 @@ from pingyi.catalog.models import District, Staff, Unit
 from pingyi.demo import names
 from pingyi.demo.seed import Summary, step
 from pingyi.inspections import services
+from pingyi.inspections.attachments import Upload
 from pingyi.inspections.models import FindingType, Inspection, InspectionPlan, Rectification
 from pingyi.inspections.plan_services import draw_make, inspection_add, plan_create
+from pingyi.lib.documents import pdf_from_html
 from pingyi.oversight.models import Anomaly
 
 # The finding type an anomaly of each kind turns into once confirmed.
@@ -33,6 +35,16 @@ ANOMALY_FINDING = {
     "silent_window": "qr_hidden",
     "late_entry": "under_reporting",
 }
+
+
+# The proof the market regulator uploads: a one-page rule of its own making.
+RULE_HTML = (
+    '<html lang="zh-Hans"><body style="font-family: \'Noto Sans CJK SC\', sans-serif">'
+    "<h1>区市场监管局“双评议”台账每日核对制度</h1>"
+    "<p>一、窗口每日下班前由 AB 岗核对当日取号数与台账录入数，差额当日查明并补录。</p>"
+    "<p>二、评议管理员每周一汇总上周核对记录，报分管领导签字。</p>"
+    "<p>三、未按规定录入的，按评议纪律处理。</p></body></html>"
+)
 
 
 def _type(code: str) -> FindingType:
@@ -120,6 +132,7 @@ def _closed_under_reporting(inspector: User, plan: InspectionPlan, unit: Unit, t
         actor=admin,
         inspection=inspection,
         proof_text="已补录 9 月服务对象 77 条；《台账每日核对制度》已印发（市监办〔2026〕12号）。",
+        files=[Upload(name="台账每日核对制度.pdf", content=pdf_from_html(RULE_HTML))],
     )
     services.rectification_verify(
         actor=inspector, inspection=inspection, accepted=True, note="抽查补录数据，整改到位。"
