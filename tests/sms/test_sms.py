@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -314,7 +315,8 @@ def test_the_link_in_the_thanks_sms_takes_the_reasons_and_a_comment_as_a_follow_
     path = "/" + link.split("/", 3)[3]
     page = Client().get(path)
     assert page.status_code == 200 and "追加评价" in page.content.decode()
-    response = Client().post(path, {"level": "1", "tags": ["113"], "comment": "跑了三趟"})
+    token = re.search(r'name="ft" value="([^"]+)"', page.content.decode())[1]  # the page's form token
+    response = Client().post(path, {"level": "1", "tags": ["113"], "comment": "跑了三趟", "ft": token})
     assert response.status_code == 200
     follow_up = Rating.objects.get(record=record, kind="follow_up")
     assert follow_up.follows == first and follow_up.comment == "跑了三趟"
