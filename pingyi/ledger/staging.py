@@ -27,7 +27,7 @@ STAGE_COLUMNS = (
 # A stored record is the same as a staged one when these agree (the applicant's name is encrypted with a random
 # nonce and not compared; the phone is compared through its blind index).
 SAME_COLUMNS = ("window_id", "staff_id", "item_id", "stage", "received_at", "finished_at", "phone_index")
-NEW, UNCHANGED, REFUSED = 0, 1, 2
+NEW, UNCHANGED, REFUSED, CLASH = 0, 1, 2, 3  # REFUSED: repeated in the batch; CLASH: stored, differs
 LEDGER = "ledger_servicerecord"
 
 
@@ -71,57 +71,67 @@ class Staging:
     def _index(self, cursor: Any) -> None:
         if not self.indexed:
             cursor.execute(f"CREATE INDEX {self.table}_key ON {self.table} (unit_id, record_no, row_no)")
-            cursor.execute(f"ANALYZE {self.table}")
             self.indexed = True
 
     def classify(self, limit: int | None) -> tuple[int, list[tuple[int, str]]]:
-        """Mark repeated and clashing record numbers REFUSED and identical stored ones UNCHANGED.
+        """Mark repeated and clashing record numbers refused and identical stored ones UNCHANGED.
 
         Returns the number of refused rows and the first ``limit`` of them as (row number, message in Chinese).
+        The usual batch (no repeats, nothing stored yet) costs two passes: a grouping and a probe of the ledger's
+        unique index; only a batch with problems pays for an index on the staging table and the updates.
         """
         t = self.table
+        top = f" LIMIT {int(limit)}" if limit is not None else ""
+        repeats = (
+            f"FROM {t} s JOIN (SELECT unit_id, record_no, MIN(row_no) AS first_row FROM {t} "
+            "GROUP BY unit_id, record_no HAVING COUNT(*) > 1) d "
+            "ON d.unit_id = s.unit_id AND d.record_no = s.record_no WHERE s.row_no > d.first_row"
+        )
+        stored = f"FROM {t} s JOIN {LEDGER} r ON r.unit_id = s.unit_id AND r.record_no = s.record_no"
+        problems: list[tuple[int, str]] = []
         with connection.cursor() as cursor:
-            self._index(cursor)
-            first = (
-                f"(SELECT MIN(f.row_no) FROM {t} f WHERE f.unit_id = s.unit_id AND f.record_no = s.record_no)"
-            )
-            cursor.execute(
-                f"SELECT s.row_no, s.record_no, {first} FROM {t} s WHERE EXISTS (SELECT 1 FROM {t} d "
-                "WHERE d.unit_id = s.unit_id AND d.record_no = s.record_no AND d.row_no < s.row_no)"
-            )
-            problems = [
-                (row, f"办件编号“{no}”与第 {earlier} 行重复") for row, no, earlier in cursor.fetchall()
-            ]
-            if problems:
+            cursor.execute(f"SELECT COUNT(*) {repeats}")
+            count = cursor.fetchone()[0]
+            if count:
+                cursor.execute(f"SELECT s.row_no, s.record_no, d.first_row {repeats} ORDER BY s.row_no{top}")
+                problems += [
+                    (row, f"办件编号“{no}”与第 {first} 行重复") for row, no, first in cursor.fetchall()
+                ]
+                self._index(cursor)
                 cursor.execute(
                     f"UPDATE {t} SET state = {REFUSED} WHERE EXISTS (SELECT 1 FROM {t} d "
                     f"WHERE d.unit_id = {t}.unit_id AND d.record_no = {t}.record_no AND d.row_no < {t}.row_no)"
                 )
-            cursor.execute(
-                f"UPDATE {t} SET state = {UNCHANGED} WHERE state = {NEW} AND EXISTS (SELECT 1 FROM {LEDGER} r "
-                f"WHERE r.unit_id = {t}.unit_id AND r.record_no = {t}.record_no AND {self._same('r', t)})"
-            )
-            cursor.execute(
-                f"SELECT s.row_no, s.record_no FROM {t} s JOIN {LEDGER} r "
-                f"ON r.unit_id = s.unit_id AND r.record_no = s.record_no WHERE s.state = {NEW}"
-            )
-            clashes = cursor.fetchall()
-            if clashes:
+            cursor.execute(f"SELECT COUNT(*) {stored} WHERE s.state = {NEW}")
+            if cursor.fetchone()[0]:
+                same = f"EXISTS (SELECT 1 FROM {LEDGER} r WHERE r.unit_id = {t}.unit_id AND r.record_no = {t}.record_no"
                 cursor.execute(
-                    f"UPDATE {t} SET state = {REFUSED} WHERE state = {NEW} AND EXISTS (SELECT 1 FROM {LEDGER} r "
-                    f"WHERE r.unit_id = {t}.unit_id AND r.record_no = {t}.record_no)"
+                    f"UPDATE {t} SET state = CASE WHEN {same} AND {self._same('r', t)}) THEN {UNCHANGED} "
+                    f"ELSE {CLASH} END WHERE state = {NEW} AND {same})"
                 )
-        problems += [
-            (row, f"办件编号“{no}”已录入，内容与已录入的记录不同（已录入的办件不能通过批量导入修改）")
-            for row, no in clashes
-        ]
+                cursor.execute(f"SELECT COUNT(*) FROM {t} WHERE state = {CLASH}")
+                clashes = cursor.fetchone()[0]
+                if clashes:
+                    count += clashes
+                    cursor.execute(
+                        f"SELECT row_no, record_no FROM {t} WHERE state = {CLASH} ORDER BY row_no{top}"
+                    )
+                    problems += [
+                        (
+                            row,
+                            f"办件编号“{no}”已录入，内容与已录入的记录不同（已录入的办件不能通过批量导入修改）",
+                        )
+                        for row, no in cursor.fetchall()
+                    ]
         problems.sort()
-        return len(problems), problems[:limit] if limit is not None else problems
+        return count, problems[:limit] if limit is not None else problems
 
     def counts(self) -> dict[int, int]:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT state, COUNT(*) FROM {self.table} GROUP BY state")
-            return dict(cursor.fetchall())
+            counts = dict(cursor.fetchall())
+        counts[REFUSED] = counts.get(REFUSED, 0) + counts.pop(CLASH, 0)
+        return counts
 
     def unit_counts(self) -> dict[str, int]:
         with connection.cursor() as cursor:
@@ -145,7 +155,7 @@ class Staging:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT s.row_no, r.id, r.rating_code, s.state FROM {self.table} s JOIN {LEDGER} r "
-                f"ON r.unit_id = s.unit_id AND r.record_no = s.record_no WHERE s.state <> {REFUSED}"
+                f"ON r.unit_id = s.unit_id AND r.record_no = s.record_no WHERE s.state IN ({NEW}, {UNCHANGED})"
             )
             return {row: (pk, code, state) for row, pk, code, state in cursor.fetchall()}
 
