@@ -149,12 +149,13 @@ class RecordValidator:
         # A unit admin enters for the own unit only: the unit may be left out.
         self.default_unit = unit_rows[0][0] if len(unit_rows) == 1 else None
         unit_ids = [row[0] for row in unit_rows]
-        self.windows: dict[tuple[int, str], int] = {}
+        self.windows: dict[tuple[int, str], int | None] = {}
         for pk, unit_id, code, name in Window.objects.filter(unit_id__in=unit_ids).values_list(
             "id", "unit_id", "code", "name"
         ):
-            self.windows.setdefault((unit_id, name), pk)
-            self.windows.setdefault((unit_id, code), pk)
+            # None: two windows of the unit (in different halls) answer to the same code or name.
+            for key in {(unit_id, code), (unit_id, name)}:
+                self.windows[key] = None if self.windows.get(key, pk) != pk else pk
             self.windows[(unit_id, f"#{pk}")] = pk  # the manual form names the window it picked by id
         self.staff: dict[tuple[int, str], int | None] = {}
         people = list(
@@ -229,8 +230,12 @@ class RecordValidator:
                 errors.add("单位", "不能为空")
         window_id = staff_id = item_id = None
         if unit_id is not None:
-            window_id = self._in_unit(self.windows, unit_id, values, "window", "窗口", errors)
-            staff_id = self._in_unit(self.staff, unit_id, values, "staff", "经办人", errors)
+            window_id = self._in_unit(
+                self.windows, unit_id, values, "window", "窗口", "同编号或同名的窗口", errors
+            )
+            staff_id = self._in_unit(
+                self.staff, unit_id, values, "staff", "经办人", "同名人员，请填写工号", errors
+            )
             item_text = values.get("item", "").strip()
             if item_text:
                 item = self.items.get(item_text)
@@ -287,6 +292,7 @@ class RecordValidator:
         values: dict[str, str],
         key: str,
         label: str,
+        ambiguous: str,
         errors: RowErrors,
     ) -> int | None:
         text = values.get(key, "").strip()
@@ -294,7 +300,7 @@ class RecordValidator:
             return None
         found = mapping.get((unit_id, text), 0)
         if found is None:
-            errors.add(label, f"“{text}”有同名人员，请填写工号")
+            errors.add(label, f"“{text}”有多个{ambiguous}")
         elif not found:
             errors.add(label, f"该单位没有{label}“{text}”")
         return found or None

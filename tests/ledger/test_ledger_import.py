@@ -274,3 +274,18 @@ def test_an_offset_in_the_text_is_kept():
     from pingyi.ledger.validation import parse_when
 
     assert parse_when("2023-12-13T01:05:00+00:00", TZ) == datetime(2023, 12, 13, 9, 5, tzinfo=TZ)
+
+
+@pytest.mark.django_db
+def test_an_ambiguous_window_code_or_staff_name_is_a_row_error_not_a_guess(world, tmp_path):
+    from pingyi.catalog.models import Staff, Window
+
+    Window.objects.create(hall=world.sub_hall, unit=world.unit_a, code="001", name="沌口分中心001号窗口")
+    Staff.objects.create(unit=world.unit_a, employee_no="A-009", name="张敏")
+    rows = [HEADERS, row("AM-1", 经办人="张敏"), row("AM-2", 窗口="沌口分中心001号窗口", 经办人="A-009")]
+    job = run(world, "unit_a", write_csv(tmp_path / "ambiguous.csv", rows))
+    assert job.status == ImportJob.Status.FAILED
+    assert messages(job) == [
+        (2, "窗口", "“001”有多个同编号或同名的窗口"),
+        (2, "经办人", "“张敏”有多个同名人员，请填写工号"),
+    ]
