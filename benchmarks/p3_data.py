@@ -102,7 +102,7 @@ def generate(scale: float) -> dict[str, int]:
     staff0 = _one("SELECT min(id) FROM catalog_staff")
     indexes = _drop_indexes(["ledger_servicerecord", "ratings_rating"])
     # Records: unit k from g; a planted unit (k % 200 = 7) enters only one in five, the rest go to the next unit.
-    k = f"(CASE WHEN (g % {n_unit}) % 200 = 7 AND g % 5 <> 0 THEN ((g % {n_unit}) + 1) % {n_unit} ELSE g % {n_unit} END)"
+    k = f"(CASE WHEN (g % {n_unit}) % 200 = 7 AND (g / {n_unit}) % 5 <> 0 THEN ((g % {n_unit}) + 1) % {n_unit} ELSE g % {n_unit} END)"
     slot = f"((g / {n_unit}) % 4)"
     when = _local_time("g", nd, day_array)
     phone = f"CASE WHEN {_r('g', 3)} < 0.7 THEN 'p' || floor({_r('g', 4)} * {n_rec * 2})::bigint ELSE '' END"
@@ -129,7 +129,7 @@ def _ratings(
     # The linked record: pad ratings take records 1 … n_rat/4, SMS answers records from the second half.
     g = f"(CASE WHEN {kind} BETWEEN 11 AND 15 THEN (h / 20) * 5 + ({kind} - 11) + 1 ELSE {n_rec // 2} + (h / 20) * 2 + ({kind} - 16) + 1 END)"
     linked = f"{kind} BETWEEN 11 AND 17 AND {g} <= {n_rec}"
-    rk = f"(CASE WHEN ({g} % {n_unit}) % 200 = 7 AND {g} % 5 <> 0 THEN (({g} % {n_unit}) + 1) % {n_unit} ELSE {g} % {n_unit} END)"
+    rk = f"(CASE WHEN ({g} % {n_unit}) % 200 = 7 AND ({g} / {n_unit}) % 5 <> 0 THEN (({g} % {n_unit}) + 1) % {n_unit} ELSE {g} % {n_unit} END)"
     # Unlinked ratings pick unit and window by hash: h % 20 decides the channel and must not decide the unit.
     k = f"(CASE WHEN {linked} THEN {rk} ELSE floor({_r('h', 4)} * {n_unit})::int END)"
     slot = f"(CASE WHEN {linked} THEN ({g} / {n_unit}) % 4 ELSE floor({_r('h', 3)} * 4)::int END)"

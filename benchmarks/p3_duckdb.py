@@ -71,10 +71,10 @@ QUERIES = {
           AND r.received >= c.rated - INTERVAL 3 DAY AND r.received <= c.rated AND r.entered > c.received
         WHERE NOT c.is_default AND (c.negative OR c.channel IN ('hotline', 'message_board', 'mayor_line'))
           AND date_diff('minute', r.received, r.entered) >= 24 * 60 GROUP BY ALL""",
-    "rank": """WITH um AS (SELECT a.unit_id, u.hall_id, a.n, b.s FROM
-            (SELECT unit_id, sum(n) n FROM ov_rec GROUP BY ALL) a
-            JOIN (SELECT unit_id, sum(unlinked) s FROM ov_rat GROUP BY ALL) b USING (unit_id)
-            JOIN unit u ON u.id = a.unit_id WHERE b.s >= 10),
+    "rank": """WITH um AS (SELECT b.unit_id, u.hall_id, coalesce(a.n, 0) n, b.s FROM
+            (SELECT unit_id, sum(unlinked) s FROM ov_rat GROUP BY ALL) b
+            LEFT JOIN (SELECT unit_id, sum(n) n FROM ov_rec GROUP BY ALL) a USING (unit_id)
+            JOIN unit u ON u.id = b.unit_id WHERE b.s >= 10),
           peer AS (SELECT hall_id, median(n / s) ratio FROM um GROUP BY ALL)
         SELECT unit_id, s * ratio AS expected, n, s * ratio / (n + 1) AS score FROM um JOIN peer USING (hall_id)
         WHERE n < 0.5 * s * ratio AND s * ratio - n >= 10 ORDER BY score DESC""",

@@ -115,10 +115,10 @@ class Facts:
         _execute(
             f"""CREATE TEMP TABLE ov_rec AS
             SELECT r.unit_id, r.window_id, r.staff_id, {day} AS day, COUNT(*) AS n,
-              SUM(CASE WHEN r.phone_index <> '' AND r.phone_index IN ({STAFF_PHONES}) THEN 1 ELSE 0 END) AS staff_phone,
-              SUM(CASE WHEN r.window_id IN (SELECT window_id FROM catalog_windowhours) AND hs.window_id IS NULL
-                  THEN 1 WHEN hs.window_id IS NOT NULL AND NOT ({inside}) THEN 1 ELSE 0 END) AS outside,
-              SUM(CASE WHEN {q.hours_between("r.received_at", "r.entered_at")} >= {lag} THEN 1 ELSE 0 END)
+              COUNT(*) FILTER (WHERE r.phone_index <> '' AND r.phone_index IN ({STAFF_PHONES})) AS staff_phone,
+              COUNT(*) FILTER (WHERE (r.window_id IN (SELECT window_id FROM catalog_windowhours)
+                  AND hs.window_id IS NULL) OR (hs.window_id IS NOT NULL AND NOT ({inside}))) AS outside,
+              COUNT(*) FILTER (WHERE {q.hours_between("r.received_at", "r.entered_at")} >= {lag})
                 AS entered_late
             FROM ledger_servicerecord r
             LEFT JOIN (SELECT window_id, weekday,
@@ -139,25 +139,24 @@ class Facts:
             "(t.device_fp <> '' AND t.device_fp IN (SELECT device_fp FROM ratings_staffdevice)))"
         )
         levels = ", ".join(
-            f"SUM(CASE WHEN {active} AND t.level5 = {n} THEN 1 ELSE 0 END) AS l{n}" for n in range(1, 6)
+            f"COUNT(*) FILTER (WHERE {active} AND t.level5 = {n}) AS l{n}" for n in range(1, 6)
         )
         _execute(
             f"""CREATE TEMP TABLE ov_rat AS
             SELECT t.unit_id, t.window_id, t.staff_id, {tday} AS day,
-              SUM(CASE WHEN {active} THEN 1 ELSE 0 END) AS active,
-              SUM(CASE WHEN {first} AND t.channel = 'qr' THEN 1 ELSE 0 END) AS qr,
-              SUM(CASE WHEN {first} AND t.channel = 'qr' AND t.level5 = 5 THEN 1 ELSE 0 END) AS qr_top,
-              SUM(CASE WHEN {first} AND t.record_id IS NULL AND NOT {by_staff} THEN 1 ELSE 0 END) AS unlinked,
-              SUM(CASE WHEN {first} AND t.record_id IS NOT NULL THEN 1 ELSE 0 END) AS linked,
-              SUM(CASE WHEN {first} AND t.record_id IS NOT NULL AND t.level5 = 5 THEN 1 ELSE 0 END) AS linked_top,
-              SUM(CASE WHEN {active} AND t.channel IN {_in(HOTLINE)} THEN 1 ELSE 0 END) AS hotline,
-              SUM(CASE WHEN {active} AND t.negative THEN 1 ELSE 0 END) AS neg,
+              COUNT(*) FILTER (WHERE {active}) AS active,
+              COUNT(*) FILTER (WHERE {first} AND t.channel = 'qr') AS qr,
+              COUNT(*) FILTER (WHERE {first} AND t.channel = 'qr' AND t.level5 = 5) AS qr_top,
+              COUNT(*) FILTER (WHERE {first} AND t.record_id IS NULL AND NOT {by_staff}) AS unlinked,
+              COUNT(*) FILTER (WHERE {first} AND t.record_id IS NOT NULL) AS linked,
+              COUNT(*) FILTER (WHERE {first} AND t.record_id IS NOT NULL AND t.level5 = 5) AS linked_top,
+              COUNT(*) FILTER (WHERE {active} AND t.channel IN {_in(HOTLINE)}) AS hotline,
+              COUNT(*) FILTER (WHERE {active} AND t.negative) AS neg,
               {levels},
-              SUM(CASE WHEN t.phone_index <> '' AND t.phone_index IN ({STAFF_PHONES}) THEN 1 ELSE 0 END)
+              COUNT(*) FILTER (WHERE t.phone_index <> '' AND t.phone_index IN ({STAFF_PHONES}))
                 AS staff_phone_r,
-              SUM(CASE WHEN t.device_fp <> '' AND t.device_fp IN (SELECT device_fp FROM ratings_staffdevice)
-                  THEN 1 ELSE 0 END) AS staff_device,
-              SUM(CASE WHEN {q.flag("t.flags", "burst")} THEN 1 ELSE 0 END) AS burst_flag
+              COUNT(*) FILTER (WHERE t.device_fp <> '' AND t.device_fp IN (SELECT device_fp FROM ratings_staffdevice)) AS staff_device,
+              COUNT(*) FILTER (WHERE {q.flag("t.flags", "burst")}) AS burst_flag
             FROM ratings_rating t
             WHERE t.district_id = %s AND t.rated_at >= %s AND t.rated_at < %s
             GROUP BY t.unit_id, t.window_id, t.staff_id, {tday}""",
@@ -209,12 +208,16 @@ class Facts:
         """(unit, phone index, month, records, units the phone appears at) for repeated phones of the period."""
         lo, hi = self._bounds(self.start)
         month = q.local_month("r.received_at")
-        sql = f"""SELECT unit_id, phone_index, month, n, units FROM (
-              SELECT unit_id, phone_index, month, n, COUNT(*) OVER (PARTITION BY phone_index, month) AS units
-              FROM (SELECT r.unit_id, r.phone_index, {month} AS month, COUNT(*) AS n FROM ledger_servicerecord r
-                    WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s AND r.phone_index <> ''
-                    GROUP BY r.unit_id, r.phone_index, {month}) per_unit) counted
-            WHERE n >= 2 OR units >= 2"""
+        # Hash aggregates only (no sort): phones per unit, then the phones seen at two units or more.
+        sql = f"""WITH per_unit AS (
+              SELECT r.unit_id, r.phone_index, {month} AS month, COUNT(*) AS n FROM ledger_servicerecord r
+              WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s AND r.phone_index <> ''
+              GROUP BY r.unit_id, r.phone_index, {month}),
+            multi AS (SELECT phone_index, month, COUNT(*) AS units FROM per_unit
+              GROUP BY phone_index, month HAVING COUNT(*) >= 2)
+            SELECT p.unit_id, p.phone_index, p.month, p.n, COALESCE(m.units, 1) FROM per_unit p
+            LEFT JOIN multi m ON m.phone_index = p.phone_index AND m.month = p.month
+            WHERE p.n >= 2 OR m.units IS NOT NULL"""
         return [
             (u, p, q.as_date(m), int(n), int(k)) for u, p, m, n, k in _rows(sql, [self.district_id, lo, hi])
         ]
@@ -233,7 +236,7 @@ class Facts:
         """(unit, month, ratings, top-level ratings) per citizen device fingerprint rating one unit often."""
         lo, hi = self._bounds(self.start)
         month = q.local_month("t.rated_at")
-        sql = f"""SELECT t.unit_id, {month}, COUNT(*), SUM(CASE WHEN t.level5 = 5 THEN 1 ELSE 0 END)
+        sql = f"""SELECT t.unit_id, {month}, COUNT(*), COUNT(*) FILTER (WHERE t.level5 = 5)
             FROM ratings_rating t
             WHERE t.district_id = %s AND t.rated_at >= %s AND t.rated_at < %s AND t.device_fp <> ''
               AND NOT t.is_default AND t.channel IN {_in(CITIZEN_DEVICE_CHANNELS)}
@@ -246,8 +249,8 @@ class Facts:
         lo, hi = self._bounds(self.start)
         month = q.local_month("t.rated_at")
         sql = f"""SELECT t.unit_id, {month},
-              SUM(CASE WHEN r.phone_index <> '' AND t.phone_index <> r.phone_index THEN 1 ELSE 0 END),
-              SUM(CASE WHEN t.phone_index IN ({STAFF_PHONES}) THEN 1 ELSE 0 END)
+              COUNT(*) FILTER (WHERE r.phone_index <> '' AND t.phone_index <> r.phone_index),
+              COUNT(*) FILTER (WHERE t.phone_index IN ({STAFF_PHONES}))
             FROM ratings_rating t JOIN ledger_servicerecord r ON r.id = t.record_id
             WHERE t.district_id = %s AND t.rated_at >= %s AND t.rated_at < %s AND t.phone_index <> ''
             GROUP BY t.unit_id, {month}"""
