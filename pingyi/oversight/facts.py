@@ -223,13 +223,22 @@ class Facts:
         ]
 
     def bursts(self) -> list[tuple[int, int, date, int]]:
-        """(unit, window, month, records) for every ten minutes with at least ``burst_records`` at one window."""
+        """(unit, window, month, records) for every ten minutes with at least ``burst_records`` at one window.
+
+        Only window-days with that many records at all can hold a burst: the facts name them, the join reads those.
+        """
         lo, hi = self._bounds(self.start)
-        sql = f"""SELECT r.unit_id, r.window_id, MIN({q.local_day("r.received_at")}), COUNT(*)
+        limit = self.limits.burst_records
+        start = self.start if q.is_postgres() else self.start.isoformat()
+        day = q.local_day("r.received_at")
+        sql = f"""SELECT r.unit_id, r.window_id, MIN({day}), COUNT(*)
             FROM ledger_servicerecord r
-            WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s AND r.window_id IS NOT NULL
+            JOIN (SELECT window_id, day FROM ov_rec WHERE window_id IS NOT NULL AND day >= %s
+                  GROUP BY window_id, day HAVING SUM(n) >= %s) busy
+              ON busy.window_id = r.window_id AND busy.day = {day}
+            WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s
             GROUP BY r.unit_id, r.window_id, {q.bucket10("r.received_at")} HAVING COUNT(*) >= %s"""
-        rows = _rows(sql, [self.district_id, lo, hi, self.limits.burst_records])
+        rows = _rows(sql, [start, limit, self.district_id, lo, hi, limit])
         return [(u, w, month_start(q.as_date(d)), int(n)) for u, w, d, n in rows]
 
     def devices(self) -> list[tuple[int, date, int, int]]:
