@@ -135,12 +135,9 @@ def samples(anomaly: Anomaly) -> tuple[str, list[Any]]:
             found += list(rows.order_by("device_fp", "rated_at")[: SAMPLE_SIZE - len(found)])
         return "ratings", found
     if kind == AnomalyKind.PHONE_SWAP:
-        rows = (
-            ratings.filter(record__isnull=False)
-            .exclude(phone_index="")
-            .exclude(record__phone_index="")
-            .exclude(phone_index=F("record__phone_index"))
-        )
+        linked = ratings.filter(record__isnull=False).exclude(phone_index="")
+        differs = ~Q(record__phone_index="") & ~Q(phone_index=F("record__phone_index"))
+        rows = linked.filter(differs | Q(phone_index__in=_staff_phones(anomaly)))
         return "ratings", list(rows.select_related("window", "record").order_by("rated_at")[:SAMPLE_SIZE])
     if kind == AnomalyKind.SILENT_WINDOW and sub == "no_scans":
         rows = records.filter(window=anomaly.window).order_by("received_at")
