@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from pingyi.audit.models import AuditEntry
 from pingyi.oversight.models import Anomaly, ComparisonRun
@@ -88,3 +89,20 @@ def test_compare_command_rejects_bad_dates(world: Any) -> None:
         call_command("compare", "--from", "2026-13-01", "--to", "2026-09-30")
     with pytest.raises(CommandError, match="不能早于"):
         call_command("compare", "--from", "2026-09-30", "--to", "2026-09-01")
+
+
+def test_nightly_schedule_is_ensured_once_and_compares_the_month_to_date(world: Any) -> None:
+    from django_q.models import Schedule
+
+    from pingyi.jobs import ensure_schedules
+    from pingyi.oversight.tasks import nightly
+
+    ensure_schedules()
+    ensure_schedules()
+    schedule = Schedule.objects.get(name="pingyi.oversight.nightly")
+    assert schedule.func == "pingyi.oversight.tasks.nightly" and schedule.schedule_type == Schedule.DAILY
+    nightly()
+    runs = ComparisonRun.objects.filter(trigger=ComparisonRun.Trigger.NIGHTLY)
+    assert {r.district.code for r in runs} == {"420113", "420114"}
+    yesterday = timezone.localdate() - timedelta(days=1)
+    assert all(r.status == "done" and r.period_end == yesterday for r in runs)
