@@ -16,12 +16,16 @@ QUERIES = {
     "rec_fact": f"""CREATE TEMP TABLE ov_rec AS
         SELECT r.unit_id, r.window_id, r.staff_id, CAST(r.received AS DATE) AS day, count(*) AS n,
           sum(CASE WHEN r.phone_index <> '' AND r.phone_index IN {STAFF} THEN 1 ELSE 0 END) AS staff_phone,
-          sum(CASE WHEN r.window_id IN (SELECT window_id FROM hours) AND NOT EXISTS (
-                SELECT 1 FROM hours h WHERE h.window_id = r.window_id AND h.weekday = isodow(r.received) - 1
-                AND hour(r.received) * 60 + minute(r.received) BETWEEN hour(h.opens) * 60 + minute(h.opens) - 30
-                    AND hour(h.closes) * 60 + minute(h.closes) + 30) THEN 1 ELSE 0 END) AS outside,
+          sum(CASE WHEN r.window_id IN (SELECT window_id FROM hours) AND hs.window_id IS NULL THEN 1
+                   WHEN hs.window_id IS NOT NULL AND NOT (m BETWEEN o1 - 30 AND c1 + 30 OR m BETWEEN o2 - 30 AND c2 + 30)
+                   THEN 1 ELSE 0 END) AS outside,
           sum(CASE WHEN date_diff('minute', r.received, r.entered) >= 24 * 60 THEN 1 ELSE 0 END) AS entered_late
-        FROM rec r GROUP BY ALL""",
+        FROM (SELECT *, hour(received) * 60 + minute(received) AS m FROM rec) r
+        LEFT JOIN (SELECT window_id, weekday, min(hour(opens) * 60 + minute(opens)) o1,
+                          min(hour(closes) * 60 + minute(closes)) c1, max(hour(opens) * 60 + minute(opens)) o2,
+                          max(hour(closes) * 60 + minute(closes)) c2 FROM hours GROUP BY ALL) hs
+          ON hs.window_id = r.window_id AND hs.weekday = isodow(r.received) - 1
+        GROUP BY r.unit_id, r.window_id, r.staff_id, CAST(r.received AS DATE)""",
     "rat_fact": f"""CREATE TEMP TABLE ov_rat AS
         SELECT t.unit_id, t.window_id, t.staff_id, CAST(t.rated AS DATE) AS day,
           sum(CASE WHEN NOT is_default THEN 1 ELSE 0 END) AS active,
