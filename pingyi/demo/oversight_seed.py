@@ -183,6 +183,9 @@ def seed_oversight(rng: random.Random, summary: Summary) -> None:
         _stop_entering(units[SILENT_UNIT])
         _, hidden = _hidden_window(rng, units[HIDDEN_QR_UNIT])
         Rating.objects.bulk_create([*_colleagues(rng, units[CROSS_UNIT]), *hidden], batch_size=2000)
+    # The ratings step counted before the plants on a first run and after them on a rerun: count again.
+    summary.counts["办件"] = ServiceRecord.objects.filter(district=district).count()
+    summary.counts["评价"] = Rating.objects.filter(district=district).count()
     run = comparison_run_period(
         actor=None, district=district, start=DEMO_START, end=DEMO_END, trigger=ComparisonRun.Trigger.DEMO
     )
