@@ -217,8 +217,8 @@ PINGYI_SMS_AUTO_REPLIES_PER_DAY = envint("PINGYI_SMS_AUTO_REPLIES_PER_DAY", 5)  
 PINGYI_INSPECTIONS = {
     # 重点查: a unit that entered no service record for this many days is a candidate.
     "quiet_days": envint("PINGYI_INSPECTION_QUIET_DAYS", 30),
-    # The rectification deadline proposed on the feedback form (calendar days from sending; ≈ 15 working days).
-    "rectify_days": envint("PINGYI_INSPECTION_RECTIFY_DAYS", 21),
+    # The rectification deadline proposed on the feedback form, in working days after sending (pingyi.workdays).
+    "rectify_working_days": envint("PINGYI_INSPECTION_RECTIFY_WORKING_DAYS", 15),
 }
 
 # Tickets (see docs/tickets.md): deadlines in working days counted from the day after the ticket opens.

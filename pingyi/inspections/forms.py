@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -12,6 +11,7 @@ from django.utils import timezone
 from pingyi.accounts.models import Role, User
 from pingyi.catalog.models import Staff, Unit
 from pingyi.inspections.models import Draw, FindingType, Inspection, Kind, Method
+from pingyi.workdays import days as workdays
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -115,8 +115,14 @@ class FeedbackSendForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        days = settings.PINGYI_INSPECTIONS["rectify_days"]
-        self.fields["deadline"].initial = timezone.localdate() + timedelta(days=days)
+        days = settings.PINGYI_INSPECTIONS["rectify_working_days"]
+        today = timezone.localdate()
+        try:
+            self.fields["deadline"].initial = workdays.add_working_days(today, days)
+        except workdays.UnknownYear:
+            self.fields[
+                "deadline"
+            ].initial = None  # the inspector picks the date; the calendar page shows the gap
 
 
 class PlanTextForm(forms.Form):
