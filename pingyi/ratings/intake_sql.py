@@ -425,6 +425,7 @@ class _PreparedCursor(psycopg.Cursor):  # type: ignore[type-arg]
 # also refuses prepare=True; a threshold never reached lets only _PreparedCursor prepare. Django's own cursors are
 # client-side binding cursors, which never prepare, whatever the threshold.
 _NEVER = 1 << 62
+_CURSOR = "_pingyi_intake_cursor"
 
 
 def _execute(params: dict[str, Any], target: str) -> tuple[Any, ...] | None:
@@ -433,15 +434,19 @@ def _execute(params: dict[str, Any], target: str) -> tuple[Any, ...] | None:
     threshold = raw.prepare_threshold
     raw.prepare_threshold = _NEVER if threshold is None else threshold
     try:
-        pg_cursor: Any = _PreparedCursor(raw)
+        # One cursor per connection, kept: its adapters' lookups are made once, not per rating.
+        pg_cursor: Any = getattr(raw, _CURSOR, None)
+        if pg_cursor is None or pg_cursor.closed:
+            pg_cursor = _PreparedCursor(raw)
+            setattr(raw, _CURSOR, pg_cursor)
         cursor = (
             connection.make_debug_cursor(pg_cursor)
             if connection.queries_logged
             else connection.make_cursor(pg_cursor)
         )
-        with cursor:  # Django's wrapper: its error classes (IntegrityError), execute wrappers and query log
-            cursor.execute(statement(target), params)
-            row = cursor.fetchone()
+        # Django's wrapper (its error classes, IntegrityError; execute wrappers; query log), not closed after use
+        cursor.execute(statement(target), params)
+        row = cursor.fetchone()
     finally:
         raw.prepare_threshold = threshold
     return None if row is None else tuple(row)
