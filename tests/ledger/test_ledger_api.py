@@ -109,3 +109,21 @@ def test_a_batch_over_ten_thousand_records_is_refused_whole(world):
     response = upload(bearer(world, "inspector"), [{"record_no": str(i)} for i in range(10_001)])
     assert response.status_code == 422
     assert ServiceRecord.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_batch_without_an_idempotency_key_is_refused_and_writes_nothing(world):
+    response = bearer(world, "unit_a").post(
+        "/api/v1/ledger/records", data=json.dumps({"records": [rec("E-1")]}), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "idempotency_key_required"
+    assert ServiceRecord.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_ledger_template_lists_the_chinese_headers(world):
+    body = world.client("unit_a").get("/imports/templates/ledger.csv").content.decode("utf-8-sig")
+    assert (
+        body.splitlines()[0] == "办件编号,单位,事项编码,窗口,经办人,申请人,申请人电话,受理时间,办结时间,环节"
+    )
