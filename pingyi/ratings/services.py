@@ -20,6 +20,7 @@ from django.utils import timezone
 from pingyi.catalog.models import ServiceItem, Staff, Unit, Window
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import crypto, scales
+from pingyi.ratings import hooks
 from pingyi.ratings.errors import AlreadyRated, InvalidRating, RateLimited
 from pingyi.ratings.models import Device, Rating, ReasonTag, StaffDevice, new_tracking_code
 from pingyi.ratings.selectors import staff_on_duty
@@ -257,13 +258,17 @@ def rating_submit(data: RatingInput) -> Rating:
 
     On PostgreSQL the same decision is taken in one SQL statement (``intake_sql``, docs/decisions/0009); elsewhere by
     ``rating_submit_portable``. tests/ratings/test_intake_sql.py proves that both store the same rows and raise the
-    same errors.
+    same errors. A 差评 then opens its ticket once the transaction commits (``hooks``).
     """
     if connection.vendor == "postgresql":
         from pingyi.ratings.intake_sql import rating_submit_fast
 
-        return rating_submit_fast(data)
-    return rating_submit_portable(data)
+        rating = rating_submit_fast(data)
+    else:
+        rating = rating_submit_portable(data)
+    if rating.negative and not rating.is_default:
+        hooks.negative_stored(rating)
+    return rating
 
 
 def rating_submit_portable(data: RatingInput) -> Rating:

@@ -42,3 +42,8 @@ class TicketsConfig(AppConfig):
             ),
         )
         register(SanctionType, ScopeRule(district=None, editors=inspectors))
+
+        from pingyi.ratings.hooks import on_negative
+        from pingyi.tickets.services import ticket_open_for_rating
+
+        on_negative(ticket_open_for_rating)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from pingyi.catalog.models import Unit
+from pingyi.ratings.models import Rating
 from pingyi.tickets.forms import HelpForm
 from pingyi.tickets.models import Source, State, Ticket, Verdict
 from pingyi.tickets.services import TicketError, handling_rate, ticket_open
@@ -51,6 +52,9 @@ def track_form(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
     ticket = Ticket.objects.filter(tracking_code=code.strip().upper()).first()
+    if ticket is None and Rating.objects.filter(tracking_code=code.strip().upper(), negative=True).exists():
+        # Stored, and its ticket opens within a minute (the worker's sweep after the lean intake).
+        return render(request, "tickets/track_pending.html", {"code": code.strip().upper()})
     if ticket is None:
         return render(
             request,

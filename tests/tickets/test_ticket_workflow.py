@@ -233,3 +233,22 @@ def test_closing_asks_the_citizen_by_sms_to_rate_the_handling(world, ticket):
     message = SmsMessage.objects.get(kind="ticket")
     assert message.phone_plain() == "13912345678"
     assert f"/track/{ticket.tracking_code}/" in message.body and "已办结" in message.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_negative_rating_opens_its_ticket_as_it_is_stored(world):
+    rating = rating_submit(RatingInput(channel=Channel.QR, scale=Scale.FIVE, level=1, window=world.window_a))
+    ticket = Ticket.objects.get(rating=rating)  # no sweep needed
+    assert ticket.tracking_code == rating.tracking_code
+    assert tickets_open_pending() == 0
+    positive = rating_submit(
+        RatingInput(channel=Channel.QR, scale=Scale.FIVE, level=4, window=world.window_a)
+    )
+    assert not Ticket.objects.filter(rating=positive).exists()
+
+
+def test_the_tracking_page_says_a_ticket_is_on_its_way(world, client):
+    rating = rating_submit(RatingInput(channel=Channel.QR, scale=Scale.FIVE, level=2, window=world.window_a))
+    assert not Ticket.objects.exists()  # inside the test's transaction the after-commit opening has not run
+    page = client.get(f"/track/{rating.tracking_code}/")
+    assert page.status_code == 200 and "正在转交承办单位" in page.content.decode()
