@@ -318,27 +318,19 @@ def test_a_detail_page_in_scope_opens(scene: Any, who: str) -> None:
 
 
 # Navigation on the home page
-_DISTRICT_NAV = [
-    "ratings",
-    "halls",
-    "units",
-    "windows",
-    "staff",
-    "shifts",
-    "items",
-    "posters",
-    "devices",
-    "imports",
-]
+_CATALOG_NAV = ["halls", "units", "windows", "staff", "shifts", "items", "posters", "devices", "imports"]
+# Inspectors check everything; hall managers watch tickets and the ledger; a unit sees its own inspections (once the
+# feedback is sent) and the accountability decisions about it; staff see their own ratings and records only.
+_INSPECTOR_NAV = ["ratings", "tickets", "ledger", "oversight", "inspections", "accountability", *_CATALOG_NAV]
 NAV_EXPECTED = {
-    "inspector": [*_DISTRICT_NAV, "audit"],
-    "hall_manager": _DISTRICT_NAV,
-    "sub_manager": _DISTRICT_NAV,
-    "unit_a": _DISTRICT_NAV,
-    "clerk": ["ratings", "units", "staff", "shifts"],
-    "operator": ["entry", "halls", "units", "windows", "items", "imports"],
-    "outsider": [*_DISTRICT_NAV, "audit"],
-    "root": ["ratings", "entry", *_DISTRICT_NAV[1:], "audit", "users"],
+    "inspector": [*_INSPECTOR_NAV, "workdays", "audit"],
+    "hall_manager": ["ratings", "tickets", "ledger", *_CATALOG_NAV],
+    "sub_manager": ["ratings", "tickets", "ledger", *_CATALOG_NAV],
+    "unit_a": ["ratings", "tickets", "ledger", "inspections", "accountability", *_CATALOG_NAV],
+    "clerk": ["ratings", "ledger", "units", "staff", "shifts"],
+    "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
+    "outsider": [*_INSPECTOR_NAV, "workdays", "audit"],
+    "root": ["ratings", "entry", "complaint", *_INSPECTOR_NAV[1:], "workdays", "audit", "users"],
 }
 
 

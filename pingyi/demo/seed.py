@@ -7,6 +7,7 @@ being rewritten. Data is deterministic (a fixed random seed and a fixed demo yea
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -263,7 +264,6 @@ def catalog_counts(district: District) -> dict[str, int]:
     }
 
 
-import pingyi.demo.ratings_seed  # noqa: E402, F401  (registers the ratings step last)
-import pingyi.demo.oversight_seed  # noqa: E402, F401  (plants violations, runs the comparison)
-import pingyi.demo.inspections_seed  # noqa: E402, F401  (registers the inspections step after the comparison one)
-import pingyi.demo.tickets_seed  # noqa: E402, F401  (tickets for every 差评, after the ratings)
+# The later capabilities' steps, in the order they must run: each module registers its steps when imported.
+for _module in ("ratings_seed", "oversight_seed", "inspections_seed", "tickets_seed"):
+    importlib.import_module(f"pingyi.demo.{_module}")

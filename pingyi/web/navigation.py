@@ -29,10 +29,14 @@ _INSPECTORS = frozenset({Role.INSPECTOR})
 NAV = [
     NavEntry("ratings", _("评价"), "ratings:rating_list", "ratings.Rating", not_roles=_OPERATORS),
     NavEntry("entry", _("热线录入"), "operator:rating_list", "ratings.Rating", only_roles=_OPERATORS),
+    NavEntry("complaint", _("投诉登记"), "tickets:ticket_create", "ratings.Rating", only_roles=_OPERATORS),
     NavEntry("tickets", _("工单"), "tickets:ticket_list", "tickets.Ticket"),
     NavEntry("ledger", _("台账"), "ledger:record_list", "ledger.ServiceRecord"),
+    NavEntry(
+        "oversight", _("数据比对"), "oversight:anomaly_list", "oversight.Anomaly", only_roles=_INSPECTORS
+    ),
+    NavEntry("inspections", _("监督检查"), "inspections:inspection_list", "inspections.Inspection"),
     NavEntry("accountability", _("问责"), "tickets:accountability", "tickets.AccountabilityRecord"),
-    NavEntry("complaint", _("投诉登记"), "tickets:ticket_create", "ratings.Rating", only_roles=_OPERATORS),
     NavEntry("halls", _("大厅"), "catalog:hall_list", "catalog.Hall"),
     NavEntry("units", _("单位"), "catalog:unit_list", "catalog.Unit"),
     NavEntry("windows", _("窗口"), "catalog:window_list", "catalog.Window"),
@@ -43,8 +47,6 @@ NAV = [
     NavEntry("devices", _("评价器"), "operator:device_list", "ratings.Device"),
     NavEntry("imports", _("导入"), "imports:job_list", "imports.ImportJob"),
     NavEntry("workdays", _("工作日"), "workdays:calendar", "workdays.HolidayNotice"),
-    NavEntry("inspections", _("监督检查"), "inspections:inspection_list", "inspections.Inspection"),
-    NavEntry("oversight", _("数据比对"), "oversight:anomaly_list", "oversight.Anomaly", only_roles=_INSPECTORS),
     NavEntry("audit", _("审计日志"), "audit:entry_list", "audit.AuditEntry"),
     NavEntry("users", _("账户"), "user_list", "accounts.User"),
 ]

@@ -12,28 +12,18 @@ from tests.browser.helpers import login, screenshot
 
 pytestmark = pytest.mark.browser
 
-DISTRICT = [
-    "ratings",
-    "halls",
-    "units",
-    "windows",
-    "staff",
-    "shifts",
-    "items",
-    "posters",
-    "devices",
-    "imports",
-]
-# Derived from the scope rules (pingyi/*/scopes.py, pingyi/imports/apps.py, pingyi/audit/apps.py) and
-# pingyi/web/navigation.py: the audit log is the inspectors' alone; staff phones are none of the hotline's business;
-# a window clerk sees their own ratings, unit, record and shifts; operators enter ratings instead of browsing them.
+CATALOG = ["halls", "units", "windows", "staff", "shifts", "items", "posters", "devices", "imports"]
+INSPECTOR = ["ratings", "tickets", "ledger", "oversight", "inspections", "accountability", *CATALOG]
+# Derived from the scope rules (each app's scopes) and pingyi/web/navigation.py: the audit log and the comparison are
+# the inspectors' alone; staff phones are none of the hotline's business; a window clerk sees their own ratings,
+# records, unit and shifts; operators enter ratings and complaints instead of browsing them.
 EXPECTED_NAV = {
-    "root": ["ratings", "entry", *DISTRICT[1:], "workdays", "audit", "users"],
-    "inspector": [*DISTRICT, "workdays", "audit"],
-    "hall_manager": DISTRICT,
-    "unit_a": DISTRICT,
-    "clerk": ["ratings", "units", "staff", "shifts"],
-    "operator": ["entry", "halls", "units", "windows", "items", "imports"],
+    "root": ["ratings", "entry", "complaint", *INSPECTOR[1:], "workdays", "audit", "users"],
+    "inspector": [*INSPECTOR, "workdays", "audit"],
+    "hall_manager": ["ratings", "tickets", "ledger", *CATALOG],
+    "unit_a": ["ratings", "tickets", "ledger", "inspections", "accountability", *CATALOG],
+    "clerk": ["ratings", "ledger", "units", "staff", "shifts"],
+    "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
 }
 
 
