@@ -79,7 +79,8 @@ def generate(scale: float) -> dict[str, int]:
     hall0 = _one("SELECT min(id) FROM catalog_hall")
     _exec(
         "INSERT INTO catalog_unit (district_id, hall_id, code, name, credit_code, active) "
-        "SELECT %s, %s + (k %% %s), 'U' || k, '单位' || k, lpad(k::text, 18, '0'), true FROM generate_series(0, %s) k",
+        "SELECT %s, %s + ((k + k / 200) %% %s), 'U' || k, '单位' || k, lpad(k::text, 18, '0'), true "
+        "FROM generate_series(0, %s) k",  # planted units (k % 200 = 7) spread over halls
         [district, hall0, n_hall, n_unit - 1],
     )
     unit0 = _one("SELECT min(id) FROM catalog_unit")

@@ -196,8 +196,9 @@ def false_reporting(
             score += v["staff_phone"] / lim.staff_phone_records
             count += v["staff_phone"]
             evidence["staff_phone_records"] = v["staff_phone"]
-        if many.get((unit_id, month)):
-            n = sum(many[(unit_id, month)])
+        repeated = sum(many.get((unit_id, month), []))
+        if repeated >= lim.phone_many_share * v["n"] and repeated >= lim.phone_many_records:
+            n = repeated
             parts.append(f"{len(many[(unit_id, month)])} 个号码重复出现在 {n} 件办件")
             score += n / lim.phone_many_records
             count += n

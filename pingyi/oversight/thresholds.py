@@ -32,7 +32,10 @@ class Thresholds:
     # false_reporting
     staff_phone_records: int = 3  # records carrying a staff phone of the district
     phone_many_records: int = 10  # one phone on this many records of one unit in a month
-    phone_many_units: int = 3  # one phone on records of this many units in a month
+    phone_many_units: int = 4  # one phone on records of this many units in a month …
+    phone_many_share: float = (
+        0.05  # … such phones carrying this share of the unit's records (and ≥ phone_many_records)
+    )
     outside_hours_records: int = 5  # records received outside the window's hours (± grace) …
     outside_hours_share: float = 0.10  # … and this share of the unit's records
     outside_hours_grace_minutes: int = 30
