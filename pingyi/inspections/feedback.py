@@ -10,13 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pingyi.inspections.models import DocumentTemplate, Finding, Inspection
+from pingyi.inspections import doc_kinds
+from pingyi.inspections.models import Finding, Inspection
 from pingyi.lib.documents import docx_render, pdf_render
 
 DEFAULT_TEMPLATE = (
     Path(__file__).resolve().parent / "templates" / "inspections" / "docx" / "feedback_form.docx"
 )
-KIND = DocumentTemplate.DocKind.FEEDBACK
+KIND = "inspection_feedback"
 
 # Every placeholder a template may use, with what it holds (docs/inspections.md lists the same).
 PLACEHOLDERS = {
@@ -110,17 +111,12 @@ def feedback_context(
     }
 
 
-def active_template(district_id: int) -> tuple[int, bytes | Path]:
-    """(version, template) of the district's active feedback template; version 0 is the shipped default."""
-    row = DocumentTemplate.objects.filter(district_id=district_id, kind=KIND, active=True).first()
-    if row is None:
-        return 0, DEFAULT_TEMPLATE
-    return row.version, bytes(row.content)
-
-
 def feedback_files(inspection: Inspection, context: dict[str, Any]) -> tuple[int, bytes, bytes]:
     """(template version, .docx, .pdf) of the form for ``context``."""
-    version, template = active_template(inspection.district_id)
+    version, template = doc_kinds.active_template(inspection.district_id, KIND)
     docx = docx_render(template, context)
     pdf = pdf_render("inspections/feedback_pdf.html", context)
     return version, docx, pdf
+
+
+doc_kinds.register(doc_kinds.DocKind(KIND, "检查反馈表", DEFAULT_TEMPLATE, PLACEHOLDERS, SAMPLE))

@@ -361,13 +361,10 @@ class FeedbackForm(models.Model):
 class DocumentTemplate(models.Model):
     """An uploaded Word template (docxtpl placeholders) replacing the shipped default; version 0 is the default."""
 
-    class DocKind(models.TextChoices):
-        FEEDBACK = "inspection_feedback", _("检查反馈表")
-
     district = models.ForeignKey(
         "catalog.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(_("文书类型"), max_length=32, choices=DocKind.choices)
+    kind = models.CharField(_("文书类型"), max_length=32)  # a key of pingyi.inspections.doc_kinds.KINDS
     version = models.PositiveIntegerField(_("版本"))
     content = models.BinaryField(_("模板文件"))
     original_name = models.CharField(_("文件名"), max_length=255)
@@ -396,7 +393,10 @@ class DocumentTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} 第 {self.version} 版"
+        from pingyi.inspections import doc_kinds
+
+        spec = doc_kinds.get(self.kind)
+        return f"{spec.label if spec else self.kind}模板 第 {self.version} 版"
 
 
 class Attachment(models.Model):

@@ -43,6 +43,7 @@ class TicketsConfig(AppConfig):
         )
         register(SanctionType, ScopeRule(district=None, editors=inspectors))
 
+        import pingyi.tickets.documents  # noqa: F401  (registers the 督办函 and 建议书 templates)
         from pingyi.ratings.hooks import on_negative
         from pingyi.tickets.services import ticket_open_for_rating
 

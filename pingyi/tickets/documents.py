@@ -1,5 +1,6 @@
-"""The 督办函 of an overdue ticket and the 纪检监察建议书 of a suggestion, as Word (docxtpl, from the shipped templates
-in ``templates/tickets/docx``) and PDF (WeasyPrint with Noto CJK) — the same context for both."""
+"""The 督办函 of an overdue ticket and the 纪检监察建议书 of a suggestion, as Word (docxtpl: the district's active
+template, which inspectors may replace on the 文书模板 page, else the shipped one in ``templates/tickets/docx``) and PDF
+(WeasyPrint with Noto CJK) — the same context for both."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from pingyi.inspections import doc_kinds
 from pingyi.lib.documents import docx_render, pdf_render
 from pingyi.tickets.models import Suggestion, Ticket
 from pingyi.workdays import days
@@ -55,7 +57,8 @@ def supervision_context(ticket: Ticket, *, today: date | None = None) -> dict[st
 
 
 def supervision_docx(ticket: Ticket) -> bytes:
-    return docx_render(DOCX / "supervision_letter.docx", supervision_context(ticket))
+    _, template = doc_kinds.active_template(ticket.district_id, SUPERVISION)
+    return docx_render(template, supervision_context(ticket))
 
 
 def supervision_pdf(ticket: Ticket) -> bytes:
@@ -80,8 +83,79 @@ def suggestion_context(suggestion: Suggestion) -> dict[str, Any]:
 
 
 def suggestion_docx(suggestion: Suggestion) -> bytes:
-    return docx_render(DOCX / "suggestion_letter.docx", suggestion_context(suggestion))
+    _, template = doc_kinds.active_template(suggestion.district_id, SUGGESTION)
+    return docx_render(template, suggestion_context(suggestion))
 
 
 def suggestion_pdf(suggestion: Suggestion) -> bytes:
     return pdf_render("tickets/suggestion_pdf.html", suggestion_context(suggestion))
+
+
+SUPERVISION = "ticket_supervision"
+SUGGESTION = "suggestion"
+doc_kinds.register(
+    doc_kinds.DocKind(
+        SUPERVISION,
+        "督办函",
+        DOCX / "supervision_letter.docx",
+        {
+            "issuer": "出具机关，如“××区纪检监察工委”",
+            "number": "督办文号",
+            "unit_name": "承办单位",
+            "opened_on": "立单日期",
+            "source": "来源（差评、12345热线……）",
+            "window": "窗口",
+            "tracking_code": "查询码",
+            "summary": "问题描述",
+            "visit_due": "回访期限",
+            "rectify_due": "整改期限",
+            "today": "发函日期",
+            "overdue_text": "逾期情况，如“仍未完成整改”",
+            "level": "第几次督办",
+            "reply_by": "报送期限",
+        },
+        {
+            "issuer": "示例区纪检监察工委",
+            "number": "督办〔2026〕12-1号",
+            "unit_name": "区市场监管局",
+            "opened_on": "2026年11月2日",
+            "source": "差评",
+            "window": "3号窗口",
+            "tracking_code": "ABCD234567",
+            "summary": "服务态度生硬",
+            "visit_due": "2026年11月3日",
+            "rectify_due": "2026年11月23日",
+            "today": "2026年11月25日",
+            "overdue_text": "仍未完成整改",
+            "level": 1,
+            "reply_by": "2026年11月30日",
+        },
+    )
+)
+doc_kinds.register(
+    doc_kinds.DocKind(
+        SUGGESTION,
+        "纪检监察建议书",
+        DOCX / "suggestion_letter.docx",
+        {
+            "issuer": "出具机关",
+            "number": "文号",
+            "unit_name": "被建议单位",
+            "issues": "存在问题",
+            "suggestions": "监察建议",
+            "basis": "依据列表（工单、检查发现），每项为一句话",
+            "reply_by": "反馈期限",
+            "issued_on": "发出日期",
+        },
+        {
+            "issuer": "示例区纪检监察工委",
+            "number": "示纪建〔2026〕1号",
+            "unit_name": "区市场监管局",
+            "issues": "窗口服务态度生硬。",
+            "suggestions": "一、开展培训；二、建立回访制度。",
+            "basis": ["工单 ABCD234567（属实）"],
+            "reply_by": "2026年12月25日",
+            "issued_on": "2026年11月25日",
+        },
+    )
+)

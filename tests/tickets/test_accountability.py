@@ -215,3 +215,42 @@ def test_the_pages_record_accountability(world, true_ticket):
     assert "李四" in world.client("unit_a").get("/tickets/accountability/").content.decode()
     assert "李四" not in world.client("unit_b").get("/tickets/accountability/").content.decode()
     assert Suggestion.objects.count() == 0 and Mechanism.objects.count() == 0
+
+
+def _docx_bytes(*paragraphs: str) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_inspectors_replace_the_supervision_letter_template(world, ticket):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = world.client("inspector")
+    page = client.get("/inspections/templates/", {"kind": "ticket_supervision"})
+    assert (
+        page.status_code == 200
+        and "督办函模板" in page.content.decode()
+        and "overdue_text" in page.content.decode()
+    )
+    bad = client.post(
+        "/inspections/templates/",
+        {"kind": "ticket_supervision", "file": SimpleUploadedFile("x.docx", _docx_bytes("{{ nonsense }}"))},
+    )
+    assert bad.status_code == 400 and "未知的占位符" in bad.content.decode()
+    good = client.post(
+        "/inspections/templates/",
+        {
+            "kind": "ticket_supervision",
+            "file": SimpleUploadedFile("x.docx", _docx_bytes("本区督办：{{ unit_name }}")),
+        },
+    )
+    assert good.status_code == 302
+    tickets_escalate(timezone.now() + timedelta(days=10))
+    ticket.refresh_from_db()
+    body = "\n".join(p.text for p in docx.Document(io.BytesIO(documents.supervision_docx(ticket))).paragraphs)
+    assert body == f"本区督办：{world.unit_a.name}"
+    assert client.get("/inspections/templates/", {"kind": "nope"}).status_code == 404
