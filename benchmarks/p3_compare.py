@@ -112,7 +112,11 @@ def run_ours() -> tuple[float, dict[str, int]]:
         trigger=ComparisonRun.Trigger.COMMAND,
     )
     seconds = time.monotonic() - started
-    found = {k: c["found"] for k, c in run.counts.items() if isinstance(c, dict) and c["found"]}
+    found = {k: c["found"] for k, c in run.counts.items() if isinstance(c, dict) and c.get("found")}
+    print(
+        "ours, seconds per phase:",
+        ", ".join(f"{name} {value:.1f}" for name, value in run.counts.get("seconds", [])),
+    )
     return seconds, found
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from calendar import monthrange
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from time import monotonic
 from typing import Any
 
 from django.utils import timezone
@@ -30,35 +33,66 @@ def months_of(start: date, end: date) -> list[date]:
     return months
 
 
-def detect(district_id: int, start: date, end: date, limits: Thresholds) -> list[d.Finding]:
+def detect(
+    district_id: int, start: date, end: date, limits: Thresholds, timings: dict[str, float] | None = None
+) -> list[d.Finding]:
+    """The findings of the period; ``timings`` (if given) receives the seconds each phase took."""
     facts = Facts(district_id, start, end, limits)
-    facts.build()
+    clock = _Clock(timings if timings is not None else {})
+    with clock("facts"):
+        facts.build()
     try:
         units = list(Unit.objects.filter(district_id=district_id).values_list("id", "hall_id", "name"))
+        with clock("unit_months"):
+            unit_months = facts.unit_months()
         ctx = d.Context(
             facts=facts,
             limits=limits,
             months=months_of(start, end),
-            unit_months=facts.unit_months(),
+            unit_months=unit_months,
             unit_hall={u: h for u, h, _ in units},
             unit_names={u: n for u, _, n in units},
         )
-        phones = facts.phones()
-        findings = [
-            *d.under_reporting(ctx),
-            *d.selective_reporting(ctx, phones),
-            *d.false_reporting(ctx, phones, facts.bursts()),
-            *d.rating_fraud(ctx, facts.devices()),
-            *d.phone_swap(ctx, facts.swaps()),
-            *s.no_scans(ctx, facts.silent_days()),
-            *s.zero_negative(ctx),
-            *s.level_stopped(ctx),
-            *d.late_entry(ctx, facts.late_entries()),
-        ]
-        _add_daily(facts, findings)
+        with clock("phones"):
+            phones = facts.phones()
+        with clock("bursts"):
+            bursts = facts.bursts()
+        with clock("devices"):
+            devices = facts.devices()
+        with clock("swaps"):
+            swaps = facts.swaps()
+        with clock("silent_days"):
+            silent = facts.silent_days()
+        with clock("late_entries"):
+            late = facts.late_entries()
+        with clock("judgements"):
+            findings = [
+                *d.under_reporting(ctx),
+                *d.selective_reporting(ctx, phones),
+                *d.false_reporting(ctx, phones, bursts),
+                *d.rating_fraud(ctx, devices),
+                *d.phone_swap(ctx, swaps),
+                *s.no_scans(ctx, silent),
+                *s.zero_negative(ctx),
+                *s.level_stopped(ctx),
+                *d.late_entry(ctx, late),
+            ]
+        with clock("daily"):
+            _add_daily(facts, findings)
         return findings
     finally:
         facts.drop()
+
+
+class _Clock:
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        began = monotonic()
+        yield
+        self.into[name] = round(monotonic() - began, 3)
 
 
 def _add_daily(facts: Facts, findings: list[d.Finding]) -> None:

@@ -129,7 +129,8 @@ def comparison_run(*, actor: Any, run: ComparisonRun) -> ComparisonRun:
     began = monotonic()
     try:
         with transaction.atomic():
-            findings = detect(run.district_id, run.period_start, run.period_end, limits)
+            timings: dict[str, float] = {}
+            findings = detect(run.district_id, run.period_start, run.period_end, limits, timings)
             counts = store(
                 findings,
                 district_id=run.district_id,
@@ -139,7 +140,7 @@ def comparison_run(*, actor: Any, run: ComparisonRun) -> ComparisonRun:
                 limits=limits,
             )
             run.status = ComparisonRun.Status.DONE
-            run.counts = counts
+            run.counts = {**counts, "seconds": [[name, value] for name, value in timings.items()]}
             run.finished_at = timezone.now()
             run.duration_ms = round((monotonic() - began) * 1000)
             run.save(update_fields=["status", "counts", "finished_at", "duration_ms"])
