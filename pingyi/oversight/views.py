@@ -78,7 +78,7 @@ def anomaly_list(request: HttpRequest) -> HttpResponse:
             "units": list(units),
             "querystring": params.urlencode(),
             "form": form,
-            "runs": selectors.visible_runs(request.user)[:5],
+            **_runs_context(request.user),
         },
     )
 
@@ -87,7 +87,12 @@ def anomaly_list(request: HttpRequest) -> HttpResponse:
 def run_list(request: HttpRequest) -> HttpResponse:
     """The recent runs (an htmx fragment polled while one is running)."""
     _guard(request)
-    return render(request, "oversight/_runs.html", {"runs": selectors.visible_runs(request.user)[:5]})
+    return render(request, "oversight/_runs.html", _runs_context(request.user))
+
+
+def _runs_context(user: Any) -> dict[str, Any]:
+    runs = list(selectors.visible_runs(user)[:5])
+    return {"runs": runs, "running": any(run.status == ComparisonRun.Status.RUNNING for run in runs)}
 
 
 @login_required

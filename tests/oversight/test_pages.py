@@ -92,3 +92,22 @@ def test_run_now_button(world: Any, planted: Any) -> None:
         .status_code
         == 404
     )
+
+
+def test_a_queued_run_shows_as_running_and_the_list_polls_until_it_is_done(world: Any) -> None:
+    from datetime import date
+
+    run = ComparisonRun.objects.create(
+        district=world.district,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30),
+        trigger="back_office",
+    )
+    client = world.client("inspector")
+    page = client.get("/oversight/").content.decode()
+    assert "运行中…" in page and 'hx-trigger="every 3s"' in page
+    run.status = ComparisonRun.Status.DONE
+    run.save()
+    fragment = client.get("/oversight/runs/").content.decode()
+    assert "已完成" in fragment and "hx-trigger" not in fragment
+    assert world.client("unit_a").get("/oversight/runs/").status_code == 404
