@@ -111,3 +111,13 @@ def test_a_queued_run_shows_as_running_and_the_list_polls_until_it_is_done(world
     fragment = client.get("/oversight/runs/").content.decode()
     assert "已完成" in fragment and "hx-trigger" not in fragment
     assert world.client("unit_a").get("/oversight/runs/").status_code == 404
+
+
+def test_a_long_period_goes_to_the_worker(world: Any, planted: Any) -> None:
+    # In tests django-q runs jobs synchronously ("sync"), so the queued run is done when the page returns.
+    client = world.client("inspector")
+    response = client.post("/oversight/runs/new/", {"start": "2026-06-01", "end": "2026-09-30"}, follow=True)
+    assert "比对已排队" in response.content.decode()
+    run = ComparisonRun.objects.order_by("-pk").first()
+    assert run is not None and run.status == "done" and run.started_by == world.users["inspector"]
+    assert run.counts["late_entry"]["found"] == 1
