@@ -96,17 +96,24 @@ class _Clock:
 
 
 def _add_daily(facts: Facts, findings: list[d.Finding]) -> None:
-    """The day-by-day records and independent ratings of the unit, for the one-screen evidence."""
-    daily = facts.daily(sorted({f.unit_id for f in findings}))
+    """The day-by-day series for the one-screen evidence: the unit's records and ratings not tied to a record, or
+    for a window finding the window's records and QR scans over the finding's days."""
+    units = facts.daily(sorted({f.unit_id for f in findings if not f.window_id}))
+    windows = facts.daily_windows(sorted({f.window_id for f in findings if f.window_id}))
     for finding in findings:
-        last = date(
-            finding.month.year, finding.month.month, monthrange(finding.month.year, finding.month.month)[1]
-        )
+        first = finding.month
+        last = date(first.year, first.month, monthrange(first.year, first.month)[1])
+        series = units.get(finding.unit_id, {})
+        if finding.window_id:
+            series = windows.get(finding.window_id, {})
+            first = date.fromisoformat(finding.evidence.get("from", first.isoformat()))
+            last = date.fromisoformat(finding.evidence.get("to", last.isoformat()))
         finding.evidence["daily"] = [
             [day.isoformat(), records, signals]
-            for day, (records, signals) in sorted(daily.get(finding.unit_id, {}).items())
-            if finding.month <= day <= last
+            for day, (records, signals) in sorted(series.items())
+            if first <= day <= last
         ]
+        finding.evidence["daily_of"] = "window" if finding.window_id else "unit"
 
 
 def store(

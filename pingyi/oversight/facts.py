@@ -203,6 +203,22 @@ class Facts:
                 out[unit_id][q.as_date(day)][index] = int(value or 0)
         return {u: {d: (v[0], v[1]) for d, v in days.items()} for u, days in out.items()}
 
+    def daily_windows(self, window_ids: list[int]) -> dict[int, dict[date, tuple[int, int]]]:
+        """Per window and compared day: (records, QR scans) — the evidence of a silent window."""
+        out: dict[int, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        if not window_ids:
+            return {}
+        marks = ", ".join(["%s"] * len(window_ids))
+        start = self.start if q.is_postgres() else self.start.isoformat()
+        for index, (table, column) in enumerate((("ov_rec", "n"), ("ov_rat", "qr"))):
+            sql = (
+                f"SELECT window_id, day, SUM({column}) FROM {table} WHERE day >= %s AND window_id IN ({marks}) "
+                "GROUP BY window_id, day"
+            )
+            for window_id, day, value in _rows(sql, [start, *window_ids]):
+                out[window_id][q.as_date(day)][index] = int(value or 0)
+        return {w: {d: (v[0], v[1]) for d, v in days.items()} for w, days in out.items()}
+
     # ------------------------------------------------------------------------------- grouped queries on the period
     def phones(self) -> list[tuple[int, str, date, int, int]]:
         """(unit, phone index, month, records, units the phone appears at) for repeated phones of the period."""

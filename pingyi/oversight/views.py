@@ -149,7 +149,7 @@ def _detail(
             "anomaly": anomaly,
             "evidence": selectors.evidence_rows(anomaly),
             "daily": anomaly.evidence.get("daily", []),
-            "daily_max": max([max(r[1], r[2]) for r in anomaly.evidence.get("daily", [])] or [1]) or 1,
+            "daily_of": anomaly.evidence.get("daily_of", "unit"),
             "sample_kind": kind,
             "samples": rows,
             "error": error,

@@ -170,6 +170,12 @@ def test_silent_window_hidden_qr_code_but_not_a_quiet_new_window(world: Any) -> 
     [anomaly] = found("silent_window", sub="no_scans")
     assert anomaly.window == hidden
     assert anomaly.evidence["days"] >= 10 and anomaly.evidence["expected_scans"] >= 8
+    # the daily series is the window's own: records every day of the streak, no scan
+    assert (
+        anomaly.evidence["daily_of"] == "window"
+        and len(anomaly.evidence["daily"]) == anomaly.evidence["days"]
+    )
+    assert all(records > 0 and scans == 0 for _, records, scans in anomaly.evidence["daily"])
 
 
 def test_silent_window_level_stopped_moving(world: Any, settings: Any) -> None:
