@@ -136,7 +136,8 @@ def store(
             "summary": f.summary[:300],
             "evidence": {**f.evidence, "count": f.count, "sub": f.sub},
             "period_start": max(f.month, start),
-            "period_end": min(last_day, end),
+            # a silent streak runs on past its first month: its period is the streak
+            "period_end": min(date.fromisoformat(f.evidence["to"]) if "to" in f.evidence else last_day, end),
             "last_found_at": now,
             "last_run": run,
         }
