@@ -47,7 +47,7 @@ def _play(ticket: Ticket, plan: str, rng: random.Random, unit: User, inspector: 
         unit,
         "visit",
         caller="评议专干",
-        called_at=timezone.now() - timedelta(minutes=1),
+        called_at=min(ticket.opened_at + timedelta(hours=20), timezone.now() - timedelta(minutes=1)),
         citizen_said=rng.choice(VISITS),
     )
     if plan == "visited":
