@@ -31,6 +31,7 @@ from pingyi.catalog.models import Hall, ServiceItem, Staff, Unit, Window
 from pingyi.catalog.services import catalog_object_save
 from pingyi.ledger.api import router as ledger_router
 from pingyi.ratings.api_device import router as device_router
+from pingyi.tickets.api import router as tickets_router
 
 api = NinjaAPI(title="pingyi API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")
 install_handlers(api)
@@ -234,3 +235,4 @@ def item_create(request: HttpRequest, payload: ItemIn) -> Any:
 api.add_router("/", catalog)
 api.add_router("/device", device_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/tickets", tickets_router)
