@@ -6,44 +6,20 @@ name and SHA-256.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
 
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.models import Attachment, Finding, Inspection
+from pingyi.lib.uploads import MAX_BYTES, Upload, UploadRefused, checked_name, content_type
 
-MAX_BYTES = 10 * 1024 * 1024
-CONTENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-@dataclass(frozen=True)
-class Upload:
-    name: str
-    content: bytes
-
-
-def content_type(name: str) -> str:
-    return CONTENT_TYPES.get(PurePath(name).suffix.lower(), "application/octet-stream")
+__all__ = ["MAX_BYTES", "Upload", "attachments_save", "content_type"]
 
 
 def _check(upload: Upload) -> str:
-    name = PurePath(upload.name.replace("\\", "/")).name.strip()[:255]
-    if PurePath(name).suffix.lower() not in CONTENT_TYPES:
-        raise Refused(f"附件“{name}”的类型不支持，只接受 PDF、JPG、PNG、Word（.docx）和 Excel（.xlsx）")
-    if not upload.content:
-        raise Refused(f"附件“{name}”是空文件")
-    if len(upload.content) > MAX_BYTES:
-        raise Refused(f"附件“{name}”超过 10 MB")
-    return name
+    try:
+        return checked_name(upload)
+    except UploadRefused as exc:
+        raise Refused(str(exc)) from exc
 
 
 def attachments_save(
@@ -58,7 +34,7 @@ def attachments_save(
             purpose=purpose,
             name=name,
             size=len(upload.content),
-            sha256=hashlib.sha256(upload.content).hexdigest(),
+            sha256=upload.sha256,
             content=upload.content,
             uploaded_by=actor if getattr(actor, "pk", None) else None,
         )

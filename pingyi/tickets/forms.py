@@ -18,7 +18,32 @@ _WIDGETS: dict[str, Any] = {
 }
 
 
-def action_form(action: str, data: Any = None) -> forms.Form:
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+FILE_LABELS = {
+    "verify": _("核实材料（选填：记录、录像截图等）"),
+    "rectify": _("整改佐证材料（选填）"),
+    "appeal_accept": _("复核材料（选填）"),
+    "review_fail": _("退回说明材料（选填）"),
+}
+
+
+def action_form(action: str, data: Any = None, files: Any = None) -> forms.Form:
     fields: dict[str, forms.Field] = {}
     for name in ACTIONS[action].required:
         if name in _WIDGETS:
@@ -36,8 +61,14 @@ def action_form(action: str, data: Any = None) -> forms.Form:
         fields["cctv_ref"] = forms.CharField(label=_("监控录像编号"), required=False, max_length=200)
     if action in ("review_pass",):
         fields["note"] = forms.CharField(label=FIELD_LABELS["note"], required=False, max_length=5000)
+    if action in FILE_LABELS:
+        fields["files"] = MultipleFileField(
+            label=FILE_LABELS[action],
+            required=False,
+            help_text=_("PDF、JPG、PNG、Word、Excel，每个不超过 10 MB"),
+        )
     form_class = type(f"{action.title()}Form", (forms.Form,), fields)
-    return form_class(data, prefix=action)
+    return form_class(data, files, prefix=action)
 
 
 class ComplaintForm(forms.Form):

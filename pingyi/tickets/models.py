@@ -186,6 +186,27 @@ class TicketEvent(models.Model):
         return shown
 
 
+class TicketFile(models.Model):
+    """Evidence or proof attached to a step (verification, rectification), kept with its SHA-256 (lib.uploads)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="files")
+    event = models.ForeignKey(TicketEvent, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("内容"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 from pingyi.tickets.models_accountability import (  # noqa: E402, F401  (models of the same app)
     AccountabilityRecord,
     Mechanism,

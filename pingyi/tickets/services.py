@@ -6,6 +6,7 @@ event and one audit entry. Refusals raise ``TicketError`` with a message in Chin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +16,9 @@ from django.utils import timezone
 
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record
+from pingyi.lib.uploads import Upload, UploadRefused, checked_name
 from pingyi.ratings.models import Rating, ReasonTag, new_tracking_code
-from pingyi.tickets.models import Source, State, Ticket, TicketEvent, Verdict
+from pingyi.tickets.models import Source, State, Ticket, TicketEvent, TicketFile, Verdict
 from pingyi.tickets.workflow import ACTIONS, FIELD_LABELS, INSPECTOR, UNIT, target_state
 from pingyi.workdays import days
 
@@ -202,12 +204,23 @@ def _clean(action: str, fields: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def ticket_act(*, actor: Any, ticket_id: int, action: str, **fields: Any) -> Ticket:
-    """Take one workflow step on a ticket (see ``workflow.py``); refused with ``TicketError`` when not allowed."""
+def ticket_act(
+    *, actor: Any, ticket_id: int, action: str, files: Sequence[Upload] = (), **fields: Any
+) -> Ticket:
+    """Take one workflow step on a ticket (see ``workflow.py``); refused with ``TicketError`` when not allowed.
+
+    ``files`` (evidence of a verification, proof of a rectification) are stored with the step, all or none.
+    """
     spec = ACTIONS.get(action)
     if spec is None:
         raise TicketError("未知的操作")
     data = _clean(action, fields)
+    if files and action not in FILE_ACTIONS:
+        raise TicketError("该步骤不需要附件")
+    try:
+        names = [checked_name(upload) for upload in files]
+    except UploadRefused as exc:
+        raise TicketError(str(exc)) from None
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
         if ticket is None:
@@ -239,15 +252,43 @@ def ticket_act(*, actor: Any, ticket_id: int, action: str, **fields: Any) -> Tic
         if ticket.state == State.CLOSED and ticket.phone_ciphertext:
             _ask_citizen(ticket)
         public = action in ("visit", "verify", "review_pass", "revoke", "reopen")
-        _event(ticket, actor, action, before, note, data, public=public)
+        event = _event(ticket, actor, action, before, note, data, public=public)
+        stored = _store_files(ticket, event, actor, names, files)
         audit_record(
             actor=actor,
             action=f"ticket.{action}",
             obj=ticket,
             before={"state": before},
-            after={"state": ticket.state, "verdict": ticket.verdict, "revoked": ticket.revoked},
+            after={
+                "state": ticket.state,
+                "verdict": ticket.verdict,
+                "revoked": ticket.revoked,
+                "files": stored,
+            },
         )
     return ticket
+
+
+FILE_ACTIONS = frozenset({"verify", "rectify", "appeal_accept", "review_fail"})
+
+
+def _store_files(
+    ticket: Ticket, event: TicketEvent, actor: Any, names: list[str], files: Sequence[Upload]
+) -> list[dict[str, Any]]:
+    rows = [
+        TicketFile(
+            ticket=ticket,
+            event=event,
+            name=name,
+            size=len(upload.content),
+            sha256=upload.sha256,
+            content=upload.content,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        for name, upload in zip(names, files, strict=True)
+    ]
+    TicketFile.objects.bulk_create(rows)
+    return [{"name": row.name, "sha256": row.sha256} for row in rows]
 
 
 def _ask_citizen(ticket: Ticket) -> None:

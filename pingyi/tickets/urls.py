@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("<int:pk>/call/", views.ticket_call, name="ticket_call"),
     path("<int:pk>/phone/", views.ticket_phone, name="ticket_phone"),
+    path("<int:pk>/files/<int:file_id>/", views.ticket_file, name="ticket_file"),
     path(
         "<int:pk>/supervision.<str:fmt>",
         views_accountability.supervision_document,

@@ -7,16 +7,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import Unit
+from pingyi.lib.uploads import Upload, content_type
 from pingyi.tickets.forms import ComplaintForm, action_form
-from pingyi.tickets.models import Source, State, Ticket
+from pingyi.tickets.models import Source, State, Ticket, TicketFile
 from pingyi.tickets.services import (
     TicketError,
     may_act,
@@ -82,18 +85,19 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     posted = request.POST.get("action") if request.method == "POST" else None
     for action in actions_from(ticket.state):
         if may_act(request.user, ticket, action.side):
-            forms[action.name] = (
-                action,
-                action_form(action.name, request.POST if posted == action.name else None),
-            )
+            bound = posted == action.name
+            form = action_form(action.name, request.POST if bound else None, request.FILES if bound else None)
+            forms[action.name] = (action, form)
     if posted:
         if posted not in forms:
             messages.error(request, "当前不能执行该操作")
             return redirect("tickets:ticket_detail", pk=pk)
         form = forms[posted][1]
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            uploads = [Upload(f.name, f.read()) for f in data.pop("files", None) or []]
             try:
-                ticket_act(actor=request.user, ticket_id=pk, action=posted, **form.cleaned_data)
+                ticket_act(actor=request.user, ticket_id=pk, action=posted, files=uploads, **data)
             except TicketError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -102,7 +106,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     context = {
         "ticket": ticket,
-        "events": ticket.events.all(),
+        "events": ticket.events.prefetch_related(Prefetch("files", TicketFile.objects.defer("content"))),
         "forms": forms.values(),
         "overdue": ticket.overdue(),
         "is_unit": may_act(user, ticket, "unit"),
@@ -110,6 +114,20 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "staff_name": ticket.staff.name if ticket.staff else "",
     }
     return render(request, "tickets/ticket_detail.html", context, status=400 if posted else 200)
+
+
+@login_required
+def ticket_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    """A step's file, for whoever may see the ticket (the unit and the inspectors; never the citizen's page)."""
+    ticket = _ticket(request, pk)
+    row = TicketFile.objects.filter(ticket=ticket, pk=file_id).first()
+    if row is None:
+        raise Http404
+    response = HttpResponse(bytes(row.content), content_type=content_type(row.name))
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=row.name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -158,3 +158,57 @@ def test_a_citizen_asks_for_help_and_gets_a_tracking_code(world, client):
     assert bad.status_code == 400 and "至少" in bad.content.decode()
     bot = client.post("/help/", {"unit": world.unit_a.pk, "summary": "机器人提交的内容", "website": "x"})
     assert bot.status_code == 200 and Ticket.objects.filter(source="help").count() == 1
+
+
+def test_verification_evidence_files_are_kept_with_their_digest(world, ticket):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pingyi.tickets.models import TicketFile
+
+    client = world.client("unit_a")
+    _visit_post(client, ticket)
+    pdf = b"%PDF-1.4 CCTV still of window 3"
+    response = client.post(
+        f"/tickets/{ticket.pk}/",
+        {
+            "action": "verify",
+            "verify-verdict": "untrue",
+            "verify-evidence": "录像显示窗口按时接待",
+            "verify-cctv_ref": "3号机 10:02",
+            "verify-files": [SimpleUploadedFile("录像截图.pdf", pdf), SimpleUploadedFile("说明.docx", b"PK docx")],
+        },
+    )
+    assert response.status_code == 302
+    stored = TicketFile.objects.filter(ticket=ticket).order_by("id")
+    assert [f.name for f in stored] == ["录像截图.pdf", "说明.docx"]
+    assert stored[0].sha256 == hashlib.sha256(pdf).hexdigest()
+    entry = AuditEntry.objects.filter(action="ticket.verify").latest("seq")
+    assert entry.after["files"][0] == {"name": "录像截图.pdf", "sha256": stored[0].sha256}
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "录像截图.pdf" in page and "3号机 10:02" in page
+    download = world.client("inspector").get(f"/tickets/{ticket.pk}/files/{stored[0].pk}/")
+    assert download.status_code == 200 and download.content == pdf
+    assert world.client("unit_b").get(f"/tickets/{ticket.pk}/files/{stored[0].pk}/").status_code == 404
+    assert "录像截图" not in world.client("unit_b").get(f"/track/{ticket.tracking_code}/").content.decode()
+
+
+def test_a_file_of_the_wrong_kind_stores_nothing(world, ticket):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pingyi.tickets.models import TicketFile
+
+    client = world.client("unit_a")
+    _visit_post(client, ticket)
+    response = client.post(
+        f"/tickets/{ticket.pk}/",
+        {
+            "action": "verify",
+            "verify-verdict": "true",
+            "verify-files": [SimpleUploadedFile("ok.pdf", b"%PDF"), SimpleUploadedFile("run.exe", b"MZ")],
+        },
+    )
+    assert response.status_code == 400 and "附件“run.exe”的类型不支持" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.state == State.VISITED and not TicketFile.objects.exists()
