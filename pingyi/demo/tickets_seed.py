@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ def _unit_actor(ticket: Ticket, admin: User) -> User:
 
 
 def _play(ticket: Ticket, plan: str, rng: random.Random, unit: User, inspector: User, admin: User) -> None:
-    def act(who: User, action: str, **fields: object) -> None:
+    def act(who: User, action: str, **fields: Any) -> None:
         ticket_act(actor=who, ticket_id=ticket.pk, action=action, **fields)
 
     if plan == "open":
