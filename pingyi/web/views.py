@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import Hall, ServiceItem, Staff, Unit, Window
@@ -30,7 +35,23 @@ def home(request: HttpRequest) -> HttpResponse:
                     "url_name": url_name,
                 }
             )
-    return render(request, "web/home.html", {"counts": counts})
+    return render(request, "web/home.html", {"counts": counts, "tickets": _ticket_cards(user)})
+
+
+def _ticket_cards(user: Any) -> list[dict[str, Any]]:
+    """What needs doing: open tickets, overdue ones and those under 督办 (reminders and escalations land here)."""
+    from pingyi.tickets.models import State, Ticket
+
+    if not can_view(user, Ticket):
+        return []
+    now = timezone.now()
+    active = restrict(Ticket.objects.exclude(state=State.CLOSED), user)
+    overdue = active.filter(Q(state=State.OPEN, visit_due__lt=now) | Q(rectify_due__lt=now))
+    return [
+        {"label": _("未办结工单"), "count": active.count(), "query": "state=active"},
+        {"label": _("逾期工单"), "count": overdue.count(), "query": "overdue=1"},
+        {"label": _("督办中"), "count": active.filter(escalation__gt=0).count(), "query": "escalated=1"},
+    ]
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

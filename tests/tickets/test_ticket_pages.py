@@ -212,3 +212,14 @@ def test_a_file_of_the_wrong_kind_stores_nothing(world, ticket):
     assert response.status_code == 400 and "附件“run.exe”的类型不支持" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.state == State.VISITED and not TicketFile.objects.exists()
+
+
+def test_the_home_page_counts_what_needs_doing(world, ticket):
+    from pingyi.tickets.escalation import tickets_escalate
+
+    tickets_escalate(timezone.now() + timedelta(days=30))
+    body = world.client("unit_a").get("/").content.decode()
+    assert "未办结工单" in body and "逾期工单" in body and "督办中" in body
+    assert 'href="/tickets/?escalated=1"><span class="num">1</span>' in body
+    assert "未办结工单" not in world.client("clerk").get("/").content.decode()
+    assert '<span class="num">0</span><span class="lbl">未办结工单' in world.client("unit_b").get("/").content.decode()
