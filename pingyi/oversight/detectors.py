@@ -7,10 +7,10 @@ month-to-date run and a later full-month run update the same anomaly.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from statistics import median
 from typing import Any
 
 from pingyi.oversight.facts import Facts, Key, add_months
@@ -68,6 +68,24 @@ def _z(p1: float, n1: int, p2: float, n2: int) -> float:
     return (p1 - p2) / se if se else 0.0
 
 
+class _Peers:
+    """The ratios of a group of units, sorted once: the median of the others of one member in O(log n)."""
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = sorted(values)
+        self.size = len(self.values)
+
+    def median_without(self, value: float) -> float:
+        skip = bisect_left(self.values, value)
+
+        def at(j: int) -> float:  # the j-th of the others
+            return self.values[j] if j < skip else self.values[j + 1]
+
+        rest = self.size - 1
+        mid = rest // 2
+        return at(mid) if rest % 2 else (at(mid - 1) + at(mid)) / 2
+
+
 # -------------------------------------------------------------------------------------------------- under_reporting
 def under_reporting(ctx: Context) -> list[Finding]:
     """Citizens' own signals (QR scans, hotline) against entered records, vs the unit's history and its peers."""
@@ -78,16 +96,20 @@ def under_reporting(ctx: Context) -> list[Finding]:
         for (unit_id, m), v in ctx.unit_months.items():
             if m == month and v.get("unlinked", 0) >= lim.under_min_signals:
                 ratios[unit_id] = v["n"] / v["unlinked"]
+        by_hall: dict[int | None, list[int]] = defaultdict(list)
+        for unit_id in ratios:
+            by_hall[ctx.unit_hall.get(unit_id)].append(unit_id)
+        everyone = _Peers([ratios[u] for u in ratios])
+        halls = {hall: _Peers([ratios[u] for u in members]) for hall, members in by_hall.items()}
         for unit_id in ratios:
             v = ctx.row(unit_id, month)
             signals, records = v["unlinked"], v["n"]
-            hall = ctx.unit_hall.get(unit_id)
-            peers = [r for u, r in ratios.items() if u != unit_id and ctx.unit_hall.get(u) == hall]
-            if len(peers) < lim.peer_min_units:
-                peers = [r for u, r in ratios.items() if u != unit_id]
-            if len(peers) < lim.peer_min_units:
+            peers = halls[ctx.unit_hall.get(unit_id)]
+            if peers.size - 1 < lim.peer_min_units:
+                peers = everyone
+            if peers.size - 1 < lim.peer_min_units:
                 continue
-            peer = median(peers)
+            peer = peers.median_without(ratios[unit_id])
             own_signals = ctx.history(unit_id, month, "unlinked")
             own = (
                 ctx.history(unit_id, month, "n") / own_signals
@@ -115,7 +137,7 @@ def under_reporting(ctx: Context) -> list[Finding]:
                         "expected": round(expected, 1),
                         "peer_ratio": round(peer, 2),
                         "own_ratio": round(own, 2) if own is not None else None,
-                        "peers": len(peers),
+                        "peers": peers.size - 1,
                     },
                 )  # fmt: skip
             )
