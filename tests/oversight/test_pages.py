@@ -121,3 +121,16 @@ def test_a_long_period_goes_to_the_worker(world: Any, planted: Any) -> None:
     run = ComparisonRun.objects.order_by("-pk").first()
     assert run is not None and run.status == "done" and run.started_by == world.users["inspector"]
     assert run.counts["late_entry"]["found"] == 1
+
+
+def test_an_inspection_is_opened_from_the_anomaly_page(world: Any, planted: Any) -> None:
+    anomaly = Anomaly.objects.get(kind="phone_swap")
+    client = world.client("inspector")
+    page = client.get(f"/oversight/{anomaly.pk}/").content.decode()
+    assert "据此立项检查" in page and f"/inspections/from-anomaly/{anomaly.pk}/" in page
+    response = client.post(f"/inspections/from-anomaly/{anomaly.pk}/", follow=True)
+    assert "已据异常立项检查" in response.content.decode()
+    anomaly.refresh_from_db()
+    assert anomaly.status == "under_inspection"
+    again = client.get(f"/oversight/{anomaly.pk}/").content.decode()
+    assert "已立项：" in again
