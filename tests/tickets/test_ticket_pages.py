@@ -177,7 +177,10 @@ def test_verification_evidence_files_are_kept_with_their_digest(world, ticket):
             "verify-verdict": "untrue",
             "verify-evidence": "录像显示窗口按时接待",
             "verify-cctv_ref": "3号机 10:02",
-            "verify-files": [SimpleUploadedFile("录像截图.pdf", pdf), SimpleUploadedFile("说明.docx", b"PK docx")],
+            "verify-files": [
+                SimpleUploadedFile("录像截图.pdf", pdf),
+                SimpleUploadedFile("说明.docx", b"PK docx"),
+            ],
         },
     )
     assert response.status_code == 302
@@ -222,4 +225,7 @@ def test_the_home_page_counts_what_needs_doing(world, ticket):
     assert "未办结工单" in body and "逾期工单" in body and "督办中" in body
     assert 'href="/tickets/?escalated=1"><span class="num">1</span>' in body
     assert "未办结工单" not in world.client("clerk").get("/").content.decode()
-    assert '<span class="num">0</span><span class="lbl">未办结工单' in world.client("unit_b").get("/").content.decode()
+    assert (
+        '<span class="num">0</span><span class="lbl">未办结工单'
+        in world.client("unit_b").get("/").content.decode()
+    )
