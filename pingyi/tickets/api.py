@@ -17,7 +17,7 @@ from pingyi.accounts.scopes import restrict
 from pingyi.api.errors import ApiError
 from pingyi.api.idempotency import run_idempotent
 from pingyi.tickets.models import State, Ticket
-from pingyi.tickets.services import TicketError, ticket_act
+from pingyi.tickets.services import TicketError, may_act, ticket_act
 from pingyi.tickets.workflow import ACTIONS, FIELD_LABELS
 
 router = Router(tags=["tickets"])
@@ -72,8 +72,6 @@ class StepIn(Schema):
 
 
 def _out(ticket: Ticket, user: Any) -> dict[str, Any]:
-    from pingyi.tickets.services import may_act
-
     return {
         "id": ticket.pk,
         "tracking_code": ticket.tracking_code,

@@ -37,6 +37,13 @@ class Verdict(models.TextChoices):
     EXPLAINED = "explained", _("解释说明")
 
 
+def overdue_q(now: datetime) -> models.Q:
+    """Open tickets past a deadline: the return visit while still open, or the rectification (``Ticket.overdue``)."""
+    return ~models.Q(state=State.CLOSED) & (
+        models.Q(state=State.OPEN, visit_due__lt=now) | models.Q(rectify_due__lt=now)
+    )
+
+
 def _last_day(deadline: datetime | None) -> date | None:
     return timezone.localtime(deadline - timedelta(microseconds=1)).date() if deadline else None
 

@@ -20,13 +20,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import restrict
 from pingyi.accounts.services import api_token_user
 from pingyi.catalog.models import Unit
 from pingyi.tickets.models import Source, State, Ticket
 from pingyi.tickets.open311_format import errors, respond
-from pingyi.tickets.services import TicketError, ticket_open
+from pingyi.tickets.services import OPENERS, TicketError, ticket_open
 from pingyi.tickets.views_public import OUTCOME, PUBLIC_STATE
 
 SERVICES = {
@@ -42,7 +41,7 @@ SERVICE_NAMES: dict[str, str] = {
     Source.INSPECTOR: "纪检交办",
     **{s: n for s, n, _ in SERVICES.values()},
 }
-WRITERS = {Role.OPERATOR, Role.INSPECTOR, Role.SUPERUSER}
+WRITERS = set(OPENERS)
 
 
 def _fmt(fmt: str) -> str:

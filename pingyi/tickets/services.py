@@ -67,6 +67,28 @@ def _event(
     )
 
 
+# Who may open a ticket from which source: the pages offer each role its own; Open311 relays help, hotline and board.
+OPENERS: dict[str, frozenset[str]] = {
+    Role.OPERATOR: frozenset({Source.HOTLINE, Source.BOARD, Source.HELP}),
+    Role.INSPECTOR: frozenset({Source.INSPECTOR, Source.HOTLINE, Source.BOARD, Source.HELP}),
+    Role.SUPERUSER: frozenset({Source.INSPECTOR, Source.HOTLINE, Source.BOARD, Source.HELP}),
+}
+
+
+def _check_opener(actor: Any, source: str, unit: Any) -> None:
+    if (
+        isinstance(actor, str) or actor is None
+    ):  # the intake ("system") and the citizen's own form ("citizen")
+        if actor == "citizen" and source != Source.HELP:
+            raise TicketError("群众只能通过“不满意请找我”提出诉求")
+        return
+    superuser = actor.is_superuser or actor.role == Role.SUPERUSER
+    if source not in OPENERS.get(Role.SUPERUSER if superuser else actor.role, frozenset()):
+        raise TicketError("无权登记此类投诉")
+    if not superuser and unit.district_id != actor.district_id:
+        raise TicketError("只能登记本辖区单位的投诉")
+
+
 def ticket_open(
     *,
     actor: Any,
@@ -81,6 +103,7 @@ def ticket_open(
     opened_at: datetime | None = None,
 ) -> Ticket:
     """Open a ticket routed to the unit that served (谁办理谁负责), with its return-visit and rectification deadlines."""
+    _check_opener(actor, source, unit)
     summary = summary.strip()
     if not summary:
         raise TicketError("请填写问题描述")
@@ -166,12 +189,17 @@ def tickets_open_pending(limit: int = 500) -> int:
     return sum(1 for rating in pending if ticket_open_for_rating(rating))
 
 
-def may_act(actor: Any, ticket: Ticket, side: str) -> bool:
+def is_district_inspector(actor: Any, district_id: int) -> bool:
     if actor.is_superuser or actor.role == Role.SUPERUSER:
         return True
+    return bool(actor.role == Role.INSPECTOR and actor.district_id == district_id)
+
+
+def may_act(actor: Any, ticket: Ticket, side: str) -> bool:
     if side == UNIT:
-        return actor.role == Role.UNIT_ADMIN and actor.unit_id == ticket.unit_id
-    return actor.role == Role.INSPECTOR and actor.district_id == ticket.district_id
+        superuser = actor.is_superuser or actor.role == Role.SUPERUSER
+        return bool(superuser or (actor.role == Role.UNIT_ADMIN and actor.unit_id == ticket.unit_id))
+    return is_district_inspector(actor, ticket.district_id)
 
 
 SIDE_NAMES = {UNIT: "承办单位管理员", INSPECTOR: "纪检监察人员"}

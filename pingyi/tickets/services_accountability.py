@@ -12,13 +12,7 @@ from django.utils import timezone
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record
 from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Suggestion, Ticket, Verdict
-from pingyi.tickets.services import TicketError
-
-
-def _inspector_of(actor: Any, district_id: int) -> bool:
-    if actor.is_superuser or actor.role == Role.SUPERUSER:
-        return True
-    return bool(actor.role == Role.INSPECTOR and actor.district_id == district_id)
+from pingyi.tickets.services import TicketError, is_district_inspector
 
 
 def _basis(unit: Any, tickets: list[Ticket], findings: list[Any]) -> None:
@@ -50,7 +44,7 @@ def accountability_record(
     document_no: str = "",
 ) -> AccountabilityRecord:
     """An inspector records a 问责 decision about a person, grounded in true tickets or confirmed findings."""
-    if not _inspector_of(actor, unit.district_id):
+    if not is_district_inspector(actor, unit.district_id):
         raise TicketError("只有纪检监察人员可以作出问责处理")
     tickets, findings = list(tickets), list(findings)
     if not tickets and not findings:
@@ -103,7 +97,7 @@ def suggestion_issue(
     findings: Sequence[Any] = (),
 ) -> Suggestion:
     """An inspector issues a 纪检监察建议书 to a unit (its Word and PDF come from ``documents.py``)."""
-    if not _inspector_of(actor, unit.district_id):
+    if not is_district_inspector(actor, unit.district_id):
         raise TicketError("只有纪检监察人员可以发出监察建议书")
     tickets, findings = list(tickets), list(findings)
     if not tickets and not findings:
@@ -149,7 +143,7 @@ def mechanism_record(
 ) -> Mechanism:
     """A unit (its admin) or an inspector records a rule the unit built, and what prompted it."""
     own_unit = actor.role == Role.UNIT_ADMIN and actor.unit_id == unit.pk
-    if not (own_unit or _inspector_of(actor, unit.district_id)):
+    if not (own_unit or is_district_inspector(actor, unit.district_id)):
         raise TicketError("只有本单位管理员或纪检监察人员可以登记制度机制")
     if not title.strip() or not description.strip():
         raise TicketError("请填写名称和主要内容")

@@ -19,7 +19,7 @@ from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import Unit
 from pingyi.lib.uploads import Upload, content_type
 from pingyi.tickets.forms import ComplaintForm, action_form
-from pingyi.tickets.models import Source, State, Ticket, TicketFile
+from pingyi.tickets.models import Source, State, Ticket, TicketFile, overdue_q
 from pingyi.tickets.services import (
     TicketError,
     may_act,
@@ -50,9 +50,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         tickets = tickets.filter(source=source)
     now = timezone.now()
     if request.GET.get("overdue") == "1":
-        tickets = tickets.exclude(state=State.CLOSED).filter(rectify_due__lt=now) | tickets.filter(
-            state=State.OPEN, visit_due__lt=now
-        )
+        tickets = tickets.filter(overdue_q(now))
     if request.GET.get("escalated") == "1":
         tickets = tickets.filter(escalation__gt=0)
     page = Paginator(tickets.order_by("-opened_at"), 50).get_page(request.GET.get("page"))

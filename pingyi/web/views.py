@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -40,13 +39,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _ticket_cards(user: Any) -> list[dict[str, Any]]:
     """What needs doing: open tickets, overdue ones and those under 督办 (reminders and escalations land here)."""
-    from pingyi.tickets.models import State, Ticket
+    from pingyi.tickets.models import State, Ticket, overdue_q
 
     if not can_view(user, Ticket):
         return []
     now = timezone.now()
     active = restrict(Ticket.objects.exclude(state=State.CLOSED), user)
-    overdue = active.filter(Q(state=State.OPEN, visit_due__lt=now) | Q(rectify_due__lt=now))
+    overdue = active.filter(overdue_q(now))
     return [
         {"label": _("未办结工单"), "count": active.count(), "query": "state=active"},
         {"label": _("逾期工单"), "count": overdue.count(), "query": "overdue=1"},

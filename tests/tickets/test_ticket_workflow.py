@@ -252,3 +252,15 @@ def test_the_tracking_page_says_a_ticket_is_on_its_way(world, client):
     assert not Ticket.objects.exists()  # inside the test's transaction the after-commit opening has not run
     page = client.get(f"/track/{rating.tracking_code}/")
     assert page.status_code == 200 and "正在转交承办单位" in page.content.decode()
+
+
+def test_only_the_roles_that_take_complaints_open_tickets(world):
+    with pytest.raises(TicketError, match="无权登记此类投诉"):
+        ticket_open(actor=world.users["unit_a"], unit=world.unit_b, source=Source.HOTLINE, summary="x")
+    with pytest.raises(TicketError, match="无权登记此类投诉"):
+        ticket_open(actor=world.users["operator"], unit=world.unit_a, source=Source.INSPECTOR, summary="x")
+    with pytest.raises(TicketError, match="本辖区"):
+        ticket_open(actor=world.users["outsider"], unit=world.unit_a, source=Source.INSPECTOR, summary="x")
+    with pytest.raises(TicketError, match="不满意请找我"):
+        ticket_open(actor="citizen", unit=world.unit_a, source=Source.HOTLINE, summary="x")
+    assert not Ticket.objects.exists()
