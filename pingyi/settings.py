@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "pingyi.inspections",
     "pingyi.workdays",
     "pingyi.tickets",
+    "pingyi.insight",
+    "pingyi.alerts",
+    "pingyi.reports",
+    "pingyi.disclosure",
     "pingyi.web",
 ]
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from pingyi.lib.scales import Channel
-from pingyi.oversight import sqlbits as q
+from pingyi.lib import sqlbits as q
 from pingyi.oversight.thresholds import Thresholds
 from pingyi.workdays.days import UnknownYear, is_working_day
 
