@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from pingyi.catalog.models import ServiceItem, Unit, Window
-from pingyi.inspections.models import Finding, Inspection
+from pingyi.inspections.models import VISIBLE_TO_UNIT, Finding, Inspection
 from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Source, State, Ticket
 
 # Finding types that are 作风 problems (不担当、不作为、迟到早退 …) rather than breaches of the rating rules;
@@ -32,36 +32,39 @@ def work_style_types() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Label:
-    """How a figure is shown: its Chinese name and its measure word (个, 人, 条 …; '%' for a rate)."""
+    """How a figure is shown: its Chinese name, its measure word (个, 人 …; '%' for a rate) and what it counts."""
 
     text: str
     measure: str
+    counts: str
 
 
 LABELS: dict[str, Label] = {
-    "inspections": Label("开展监督检查", "次"),
-    "problems_found": Label("发现问题", "个"),
-    "units_involved": Label("涉及参评单位", "家"),
-    "work_style_problems": Label("作风问题", "个"),
-    "people_held_accountable": Label("追责问责", "人"),
-    "people_formally_sanctioned": Label("其中党纪政务处分", "人"),
-    "units_in_hall": Label("入驻大厅部门", "个"),
-    "items_in_hall": Label("入驻大厅事项", "项"),
-    "problems_solved": Label("推动解决问题", "个"),
-    "mechanisms_built": Label("建立完善制度机制", "项"),
-    "ratings": Label("收到评价", "条"),
-    "active_ratings": Label("主动评价", "条"),
-    "default_ratings": Label("系统默认评价", "条"),
-    "satisfied_ratings": Label("满意评价", "条"),
-    "negative_ratings": Label("差评", "条"),
-    "revoked_ratings": Label("差评经复核撤销", "条"),
-    "service_records": Label("服务对象记录", "条"),
-    "satisfaction": Label("群众满意率", "%"),
-    "verified_satisfaction": Label("核实后满意率", "%"),
-    "verified_sample": Label("核实后满意率样本量", "条"),
-    "participation": Label("参评率", "%"),
-    "negative_handled": Label("查处不满意评价", "条"),
-    "accountable_from_ratings": Label("因群众评价问责处理", "人"),
+    "inspections": Label("开展监督检查", "次", "期间内开始的监督检查（单位报告：仅计已向单位反馈的）"),
+    "problems_found": Label("发现问题", "个", "期间内查实的检查发现问题"),
+    "units_involved": Label("涉及参评单位", "家", "上述问题涉及的不同单位"),
+    "work_style_problems": Label("作风问题", "个", "上述问题中属于作风问题类型的（如迟到早退）"),
+    "people_held_accountable": Label("追责问责", "人", "期间内作出问责处理决定的人数（同一人只计一次）"),
+    "people_formally_sanctioned": Label("其中党纪政务处分", "人", "上述人员中受到政务处分或党纪处分的人数"),
+    "units_in_hall": Label("入驻大厅部门", "个", "现有在用窗口的参评单位（生成时的现状）"),
+    "items_in_hall": Label("入驻大厅事项", "项", "有在用办理窗口的启用事项（生成时的现状）"),
+    "problems_solved": Label("推动解决问题", "个", "期间内整改验收销号的检查中已查实的问题"),
+    "mechanisms_built": Label("建立完善制度机制", "项", "期间内建立的制度机制"),
+    "ratings": Label("收到评价", "条", "期间内的全部评价，含系统默认评价"),
+    "active_ratings": Label("主动评价", "条", "群众主动作出的评价（不含系统默认评价）"),
+    "default_ratings": Label("系统默认评价", "条", "超期未评由系统默认的评价，不计入满意率"),
+    "satisfied_ratings": Label("满意评价", "条", "主动评价中的非差评"),
+    "negative_ratings": Label("差评", "条", "主动评价中的不满意、非常不满意"),
+    "revoked_ratings": Label("差评经复核撤销", "条", "差评的工单经申诉复核认定不属实而撤销的"),
+    "service_records": Label("服务对象记录", "条", "期间内录入台账的办件"),
+    "satisfaction": Label("群众满意率", "%", "满意评价 ÷ 主动评价"),
+    "verified_satisfaction": Label("核实后满意率", "%", "满意评价 ÷（主动评价 − 撤销的差评）"),
+    "verified_sample": Label("核实后满意率样本量", "条", "主动评价 − 撤销的差评"),
+    "participation": Label("参评率", "%", "收到评价 ÷ 服务对象记录"),
+    "negative_handled": Label("查处不满意评价", "条", "期间内办结的差评工单（含核实后撤销的）"),
+    "accountable_from_ratings": Label(
+        "因群众评价问责处理", "人", "追责问责人员中，问责依据包含工单（差评、投诉）的人数"
+    ),
 }
 
 
@@ -199,7 +202,10 @@ def period_figures(district_id: int, start: date, end: date, unit_id: int | None
         confirmed=True,
     )
     if unit_id is not None:
-        found = found.filter(inspection__unit_id=unit_id)
+        # A unit's report may be read by the unit: an inspection counts there once the unit has been told of it
+        # (feedback sent), so that the figures never reveal an unannounced or unfinished one.
+        inspections = inspections.filter(status__in=VISIBLE_TO_UNIT)
+        found = found.filter(inspection__unit_id=unit_id, inspection__status__in=VISIBLE_TO_UNIT)
         solved = solved.filter(inspection__unit_id=unit_id)
     units = Unit.objects.filter(
         Exists(Window.objects.filter(unit_id=OuterRef("pk"), active=True)),
