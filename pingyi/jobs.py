@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def ensure_schedules() -> None:
+    from pingyi.insight.tasks import ensure_schedules as insight_schedules
     from pingyi.oversight.tasks import ensure_schedules as oversight_schedules
     from pingyi.ratings.seals import ensure_schedules as seal_schedules
     from pingyi.sms.tasks import ensure_schedules as sms_schedules
@@ -15,3 +16,4 @@ def ensure_schedules() -> None:
     workday_schedules()
     oversight_schedules()
     ticket_schedules()
+    insight_schedules()

@@ -55,6 +55,13 @@ def local_minute(col: str) -> str:
     return f"(CAST(strftime('%%H', {shifted}) AS INTEGER) * 60 + CAST(strftime('%%M', {shifted}) AS INTEGER))"
 
 
+def local_hour(col: str) -> str:
+    """The local hour 0..23 of a timestamp."""
+    if is_postgres():
+        return f"CAST(EXTRACT(HOUR FROM {_local(col)}) AS integer)"
+    return f"CAST(strftime('%%H', {col}, '{_offset()}') AS INTEGER)"
+
+
 def local_weekday(col: str) -> str:
     """0 = Monday … 6 = Sunday, as catalog.WindowHours.weekday."""
     if is_postgres():

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 
-from pingyi.lib.scales import Channel
 from pingyi.lib import sqlbits as q
+from pingyi.lib.scales import Channel
 from pingyi.oversight.thresholds import Thresholds
 from pingyi.workdays.days import UnknownYear, is_working_day
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import District, DutyShift, ServiceItem, Staff, Unit
 from pingyi.imports.reader import TableError, open_table
+from pingyi.insight.rollups import rollups_mark_dirty
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import scales
 from pingyi.ratings.errors import RatingError
@@ -380,6 +381,9 @@ def import_ratings(
                 result.defaults += int(data.is_default)
             if result.errors:
                 raise _Rollback
+            rollups_mark_dirty(
+                district.pk, {timezone.localtime(data.rated_at).date() for _, data in prepared}
+            )
             audit_record(
                 actor=actor,
                 action="ratings.import",

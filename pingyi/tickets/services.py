@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record
+from pingyi.insight.rollups import rollups_mark_dirty
 from pingyi.lib.uploads import Upload, UploadRefused, checked_name
 from pingyi.ratings.models import Rating, ReasonTag, new_tracking_code
 from pingyi.tickets.models import Source, State, Ticket, TicketEvent, TicketFile, Verdict
@@ -274,6 +275,9 @@ def ticket_act(
             ticket.appeal_reviewer = actor
         if action == "revoke":
             ticket.revoked = True
+            if ticket.rating is not None:  # the verified rate of the rating's day changes
+                day = timezone.localtime(ticket.rating.rated_at).date()
+                rollups_mark_dirty(ticket.district_id, [day])
         ticket.closed_at = now if ticket.state == State.CLOSED else None
         ticket.save()
         note = data.pop("note", "")

@@ -1,0 +1,317 @@
+"""The measures of /work/shared/domain.md §7, read from the cubes for any scope, period, channel and item.
+
+A ``Scope`` is where (district, and optionally a hall with its sub-centres, a unit, a window, a staff member); a
+``Period`` is when (local days, end inclusive) and which channels and item. Every function picks the smallest cube
+holding the dimensions the question needs (``cubes.pick``), so a district's month is a few hundred cube rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from pingyi.accounts.models import Role
+from pingyi.accounts.scopes import hall_subtree_ids
+from pingyi.insight import cubes
+from pingyi.lib.scales import CHANNEL_LABELS, Channel
+
+GROUPS = ("hall", "unit", "window", "staff", "item", "channel", "level")
+PLACE_DIMS = ("hall", "unit", "window", "staff")
+
+
+@dataclass(frozen=True)
+class Scope:
+    district_id: int
+    hall_id: int | None = None
+    unit_id: int | None = None
+    window_id: int | None = None
+    staff_id: int | None = None
+
+    @classmethod
+    def for_user(cls, user: Any, district_id: int | None = None) -> Scope | None:
+        """The user's whole scope, or None when the role has no dashboard (operators)."""
+        superuser = user.is_superuser or user.role == Role.SUPERUSER
+        district = user.district_id or (district_id if superuser else None)
+        if district is None:
+            if not superuser:
+                return None
+            from pingyi.catalog.models import District
+
+            district = District.objects.order_by("id").values_list("id", flat=True).first()
+            if district is None:
+                return None
+        if superuser or user.role == Role.INSPECTOR:
+            return cls(district)
+        if user.role == Role.HALL_MANAGER and user.hall_id:
+            return cls(district, hall_id=user.hall_id)
+        if user.role == Role.UNIT_ADMIN and user.unit_id:
+            return cls(district, unit_id=user.unit_id)
+        if user.role == Role.STAFF and user.staff_id:
+            return cls(district, staff_id=user.staff_id)
+        return None
+
+    def dims(self) -> set[str]:
+        return {d for d in PLACE_DIMS if getattr(self, f"{d}_id") is not None}
+
+    def level(self) -> str:
+        """The narrowest place this scope names."""
+        for dim in ("staff", "window", "unit", "hall"):
+            if getattr(self, f"{dim}_id") is not None:
+                return dim
+        return "district"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    channels: tuple[str, ...] = ()
+    item_id: int | None = None
+
+
+@dataclass
+class Summary:
+    ratings: int = 0
+    active: int = 0
+    default: int = 0
+    satisfied: int = 0
+    negative: int = 0
+    revoked: int = 0
+    records: int = 0
+    levels: dict[int, int] = field(default_factory=lambda: {level: 0 for level in range(1, 6)})
+
+    @property
+    def satisfaction(self) -> float | None:
+        return self.satisfied / self.active if self.active else None
+
+    @property
+    def verified_satisfaction(self) -> float | None:
+        sample = self.active - self.revoked
+        return self.satisfied / sample if sample else None
+
+    @property
+    def participation(self) -> float | None:
+        return self.ratings / self.records if self.records else None
+
+    def add(self, *, n: int, revoked: int, level5: int, is_default: bool, negative: bool) -> None:
+        self.ratings += n
+        if is_default:
+            self.default += n
+            return
+        self.active += n
+        self.levels[level5] = self.levels.get(level5, 0) + n
+        if negative:
+            self.negative += n
+            self.revoked += revoked
+        else:
+            self.satisfied += n
+
+
+@dataclass
+class Row:
+    key: Any
+    label: str
+    summary: Summary
+
+
+def _place_filter(scope: Scope) -> dict[str, Any]:
+    where: dict[str, Any] = {"district_id": scope.district_id}
+    if scope.hall_id is not None:
+        where["hall_id__in"] = hall_subtree_ids(scope.hall_id)
+    for dim in ("unit", "window", "staff"):
+        value = getattr(scope, f"{dim}_id")
+        if value is not None:
+            where[f"{dim}_id"] = value
+    return where
+
+
+def _needed(scope: Scope, period: Period, group: str | None) -> set[str]:
+    needed = scope.dims()
+    if period.item_id is not None:
+        needed.add("item")
+    if group in PLACE_DIMS or group == "item":
+        needed.add(group)
+    return needed
+
+
+def _ratings(scope: Scope, period: Period, group: str | None = None) -> QuerySet[Any]:
+    cube = cubes.pick(cubes.RATING_CUBES, _needed(scope, period, group))
+    qs = cube.model._default_manager.filter(
+        day__gte=period.start, day__lte=period.end, **_place_filter(scope)
+    )
+    if period.channels:
+        qs = qs.filter(channel__in=period.channels)
+    if period.item_id is not None:
+        qs = qs.filter(item_id=period.item_id)
+    return qs
+
+
+def _records(scope: Scope, period: Period, group: str | None = None) -> QuerySet[Any]:
+    cube = cubes.pick(cubes.RECORD_CUBES, _needed(scope, period, group))
+    qs = cube.model._default_manager.filter(
+        day__gte=period.start, day__lte=period.end, **_place_filter(scope)
+    )
+    if period.item_id is not None:
+        qs = qs.filter(item_id=period.item_id)
+    return qs
+
+
+def _group_column(group: str) -> str:
+    return {"level": "level5", "channel": "channel"}.get(group, f"{group}_id")
+
+
+def _fold(qs: QuerySet[Any], key_column: str | None) -> dict[Any, Summary]:
+    fields = ["level5", "is_default", "negative"] + ([key_column] if key_column else [])
+    out: dict[Any, Summary] = defaultdict(Summary)
+    for row in qs.values(*fields).annotate(total=Sum("n"), gone=Sum("revoked")).order_by():
+        key = row[key_column] if key_column else None
+        out[key].add(
+            n=row["total"],
+            revoked=row["gone"],
+            level5=row["level5"],
+            is_default=row["is_default"],
+            negative=row["negative"],
+        )
+    return out
+
+
+def summary(scope: Scope, period: Period) -> Summary:
+    result = _fold(_ratings(scope, period), None).get(None, Summary())
+    result.records = _records(scope, period).aggregate(total=Sum("n"))["total"] or 0
+    return result
+
+
+def _labels(group: str, keys: list[Any]) -> dict[Any, str]:
+    from pingyi.catalog import models as catalog
+
+    if group == "channel":
+        known = {c.value for c in Channel}
+        return {k: CHANNEL_LABELS[Channel(k)] if k in known else str(k) for k in keys}
+    if group == "level":
+        return {k: f"{k}星" for k in keys}
+    model = {
+        "hall": catalog.Hall,
+        "unit": catalog.Unit,
+        "window": catalog.Window,
+        "staff": catalog.Staff,
+        "item": catalog.ServiceItem,
+    }[group]
+    return {
+        obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=[k for k in keys if k is not None])
+    }
+
+
+def breakdown(scope: Scope, period: Period, by: str) -> list[Row]:
+    """One row per hall, unit, window, staff member, item, channel or level, the most ratings first."""
+    if by not in GROUPS:
+        raise ValueError(f"unknown grouping {by!r}")
+    column = _group_column(by)
+    folded = _fold(_ratings(scope, period, by), column)
+    if by in (*PLACE_DIMS, "item"):
+        for row in _records(scope, period, by).values(column).annotate(total=Sum("n")).order_by():
+            folded[row[column]].records += row["total"] or 0
+    labels = _labels(by, list(folded))
+    rows = [Row(key, labels.get(key, "（未关联）"), s) for key, s in folded.items()]
+    rows.sort(key=lambda r: (-r.summary.ratings, str(r.label)))
+    return rows
+
+
+def _bucket(day: date, step: str) -> date:
+    return day.replace(day=1) if step == "month" else day
+
+
+def trend(scope: Scope, period: Period, step: str = "day") -> list[tuple[date, Summary]]:
+    """Summaries per day or per month, oldest first (days without data are left out)."""
+    if step not in ("day", "month"):
+        raise ValueError(f"unknown step {step!r}")
+    folded: dict[date, Summary] = defaultdict(Summary)
+    for key, s in _fold(_ratings(scope, period), "day").items():
+        target = folded[_bucket(key, step)]
+        target.ratings += s.ratings
+        target.active += s.active
+        target.default += s.default
+        target.satisfied += s.satisfied
+        target.negative += s.negative
+        target.revoked += s.revoked
+        for level, n in s.levels.items():
+            target.levels[level] += n
+    for row in _records(scope, period).values("day").annotate(total=Sum("n")).order_by():
+        folded[_bucket(row["day"], step)].records += row["total"] or 0
+    return sorted(folded.items())
+
+
+def heatmap(scope: Scope, period: Period) -> list[list[int]]:
+    """Active ratings per [weekday 0=Monday][local hour], over the period (channels and item not applied)."""
+    grid = [[0] * 24 for _ in range(7)]
+    qs = cubes.HOUR_CUBE.model._default_manager.filter(
+        day__gte=period.start, day__lte=period.end, **_place_filter(scope)
+    )
+    for row in qs.values("day", "hour").annotate(total=Sum("n")).order_by():
+        grid[row["day"].weekday()][row["hour"]] += row["total"] or 0
+    return grid
+
+
+@dataclass
+class TicketSummary:
+    opened: int = 0  # tickets opened in the period
+    closed: int = 0  # of those, closed by now
+    closed_on_time: int = 0  # closed no later than their last deadline (rectification, else return visit)
+    overdue: int = 0  # of those, open now past a deadline
+    open_now: int = 0  # of those, still open
+    revoked: int = 0  # of those, the 差评 revoked after appeal
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.closed_on_time / self.closed if self.closed else None
+
+
+def ticket_summary(scope: Scope, period: Period) -> TicketSummary:
+    """Tickets opened in the period in the scope (tickets are few: counted from the tickets table directly)."""
+    from django.db.models import Count, F, Q
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    from pingyi.insight.cubes import bounds
+    from pingyi.tickets.models import State, Ticket, overdue_q
+
+    lo, hi = bounds(period.start, period.end)
+    where = _place_filter(scope)
+    if "hall_id__in" in where:
+        where["window__hall_id__in"] = where.pop("hall_id__in")
+    qs = Ticket.objects.filter(opened_at__gte=_aware(lo), opened_at__lt=_aware(hi), **where)
+    if period.item_id is not None:
+        qs = qs.filter(Q(rating__item_id=period.item_id) | Q(record__item_id=period.item_id))
+    if period.channels:
+        qs = qs.filter(rating__channel__in=period.channels)
+    deadline = Coalesce(F("rectify_due"), F("visit_due"))
+    counts = qs.aggregate(
+        opened=Count("id"),
+        closed=Count("id", filter=Q(state=State.CLOSED)),
+        on_time=Count(
+            "id", filter=Q(state=State.CLOSED) & (Q(closed_at__lte=deadline) | Q(visit_due__isnull=True))
+        ),
+        overdue=Count("id", filter=overdue_q(timezone.now())),
+        open_now=Count("id", filter=~Q(state=State.CLOSED)),
+        revoked=Count("id", filter=Q(revoked=True)),
+    )
+    return TicketSummary(
+        opened=counts["opened"],
+        closed=counts["closed"],
+        closed_on_time=counts["on_time"],
+        overdue=counts["overdue"],
+        open_now=counts["open_now"],
+        revoked=counts["revoked"],
+    )
+
+
+def _aware(value: object) -> Any:
+    """``cubes.bounds`` gives SQL parameters; the ORM wants aware datetimes."""
+    from datetime import UTC, datetime
+
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
