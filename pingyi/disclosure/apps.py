@@ -7,3 +7,12 @@ class DisclosureConfig(AppConfig):
 
     name = "pingyi.disclosure"
     verbose_name = _("通报公开")
+
+    def ready(self) -> None:
+        from pingyi.accounts.models import Role
+        from pingyi.accounts.scopes import ScopeRule, register
+        from pingyi.disclosure.models import Bulletin
+
+        # Drafts are the district inspectors' alone; the public reads published bulletins through
+        # ``selectors.published_bulletins``, never through a user's scope.
+        register(Bulletin, ScopeRule(district="district", editors=frozenset({Role.INSPECTOR})))
