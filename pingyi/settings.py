@@ -230,3 +230,7 @@ PINGYI_TICKET_VISIT_DAYS = envint("PINGYI_TICKET_VISIT_DAYS", 1)  # 回访 and f
 PINGYI_TICKET_RECTIFY_DAYS = envint("PINGYI_TICKET_RECTIFY_DAYS", 15)  # 整改
 PINGYI_TICKET_REMIND_HOURS = envint("PINGYI_TICKET_REMIND_HOURS", 24)  # remind this long before a deadline
 PINGYI_CALL_RELAY_BACKEND = envstr("PINGYI_CALL_RELAY_BACKEND", "pingyi.tickets.callrelay.FileCallRelay")
+
+# Insight (see docs/insight.md): rankings need this many active ratings in the month; Wuhan's composite weights.
+PINGYI_RANKING_MIN_SAMPLE = envint("PINGYI_RANKING_MIN_SAMPLE", 30)
+PINGYI_COMPOSITE_WEIGHTS = {"sms_qr": 40.0, "public_lines": 20.0, "review": 40.0}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import hall_subtree_ids
@@ -269,14 +269,9 @@ class TicketSummary:
         return self.closed_on_time / self.closed if self.closed else None
 
 
-def ticket_summary(scope: Scope, period: Period) -> TicketSummary:
-    """Tickets opened in the period in the scope (tickets are few: counted from the tickets table directly)."""
-    from django.db.models import Count, F, Q
-    from django.db.models.functions import Coalesce
-    from django.utils import timezone
-
+def _tickets(scope: Scope, period: Period) -> QuerySet[Any]:
     from pingyi.insight.cubes import bounds
-    from pingyi.tickets.models import State, Ticket, overdue_q
+    from pingyi.tickets.models import Ticket
 
     lo, hi = bounds(period.start, period.end)
     where = _place_filter(scope)
@@ -287,25 +282,38 @@ def ticket_summary(scope: Scope, period: Period) -> TicketSummary:
         qs = qs.filter(Q(rating__item_id=period.item_id) | Q(record__item_id=period.item_id))
     if period.channels:
         qs = qs.filter(rating__channel__in=period.channels)
+    return qs
+
+
+def _ticket_counts() -> dict[str, Any]:
+    from django.db.models import Count, F
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    from pingyi.tickets.models import State, overdue_q
+
+    closed = Q(state=State.CLOSED)
     deadline = Coalesce(F("rectify_due"), F("visit_due"))
-    counts = qs.aggregate(
-        opened=Count("id"),
-        closed=Count("id", filter=Q(state=State.CLOSED)),
-        on_time=Count(
-            "id", filter=Q(state=State.CLOSED) & (Q(closed_at__lte=deadline) | Q(visit_due__isnull=True))
+    return {
+        "opened": Count("id"),
+        "closed": Count("id", filter=closed),
+        "closed_on_time": Count(
+            "id", filter=closed & (Q(closed_at__lte=deadline) | Q(visit_due__isnull=True))
         ),
-        overdue=Count("id", filter=overdue_q(timezone.now())),
-        open_now=Count("id", filter=~Q(state=State.CLOSED)),
-        revoked=Count("id", filter=Q(revoked=True)),
-    )
-    return TicketSummary(
-        opened=counts["opened"],
-        closed=counts["closed"],
-        closed_on_time=counts["on_time"],
-        overdue=counts["overdue"],
-        open_now=counts["open_now"],
-        revoked=counts["revoked"],
-    )
+        "overdue": Count("id", filter=overdue_q(timezone.now())),
+        "open_now": Count("id", filter=~closed),
+        "revoked": Count("id", filter=Q(revoked=True)),
+    }
+
+
+def ticket_summary(scope: Scope, period: Period) -> TicketSummary:
+    """Tickets opened in the period in the scope (tickets are few: counted from the tickets table directly)."""
+    return TicketSummary(**_tickets(scope, period).aggregate(**_ticket_counts()))
+
+
+def ticket_summary_by_unit(scope: Scope, period: Period) -> dict[int, TicketSummary]:
+    rows = _tickets(scope, period).values("unit_id").annotate(**_ticket_counts()).order_by()
+    return {row.pop("unit_id"): TicketSummary(**row) for row in rows}
 
 
 def _aware(value: object) -> Any:
