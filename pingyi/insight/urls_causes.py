@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pingyi.insight import views_causes
 
 app_name = "causes"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views_causes.causes_page, name="causes"),
+]
