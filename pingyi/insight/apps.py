@@ -7,3 +7,11 @@ class InsightConfig(AppConfig):
 
     name = "pingyi.insight"
     verbose_name = _("统计分析")
+
+    def ready(self) -> None:
+        from pingyi.accounts.scopes import ScopeRule, register
+        from pingyi.insight.models import RatingDayWindow
+
+        # The dashboards read the cubes through metrics.Scope.for_user (district / hall / unit / staff); this rule
+        # says which roles have a dashboard at all (operators do not), for the navigation.
+        register(RatingDayWindow, ScopeRule(district="district", hall="hall", unit="unit", staff="staff"))

@@ -44,7 +44,7 @@ def previous_month(month: date) -> date:
     return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def _min_sample() -> int:
+def min_sample() -> int:
     return int(getattr(settings, "PINGYI_RANKING_MIN_SAMPLE", 30))
 
 
@@ -54,7 +54,7 @@ def _pct(value: float | None) -> float | None:
 
 def _ranked(rows: list[RankRow]) -> list[RankRow]:
     """Sort by score (then sample) and number the rows that have enough ratings; ties share a rank."""
-    floor = _min_sample()
+    floor = min_sample()
     eligible = [r for r in rows if r.score is not None and r.summary.active >= floor]
     others = [r for r in rows if r not in eligible]
     eligible.sort(key=lambda r: (-(r.score or 0), -r.summary.active, r.label))

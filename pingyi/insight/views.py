@@ -1,0 +1,135 @@
+"""Dashboards and rankings pages. Every figure comes from ``metrics`` / ``rankings`` (the cubes)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from pingyi.accounts.scopes import restrict
+from pingyi.catalog.models import ServiceItem
+from pingyi.insight import metrics, rankings
+from pingyi.insight.filters import DRILL, read_request
+from pingyi.insight.metrics import Scope, Summary
+from pingyi.insight.models import RollupState
+from pingyi.lib.scales import CHANNEL_LABELS
+
+WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+LEVEL_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+
+
+def _pct(value: float | None, digits: int = 2) -> float | None:
+    return round(100 * value, digits) if value is not None else None
+
+
+def _chart_data(scope: Scope, period: metrics.Period) -> dict[str, Any]:
+    step = "day" if (period.end - period.start).days <= 62 else "month"
+    trend = metrics.trend(scope, period, step)
+    channels = metrics.breakdown(scope, period, "channel")
+    level = metrics.summary(scope, period).levels
+    grid = metrics.heatmap(scope, period)
+    return {
+        "trend": {
+            "labels": [d.strftime("%m-%d" if step == "day" else "%Y-%m") for d, _ in trend],
+            "ratings": [s.ratings for _, s in trend],
+            "negative": [s.negative for _, s in trend],
+            "satisfaction": [_pct(s.satisfaction) for _, s in trend],
+        },
+        "levels": {
+            "labels": [LEVEL_NAMES[k] for k in range(5, 0, -1)],
+            "counts": [level[k] for k in range(5, 0, -1)],
+        },
+        "channels": [{"name": r.label, "value": r.summary.ratings} for r in channels],
+        "heatmap": {
+            "days": WEEKDAYS,
+            "cells": [
+                [hour, day, grid[day][hour]] for day in range(7) for hour in range(24) if grid[day][hour]
+            ],
+            "max": max((max(row) for row in grid), default=0),
+        },
+    }
+
+
+def _row(summary: Summary) -> dict[str, Any]:
+    return {
+        "s": summary,
+        "satisfaction": _pct(summary.satisfaction),
+        "verified": _pct(summary.verified_satisfaction),
+        "participation": _pct(summary.participation, 1),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    req = read_request(request)
+    scope, period = req.scope, req.period
+    total = metrics.summary(scope, period)
+    tickets = metrics.ticket_summary(scope, period)
+    drill_by = req.next_level
+    rows = metrics.breakdown(scope, period, drill_by)
+    base_query = "&".join(f"{k}={v}" for k, v in req.params.items())
+    period_query = request.GET.copy()
+    for dim in ("hall", "unit", "window", "staff"):
+        period_query.pop(dim, None)
+    state = RollupState.objects.filter(pk=1).first()
+    context = {
+        "req": req,
+        "total": _row(total),
+        "revocation_rate": _pct(total.revoked / total.negative if total.negative else None, 1),
+        "tickets": tickets,
+        "on_time": _pct(tickets.on_time_rate, 1),
+        "drill_by": drill_by,
+        "drill_label": {"unit": "单位", "window": "窗口", "staff": "工作人员", "item": "事项"}[drill_by],
+        "drillable": drill_by in DRILL and drill_by != "item",
+        "rows": [{"row": r, **_row(r.summary)} for r in rows],
+        "base_query": base_query,
+        "period_query": period_query.urlencode(),
+        "charts": _chart_data(scope, period),
+        "channels": [(c.value, label) for c, label in CHANNEL_LABELS.items()],
+        "items": restrict(ServiceItem.objects.order_by("code"), request.user).values_list("pk", "name")[:500],
+        "refreshed_at": state.refreshed_at if state else None,
+    }
+    return render(request, "insight/dashboard.html", context)
+
+
+def _month(value: str | None) -> date:
+    today = timezone.localdate()
+    if value:
+        try:
+            year, month = (int(part) for part in value.split("-")[:2])
+            return date(year, month, 1)
+        except ValueError:
+            pass
+    return today.replace(day=1)
+
+
+@login_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    scope = Scope.for_user(request.user, None)
+    if scope is None:
+        raise Http404
+    month = _month(request.GET.get("month"))
+    week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    if request.GET.get("week"):
+        try:
+            week = date.fromisoformat(request.GET["week"])
+        except ValueError:
+            pass
+    week -= timedelta(days=week.weekday())
+    district = scope.district_id
+    context = {
+        "month": month,
+        "week": week,
+        "week_end": week + timedelta(days=6),
+        "units": rankings.unit_ranking(district, month),
+        "windows": rankings.window_ranking(district, month)[:30],
+        "shicha": rankings.shicha(district, week),
+        "composite": rankings.composite(district, month),
+        "weights": rankings.weights(),
+        "min_sample": rankings.min_sample(),
+    }
+    return render(request, "insight/ranking.html", context)
