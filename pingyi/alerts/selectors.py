@@ -1,0 +1,73 @@
+"""Reads for the alert pages and the home page: the alerts a user may see, the home card, evidence rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from pingyi.accounts.scopes import can_view, restrict
+from pingyi.alerts.models import Alert, AlertRule
+
+ACTIVE = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
+
+# Labels of the evidence numbers, in the order the detail page shows them.
+EVIDENCE_LABELS = {
+    "ratings": "主动评价",
+    "negative": "差评（不含已撤销）",
+    "share": "差评占比（%）",
+    "percent": "阈值（%）",
+    "min_ratings": "最少评价数",
+    "hours": "小时数",
+    "records": "办件",
+    "min_records": "最少办件数",
+    "last_rating_at": "此前最近一条评价",
+    "level_label": "停滞的等级",
+    "span_ratings": "期间评价（其他等级）",
+    "span_level": "期间该等级评价",
+    "working_days": "工作日数",
+    "history_working_days": "基线工作日数",
+    "history_ratings": "基线期评价",
+    "history_level": "基线期该等级评价",
+    "expected": "按基线比例应有（条）",
+    "min_expected": "最少应有条数",
+    "tracking_code": "工单查询码",
+    "state": "工单状态",
+    "phase": "期限",
+    "due": "期限截止",
+    "hours_left": "剩余小时",
+    "escalation": "已督办次数",
+    "history_from": "基线起",
+    "from": "自",
+    "to": "至",
+}
+
+
+def visible_alerts(user: Any) -> QuerySet[Alert]:
+    return restrict(
+        Alert.objects.select_related("unit", "window", "ticket", "rule", "acknowledged_by", "closed_by"), user
+    )
+
+
+def visible_rules(user: Any) -> QuerySet[AlertRule]:
+    return restrict(AlertRule.objects.select_related("unit", "window", "updated_by"), user)
+
+
+def home_card(user: Any) -> dict[str, Any] | None:
+    """For the home page: the user's open and acknowledged alerts and the five newest; None if it sees none."""
+    if not can_view(user, Alert):
+        return None
+    counts = visible_alerts(user).aggregate(
+        open=Count("id", filter=Q(status=Alert.Status.OPEN)),
+        acknowledged=Count("id", filter=Q(status=Alert.Status.ACKNOWLEDGED)),
+    )
+    latest = list(visible_alerts(user).filter(status__in=ACTIVE).order_by("-raised_at", "-id")[:5])
+    return {"open": counts["open"], "acknowledged": counts["acknowledged"], "latest": latest}
+
+
+def evidence_rows(evidence: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [
+        (label, evidence[key])
+        for key, label in EVIDENCE_LABELS.items()
+        if evidence.get(key) not in (None, "")
+    ]
