@@ -46,6 +46,7 @@ def masked_name(name: str) -> str:
 @dataclass(frozen=True)
 class PublicBulletin:
     pk: int
+    district_code: str
     kind: str
     title: str
     body: str
@@ -61,7 +62,7 @@ def published_bulletins(district_id: int) -> QuerySet[Bulletin]:
 
 
 def _with_links(qs: QuerySet[Bulletin]) -> QuerySet[Bulletin]:
-    return qs.prefetch_related(
+    return qs.select_related("district").prefetch_related(
         Prefetch(
             "inspections",
             Inspection.objects.select_related("unit").annotate(
@@ -85,7 +86,7 @@ def _lines(bulletin: Bulletin) -> list[str]:
         person = record.person_name if bulletin.show_names else masked_name(record.person_name)
         title = f"{record.person_title}" if record.person_title else ""
         lines.append(
-            f"问责处理 · {record.unit.name}{title}{person} · {record.sanction.name} · {record.decided_on:%Y-%m-%d}"
+            f"问责处理 · {record.unit.name} {title}{person} · {record.sanction.name} · {record.decided_on:%Y-%m-%d}"
         )
     for ticket in bulletin.tickets.all():
         place = f"{ticket.unit.name}{f' {ticket.window.name}' if ticket.window is not None else ''}"
@@ -100,6 +101,7 @@ def _lines(bulletin: Bulletin) -> list[str]:
 def public_view(bulletin: Bulletin) -> PublicBulletin:
     return PublicBulletin(
         pk=bulletin.pk,
+        district_code=bulletin.district.code,
         kind=str(bulletin.get_kind_display()),
         title=bulletin.title,
         body=bulletin.body,
