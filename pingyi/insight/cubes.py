@@ -34,6 +34,7 @@ class Cube:
     model: type[models.Model]
     dims: tuple[str, ...]
     source: str  # "ratings", "records" or "hours"
+    monthly_from: Cube | None = None  # a month cube (``day`` = first of month) summed from this day cube
 
     @property
     def table(self) -> str:
@@ -43,18 +44,25 @@ class Cube:
         return needed <= set(self.dims)
 
 
+_RATING_UNIT = Cube(m.RatingDayUnit, ("hall", "unit"), "ratings")
+_RECORD_UNIT = Cube(m.RecordDayUnit, ("hall", "unit"), "records")
 RATING_CUBES = (
     Cube(m.RatingDayDistrict, (), "ratings"),
-    Cube(m.RatingDayUnit, ("unit",), "ratings"),
+    _RATING_UNIT,
     Cube(m.RatingDayWindow, ("hall", "unit", "window", "staff"), "ratings"),
     Cube(m.RatingDayItem, ("hall", "unit", "window", "staff", "item"), "ratings"),
 )
-RECORD_CUBES = (
-    Cube(m.RecordDayUnit, ("unit",), "records"),
-    Cube(m.RecordDayItem, ("hall", "unit", "window", "staff", "item"), "records"),
+RECORD_CUBES = (_RECORD_UNIT, Cube(m.RecordDayItem, ("hall", "unit", "window", "staff", "item"), "records"))
+HOUR_CUBES = (
+    Cube(m.HourDistrict, (), "hours"),
+    Cube(m.HourUnit, ("hall", "unit"), "hours"),
+    Cube(m.HourWindow, ("hall", "unit", "window", "staff"), "hours"),
 )
-HOUR_CUBE = Cube(m.RatingHour, ("hall", "unit", "window", "staff"), "hours")
-ALL_CUBES = (*RATING_CUBES, *RECORD_CUBES, HOUR_CUBE)
+RATING_MONTHS = (Cube(m.RatingMonthUnit, ("hall", "unit"), "ratings", monthly_from=_RATING_UNIT),)
+RECORD_MONTHS = (Cube(m.RecordMonthUnit, ("hall", "unit"), "records", monthly_from=_RECORD_UNIT),)
+DAY_CUBES = (*RATING_CUBES, *RECORD_CUBES, *HOUR_CUBES)
+MONTH_CUBES = (*RATING_MONTHS, *RECORD_MONTHS)
+ALL_CUBES = (*DAY_CUBES, *MONTH_CUBES)
 
 
 def pick(cubes: tuple[Cube, ...], needed: set[str]) -> Cube:
@@ -64,12 +72,61 @@ def pick(cubes: tuple[Cube, ...], needed: set[str]) -> Cube:
     raise ValueError(f"no cube holds {sorted(needed)}")
 
 
+def pick_month(cubes: tuple[Cube, ...], needed: set[str]) -> Cube | None:
+    return next((cube for cube in cubes if cube.has(needed)), None)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def split(first: date, last: date) -> tuple[list[tuple[date, date]], tuple[date, date] | None]:
+    """Local days first..last as (ranges of days outside whole months, (first month, last month) or None)."""
+    head = first if first.day == 1 else month_end(first) + timedelta(days=1)
+    tail = last if last == month_end(last) else month_start(last) - timedelta(days=1)
+    if head > tail:  # no whole month inside
+        return [(first, last)], None
+    days = [r for r in ((first, head - timedelta(days=1)), (tail + timedelta(days=1), last)) if r[0] <= r[1]]
+    return days, (head, month_start(tail))
+
+
 def bounds(first: date, last: date) -> tuple[Any, Any]:
     """The UTC bounds of local days first..last as query parameters."""
     tz = ZoneInfo(settings.TIME_ZONE)
     lo = datetime.combine(first, time.min, tzinfo=tz)
     hi = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
     return q.ts(lo), q.ts(hi)
+
+
+def _month_sql(cube: Cube) -> str:
+    assert cube.monthly_from is not None
+    dims = ", ".join(f"{d}_id" for d in cube.dims)
+    keys = "" if cube.source == "records" else "channel, level5, is_default, negative"
+    sums = "SUM(n)" if cube.source == "records" else "SUM(n), SUM(revoked)"
+    cols = "n" if cube.source == "records" else f"{keys}, n, revoked"
+    group = f"{dims}, {keys}" if keys else dims
+    select_keys = f"{keys}, " if keys else ""
+    return (
+        f"INSERT INTO {cube.table} (district_id, day, {dims}, {cols}) "
+        f"SELECT district_id, %s, {dims}, {select_keys}{sums} FROM {cube.monthly_from.table} "
+        f"WHERE district_id = %s AND day >= %s AND day <= %s GROUP BY district_id, {group}"
+    )
+
+
+def fill_months(cube: Cube, district_id: int, first: date, last: date) -> None:
+    """Replace the month cube's rows of the months touching first..last by sums of its day cube."""
+    month = month_start(first)
+    with connection.cursor() as cursor:
+        while month <= last:
+            cursor.execute(
+                f"DELETE FROM {cube.table} WHERE district_id = %s AND day = %s", [district_id, month]
+            )
+            cursor.execute(_month_sql(cube), [month, district_id, month, month_end(month)])
+            month = month_end(month) + timedelta(days=1)
 
 
 def _fill_sql(cube: Cube) -> str:
@@ -87,12 +144,14 @@ def _fill_sql(cube: Cube) -> str:
     day = q.local_day("r.rated_at")
     if cube.source == "hours":
         hour = q.local_hour("r.rated_at")
+        cols = "".join(f", {c}" for c in dim_cols)
+        exprs = "".join(f", {e}" for e in dim_exprs)
         return (
-            f"INSERT INTO {cube.table} (district_id, day, hour, {', '.join(dim_cols)}, n) "
-            f"SELECT r.district_id, {day}, {hour}, {', '.join(dim_exprs)}, COUNT(*) "
+            f"INSERT INTO {cube.table} (district_id, day, hour{cols}, n) "
+            f"SELECT r.district_id, {day}, {hour}{exprs}, COUNT(*) "
             "FROM ratings_rating r LEFT JOIN catalog_window w ON w.id = r.window_id "
             "WHERE r.district_id = %s AND r.rated_at >= %s AND r.rated_at < %s AND r.is_default = %s "
-            f"GROUP BY r.district_id, {day}, {hour}, {', '.join(dim_exprs)}"
+            f"GROUP BY r.district_id, {day}, {hour}{exprs}"
         )
     cols = ", ".join([*dim_cols, ""]) if dim_cols else ""
     exprs = ", ".join([*dim_exprs, ""]) if dim_exprs else ""

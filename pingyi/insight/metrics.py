@@ -138,36 +138,69 @@ def _needed(scope: Scope, period: Period, group: str | None) -> set[str]:
     return needed
 
 
-def _ratings(scope: Scope, period: Period, group: str | None = None) -> QuerySet[Any]:
-    cube = cubes.pick(cubes.RATING_CUBES, _needed(scope, period, group))
-    qs = cube.model._default_manager.filter(
-        day__gte=period.start, day__lte=period.end, **_place_filter(scope)
+def _parts(
+    days: tuple[cubes.Cube, ...], months: tuple[cubes.Cube, ...], scope: Scope, period: Period, group: str | None,
+    *, by_day: bool = False,
+) -> list[QuerySet[Any]]:  # fmt: skip
+    """Querysets whose rows add up to the answer: whole months from a month cube when one fits, days for the rest."""
+    needed = _needed(scope, period, group)
+    place = _place_filter(scope)
+    month_cube = None if by_day else cubes.pick_month(months, needed)
+    ranges, whole = (
+        cubes.split(period.start, period.end) if month_cube else ([(period.start, period.end)], None)
     )
+    day_cube = cubes.pick(days, needed)
+    parts = [day_cube.model._default_manager.filter(day__gte=lo, day__lte=hi, **place) for lo, hi in ranges]
+    if month_cube is not None and whole is not None:
+        parts.append(month_cube.model._default_manager.filter(day__gte=whole[0], day__lte=whole[1], **place))
+    return parts
+
+
+def _ratings(
+    scope: Scope, period: Period, group: str | None = None, *, by_day: bool = False
+) -> list[QuerySet[Any]]:
+    parts = _parts(cubes.RATING_CUBES, cubes.RATING_MONTHS, scope, period, group, by_day=by_day)
     if period.channels:
-        qs = qs.filter(channel__in=period.channels)
+        parts = [qs.filter(channel__in=period.channels) for qs in parts]
     if period.item_id is not None:
-        qs = qs.filter(item_id=period.item_id)
-    return qs
+        parts = [qs.filter(item_id=period.item_id) for qs in parts]
+    return parts
 
 
-def _records(scope: Scope, period: Period, group: str | None = None) -> QuerySet[Any]:
-    cube = cubes.pick(cubes.RECORD_CUBES, _needed(scope, period, group))
-    qs = cube.model._default_manager.filter(
-        day__gte=period.start, day__lte=period.end, **_place_filter(scope)
-    )
+def _records(
+    scope: Scope, period: Period, group: str | None = None, *, by_day: bool = False
+) -> list[QuerySet[Any]]:
+    parts = _parts(cubes.RECORD_CUBES, cubes.RECORD_MONTHS, scope, period, group, by_day=by_day)
     if period.item_id is not None:
-        qs = qs.filter(item_id=period.item_id)
-    return qs
+        parts = [qs.filter(item_id=period.item_id) for qs in parts]
+    return parts
+
+
+def _record_totals(parts: list[QuerySet[Any]], key_column: str | None) -> dict[Any, int]:
+    totals: dict[Any, int] = defaultdict(int)
+    for qs in parts:
+        rows = qs.values(key_column) if key_column else qs
+        if key_column:
+            for row in rows.annotate(total=Sum("n")).order_by():
+                totals[row[key_column]] += row["total"] or 0
+        else:
+            totals[None] += qs.aggregate(total=Sum("n"))["total"] or 0
+    return totals
 
 
 def _group_column(group: str) -> str:
     return {"level": "level5", "channel": "channel"}.get(group, f"{group}_id")
 
 
-def _fold(qs: QuerySet[Any], key_column: str | None) -> dict[Any, Summary]:
+def _fold(parts: list[QuerySet[Any]], key_column: str | None) -> dict[Any, Summary]:
     fields = ["level5", "is_default", "negative"] + ([key_column] if key_column else [])
     out: dict[Any, Summary] = defaultdict(Summary)
-    for row in qs.values(*fields).annotate(total=Sum("n"), gone=Sum("revoked")).order_by():
+    rows = (
+        row
+        for qs in parts
+        for row in qs.values(*fields).annotate(total=Sum("n"), gone=Sum("revoked")).order_by()
+    )
+    for row in rows:
         key = row[key_column] if key_column else None
         out[key].add(
             n=row["total"],
@@ -181,7 +214,7 @@ def _fold(qs: QuerySet[Any], key_column: str | None) -> dict[Any, Summary]:
 
 def summary(scope: Scope, period: Period) -> Summary:
     result = _fold(_ratings(scope, period), None).get(None, Summary())
-    result.records = _records(scope, period).aggregate(total=Sum("n"))["total"] or 0
+    result.records = _record_totals(_records(scope, period), None)[None]
     return result
 
 
@@ -212,8 +245,8 @@ def breakdown(scope: Scope, period: Period, by: str) -> list[Row]:
     column = _group_column(by)
     folded = _fold(_ratings(scope, period, by), column)
     if by in (*PLACE_DIMS, "item"):
-        for row in _records(scope, period, by).values(column).annotate(total=Sum("n")).order_by():
-            folded[row[column]].records += row["total"] or 0
+        for key, total in _record_totals(_records(scope, period, by), column).items():
+            folded[key].records += total
     labels = _labels(by, list(folded))
     rows = [Row(key, labels.get(key, "（未关联）"), s) for key, s in folded.items()]
     rows.sort(key=lambda r: (-r.summary.ratings, str(r.label)))
@@ -229,7 +262,7 @@ def trend(scope: Scope, period: Period, step: str = "day") -> list[tuple[date, S
     if step not in ("day", "month"):
         raise ValueError(f"unknown step {step!r}")
     folded: dict[date, Summary] = defaultdict(Summary)
-    for key, s in _fold(_ratings(scope, period), "day").items():
+    for key, s in _fold(_ratings(scope, period, by_day=True), "day").items():
         target = folded[_bucket(key, step)]
         target.ratings += s.ratings
         target.active += s.active
@@ -239,15 +272,16 @@ def trend(scope: Scope, period: Period, step: str = "day") -> list[tuple[date, S
         target.revoked += s.revoked
         for level, n in s.levels.items():
             target.levels[level] += n
-    for row in _records(scope, period).values("day").annotate(total=Sum("n")).order_by():
-        folded[_bucket(row["day"], step)].records += row["total"] or 0
+    for day, total in _record_totals(_records(scope, period, by_day=True), "day").items():
+        folded[_bucket(day, step)].records += total
     return sorted(folded.items())
 
 
 def heatmap(scope: Scope, period: Period) -> list[list[int]]:
     """Active ratings per [weekday 0=Monday][local hour], over the period (channels and item not applied)."""
     grid = [[0] * 24 for _ in range(7)]
-    qs = cubes.HOUR_CUBE.model._default_manager.filter(
+    cube = cubes.pick(cubes.HOUR_CUBES, scope.dims())
+    qs = cube.model._default_manager.filter(
         day__gte=period.start, day__lte=period.end, **_place_filter(scope)
     )
     for row in qs.values("day", "hour").annotate(total=Sum("n")).order_by():

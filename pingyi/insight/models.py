@@ -45,6 +45,7 @@ class RatingDayDistrict(RatingCube):
 
 
 class RatingDayUnit(RatingCube):
+    hall = _fk("catalog.Hall", null=True)  # the hall of the window (a unit may serve in several halls)
     unit = _fk("catalog.Unit")
 
     class Meta:
@@ -52,10 +53,29 @@ class RatingDayUnit(RatingCube):
         indexes = [
             models.Index(fields=["district", "day"], name="rdu_district_day"),
             models.Index(fields=["unit", "day"], name="rdu_unit_day"),
+            models.Index(fields=["hall", "day"], name="rdu_hall_day"),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} n={self.n}"
+
+
+class RatingMonthUnit(RatingCube):
+    """RatingDayUnit summed per month (``day`` is the first of the month): long periods read whole months here."""
+
+    hall = _fk("catalog.Hall", null=True)
+    unit = _fk("catalog.Unit")
+
+    class Meta:
+        verbose_name = _("评价月汇总（单位）")
+        indexes = [
+            models.Index(fields=["district", "day"], name="rmu_district_day"),
+            models.Index(fields=["unit", "day"], name="rmu_unit_day"),
+            models.Index(fields=["hall", "day"], name="rmu_hall_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} n={self.n}"
 
 
 class RatingDayWindow(RatingCube):
@@ -93,30 +113,67 @@ class RatingDayItem(RatingCube):
             models.Index(fields=["district", "day"], name="rdi_district_day"),
             models.Index(fields=["unit", "day"], name="rdi_unit_day"),
             models.Index(fields=["item", "day"], name="rdi_item_day"),
+            models.Index(fields=["hall", "day"], name="rdi_hall_day"),
+            models.Index(fields=["window", "day"], name="rdi_window_day"),
+            models.Index(fields=["staff", "day"], name="rdi_staff_day"),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} n={self.n}"
 
 
-class RatingHour(models.Model):
+class HourCube(models.Model):
     """Active ratings per local hour of a day, for the hour-of-week heatmap."""
 
     id = models.BigAutoField(primary_key=True)
     district = _fk("catalog.District")
     day = models.DateField()
     hour = models.PositiveSmallIntegerField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.hour}:00 n={self.n}"
+
+
+class HourDistrict(HourCube):
+    class Meta:
+        verbose_name = _("评价时段汇总（区）")
+        indexes = [models.Index(fields=["district", "day"], name="hd_district_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.hour}:00 n={self.n}"
+
+
+class HourUnit(HourCube):
+    hall = _fk("catalog.Hall", null=True)
+    unit = _fk("catalog.Unit")
+
+    class Meta:
+        verbose_name = _("评价时段汇总（单位）")
+        indexes = [
+            models.Index(fields=["unit", "day"], name="hu_unit_day"),
+            models.Index(fields=["hall", "day"], name="hu_hall_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.hour}:00 n={self.n}"
+
+
+class HourWindow(HourCube):
     hall = _fk("catalog.Hall", null=True)
     unit = _fk("catalog.Unit")
     window = _fk("catalog.Window", null=True)
     staff = _fk("catalog.Staff", null=True)
-    n = models.PositiveIntegerField()
 
     class Meta:
-        verbose_name = _("评价时段汇总")
+        verbose_name = _("评价时段汇总（窗口）")
         indexes = [
-            models.Index(fields=["district", "day"], name="rh_district_day"),
-            models.Index(fields=["unit", "day"], name="rh_unit_day"),
+            models.Index(fields=["window", "day"], name="hw_window_day"),
+            models.Index(fields=["staff", "day"], name="hw_staff_day"),
+            models.Index(fields=["unit", "day"], name="hw_unit_day"),
         ]
 
     def __str__(self) -> str:
@@ -134,6 +191,7 @@ class RecordCube(models.Model):
 
 
 class RecordDayUnit(RecordCube):
+    hall = _fk("catalog.Hall", null=True)
     unit = _fk("catalog.Unit")
 
     class Meta:
@@ -141,10 +199,29 @@ class RecordDayUnit(RecordCube):
         indexes = [
             models.Index(fields=["district", "day"], name="cdu_district_day"),
             models.Index(fields=["unit", "day"], name="cdu_unit_day"),
+            models.Index(fields=["hall", "day"], name="cdu_hall_day"),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} n={self.n}"
+
+
+class RecordMonthUnit(RecordCube):
+    """RecordDayUnit summed per month (``day`` is the first of the month)."""
+
+    hall = _fk("catalog.Hall", null=True)
+    unit = _fk("catalog.Unit")
+
+    class Meta:
+        verbose_name = _("办件月汇总（单位）")
+        indexes = [
+            models.Index(fields=["district", "day"], name="cmu_district_day"),
+            models.Index(fields=["unit", "day"], name="cmu_unit_day"),
+            models.Index(fields=["hall", "day"], name="cmu_hall_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} n={self.n}"
 
 
 class RecordDayItem(RecordCube):
@@ -162,6 +239,8 @@ class RecordDayItem(RecordCube):
             models.Index(fields=["district", "day"], name="cdi_district_day"),
             models.Index(fields=["unit", "day"], name="cdi_unit_day"),
             models.Index(fields=["window", "day"], name="cdi_window_day"),
+            models.Index(fields=["staff", "day"], name="cdi_staff_day"),
+            models.Index(fields=["hall", "day"], name="cdi_hall_day"),
         ]
 
     def __str__(self) -> str:
