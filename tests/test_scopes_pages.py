@@ -321,13 +321,15 @@ def test_a_detail_page_in_scope_opens(scene: Any, who: str) -> None:
 _CATALOG_NAV = ["halls", "units", "windows", "staff", "shifts", "items", "posters", "devices", "imports"]
 # Inspectors check everything; hall managers watch tickets and the ledger; a unit sees its own inspections (once the
 # feedback is sent) and the accountability decisions about it; staff see their own ratings and records only.
-_INSPECTOR_NAV = ["ratings", "tickets", "ledger", "oversight", "inspections", "accountability", *_CATALOG_NAV]
+_INSPECTOR_NAV = [
+    "ratings", "tickets", "ledger", "oversight", "inspections", "accountability", "insight", *_CATALOG_NAV
+]  # fmt: skip
 NAV_EXPECTED = {
     "inspector": [*_INSPECTOR_NAV, "workdays", "audit"],
-    "hall_manager": ["ratings", "tickets", "ledger", *_CATALOG_NAV],
-    "sub_manager": ["ratings", "tickets", "ledger", *_CATALOG_NAV],
-    "unit_a": ["ratings", "tickets", "ledger", "inspections", "accountability", *_CATALOG_NAV],
-    "clerk": ["ratings", "ledger", "units", "staff", "shifts"],
+    "hall_manager": ["ratings", "tickets", "ledger", "insight", *_CATALOG_NAV],
+    "sub_manager": ["ratings", "tickets", "ledger", "insight", *_CATALOG_NAV],
+    "unit_a": ["ratings", "tickets", "ledger", "inspections", "accountability", "insight", *_CATALOG_NAV],
+    "clerk": ["ratings", "ledger", "insight", "units", "staff", "shifts"],
     "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
     "outsider": [*_INSPECTOR_NAV, "workdays", "audit"],
     "root": ["ratings", "entry", "complaint", *_INSPECTOR_NAV[1:], "workdays", "audit", "users"],

@@ -265,5 +265,5 @@ def catalog_counts(district: District) -> dict[str, int]:
 
 
 # The later capabilities' steps, in the order they must run: each module registers its steps when imported.
-for _module in ("ratings_seed", "oversight_seed", "inspections_seed", "tickets_seed"):
+for _module in ("ratings_seed", "oversight_seed", "inspections_seed", "tickets_seed", "insight_seed"):
     importlib.import_module(f"pingyi.demo.{_module}")

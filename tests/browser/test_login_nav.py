@@ -13,16 +13,25 @@ from tests.browser.helpers import login, screenshot
 pytestmark = pytest.mark.browser
 
 CATALOG = ["halls", "units", "windows", "staff", "shifts", "items", "posters", "devices", "imports"]
-INSPECTOR = ["ratings", "tickets", "ledger", "oversight", "inspections", "accountability", *CATALOG]
+INSPECTOR = [
+    "ratings",
+    "tickets",
+    "ledger",
+    "oversight",
+    "inspections",
+    "accountability",
+    "insight",
+    *CATALOG,
+]
 # Derived from the scope rules (each app's scopes) and pingyi/web/navigation.py: the audit log and the comparison are
 # the inspectors' alone; staff phones are none of the hotline's business; a window clerk sees their own ratings,
 # records, unit and shifts; operators enter ratings and complaints instead of browsing them.
 EXPECTED_NAV = {
     "root": ["ratings", "entry", "complaint", *INSPECTOR[1:], "workdays", "audit", "users"],
     "inspector": [*INSPECTOR, "workdays", "audit"],
-    "hall_manager": ["ratings", "tickets", "ledger", *CATALOG],
-    "unit_a": ["ratings", "tickets", "ledger", "inspections", "accountability", *CATALOG],
-    "clerk": ["ratings", "ledger", "units", "staff", "shifts"],
+    "hall_manager": ["ratings", "tickets", "ledger", "insight", *CATALOG],
+    "unit_a": ["ratings", "tickets", "ledger", "inspections", "accountability", "insight", *CATALOG],
+    "clerk": ["ratings", "ledger", "insight", "units", "staff", "shifts"],
     "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
 }
 
