@@ -67,14 +67,20 @@ def _row(summary: Summary) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     req = read_request(request)
     scope, period = req.scope, req.period
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):  # the drill-down table as a download, same scope and filters
+        from pingyi.reports.exports import export_response
+        from pingyi.reports.tables import ratings_table
+
+        return export_response(ratings_table(scope, period, req.next_level), export)
     total = metrics.summary(scope, period)
     tickets = metrics.ticket_summary(scope, period)
     drill_by = req.next_level
     rows = metrics.breakdown(scope, period, drill_by)
     base_query = "&".join(f"{k}={v}" for k, v in req.params.items())
     period_query = request.GET.copy()
-    for dim in ("hall", "unit", "window", "staff"):
-        period_query.pop(dim, None)
+    for key in ("hall", "unit", "window", "staff", "export"):
+        period_query.pop(key, None)
     state = RollupState.objects.filter(pk=1).first()
     context = {
         "req": req,

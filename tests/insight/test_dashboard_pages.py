@@ -93,3 +93,12 @@ def test_rankings_page_lists_units_in_order(rated: Any, settings: Any) -> None:
     assert table.index("区市场监管局") < table.index("区城管局")
     shicha = html.split('data-testid="shicha"')[1].split("</table>")[0]
     assert "区城管局" in shicha and "区市场监管局" in shicha and "邻区" not in shicha
+
+
+def test_the_drill_table_exports_as_csv_within_the_scope(rated: Any) -> None:
+    response = rated.client("unit_a").get(f"/insight/?{QUERY}&export=csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = body.strip().splitlines()
+    assert lines[0].startswith("窗口")
+    assert len(lines) == 2 and lines[1].startswith(str(rated.window_a))
+    assert "区城管局" not in body and "邻区" not in body
