@@ -110,3 +110,21 @@ def test_a_generation_is_audited_and_the_page_shows_progress_then_files(
     )
     listing = client.get("/reports/").content.decode()
     assert f"/reports/{district_report.pk}/report.xlsx" in listing
+
+
+def test_a_unit_admin_makes_its_monthly_report(year: Any, django_capture_on_commit_callbacks: Any) -> None:
+    world = year.world
+    client = world.client("unit_b")
+    form = client.get("/reports/").content.decode()
+    assert "区城管局" in form and "全区" not in form and "区市场监管局" not in form
+    report = generate(
+        client, django_capture_on_commit_callbacks, kind="monthly", month=6, unit=str(world.unit_b.pk)
+    )
+    assert (report.unit, report.period_start.isoformat(), report.period_end.isoformat()) == (
+        world.unit_b,
+        f"{YEAR}-06-01",
+        f"{YEAR}-06-30",
+    )
+    assert report.narrative.startswith("2026年6月，区城管局通过评议平台共收到5条评价，群众满意率达60.00%")
+    text = pdf_text(client.get(f"/reports/{report.pk}/report.pdf").content)
+    assert "区城管局2026年6月评议工作月报" in text and "窗口排名" in text

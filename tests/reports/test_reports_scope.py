@@ -119,3 +119,12 @@ def test_a_bad_period_is_refused_in_chinese(year: Any) -> None:
         "/reports/export/tickets.csv?start=2026-05-01&end=2026-04-01"
     )
     assert response.status_code == 400 and "截止日期不能早于起始日期" in response.content.decode()
+
+
+def test_a_hall_managers_ratings_export_follows_its_hall(year: Any) -> None:
+    world = year.world
+    rows = rows_of(world.client("hall_manager").get(f"/reports/export/ratings-unit.csv?{PERIOD}"))
+    assert {r[0] for r in rows[1:]} == {"区市场监管局", "区城管局"}
+    sub = world.client("sub_manager")  # the sub-centre's manager: unit A is not in its hall
+    assert sub.get(f"/reports/export/ratings-unit.csv?{PERIOD}&unit={world.unit_a.pk}").status_code == 404
+    assert rows_of(sub.get(f"/reports/export/ratings-unit.csv?{PERIOD}"))[1:] == []
