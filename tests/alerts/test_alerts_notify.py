@@ -70,6 +70,15 @@ def test_sms_and_e_mail_reach_the_notified_roles_in_scope_as_one_message_each(wo
     assert SmsMessage.objects.filter(kind="alert").count() == 2
     statuses = set(Notification.objects.values_list("channel", "status"))
     assert statuses == {("sms", Notification.Status.OUTBOX), ("email", Notification.Status.SENT)}
+    window_alert = Alert.objects.get(window=world.window_a)
+    detail = world.client("inspector").get(f"/alerts/{window_alert.pk}/").content.decode()
+    assert (
+        "已通知" in detail
+        and "138****8000" in detail
+        and "jiwei@example.gov.cn" in detail
+        and "已发送" in detail
+    )
+    assert "已通知" not in world.client("unit_a").get(f"/alerts/{window_alert.pk}/").content.decode()
 
 
 def test_a_hall_manager_hears_of_its_own_halls_silent_windows_only(world, plant, home):

@@ -38,6 +38,8 @@ def test_a_ticket_three_hours_before_its_return_visit_deadline_is_raised(world, 
     assert alert.evidence["tracking_code"] == ticket.tracking_code
     assert alert.evidence["phase"] == "回访" and alert.evidence["hours_left"] == 3.0
     assert ticket.tracking_code in alert.summary
+    detail = world.client("unit_a").get(f"/alerts/{alert.pk}/").content.decode()
+    assert f'href="/tickets/{ticket.pk}/"' in detail and "剩余小时" in detail
 
 
 def test_a_day_before_the_deadline_is_too_early(ticket):
