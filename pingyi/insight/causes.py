@@ -36,6 +36,7 @@ def voices(user: Any, selection: Selection) -> list[Voice]:
     rows = qs.order_by("-rated_at", "-id").values_list(
         "id", "unit_id", "item_id", "negative", "rated_at", "tag_version", "tags", "comment"
     )
+    tz = timezone.get_default_timezone()  # local days, as Selection.bounds
     found = []
     for pk, unit_id, item_id, negative, rated_at, version, tags, comment in rows.iterator(chunk_size=2000):
         codes = dict.fromkeys(str(code) for code in (tags or []))
@@ -45,7 +46,7 @@ def voices(user: Any, selection: Selection) -> list[Voice]:
                 unit_id,
                 item_id,
                 bool(negative),
-                timezone.localtime(rated_at).date(),
+                rated_at.astimezone(tz).date(),
                 tuple((version or "", code) for code in codes),
                 comment or "",
             )
@@ -172,6 +173,39 @@ def _group(
     return causes
 
 
+@dataclass(frozen=True)
+class MonthCauses:
+    month: date
+    negative: int
+    basic: int
+    negative_tags: list[TagCount]
+    basic_tags: list[TagCount]
+
+
+def by_month(
+    found: list[Voice], selection: Selection, labels: dict[tuple[str, str], str]
+) -> list[MonthCauses]:
+    """Each month of the period, with its top tags of each level (months without any are listed too)."""
+    top = thresholds().top_tags
+    groups: dict[date, list[Voice]] = {month: [] for month in selection.months()}
+    for voice in found:
+        groups[voice.day.replace(day=1)].append(voice)
+    rows = []
+    for month, group in groups.items():
+        negative = [v for v in group if v.negative]
+        basic = [v for v in group if not v.negative]
+        rows.append(
+            MonthCauses(
+                month,
+                len(negative),
+                len(basic),
+                count_tags(negative, labels)[:top],
+                count_tags(basic, labels)[:top],
+            )
+        )
+    return rows
+
+
 def by_unit(
     found: list[Voice], selection: Selection, labels: dict[tuple[str, str], str]
 ) -> list[GroupCauses]:
@@ -219,6 +253,7 @@ class Causes:
     voices: list[Voice]
     negative_tags: list[TagCount]
     basic_tags: list[TagCount]
+    months: list[MonthCauses]
     units: list[GroupCauses]
     items: list[GroupCauses]
     keywords: KeywordResult
@@ -248,6 +283,7 @@ def causes(user: Any, selection: Selection) -> Causes:
         voices=found,
         negative_tags=count_tags(negative, labels),
         basic_tags=count_tags(basic, labels),
+        months=by_month(found, selection, labels),
         units=by_unit(found, selection, labels),
         items=by_item(found, selection, labels),
         keywords=words,

@@ -51,7 +51,6 @@ def _bucket(weekly: bool) -> Callable[[date], str]:
 
 
 def _rank(group: Iterable[Voice], bucket: Callable[[date], str], th: Thresholds | None) -> list[Keyword]:
-    seg = segmenter()
     ratings: Counter[str] = Counter()
     negative: Counter[str] = Counter()
     periods: dict[str, set[str]] = defaultdict(set)
@@ -60,7 +59,9 @@ def _rank(group: Iterable[Voice], bucket: Callable[[date], str], th: Thresholds 
             ratings[word] += 1
             negative[word] += voice.negative
             periods[word].add(bucket(voice.day))
-    ranked = []
+    if not ratings:
+        return []
+    seg, ranked = segmenter(), []
     for word, n in ratings.items():
         spread = tuple(sorted(periods[word]))
         recurring = th is not None and n >= th.topic_min_ratings and len(spread) >= th.topic_min_periods

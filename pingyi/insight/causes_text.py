@@ -23,8 +23,12 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
-# A token worth counting has a Han character or a letter, and at least two characters.
+# A token worth counting has a Han character or a letter, and at least two characters …
 _WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# … and is not a bare quantity (一个多, 两周, 三趟, 半小时): how long or how often is in the comment, not a topic.
+_QUANTITY = re.compile(
+    r"^[0-9零一二三四五六七八九十百千两半几多]+(个|次|趟|遍|句|周|天|年|月|日|号|小时|分钟|多|半)*$"
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class Segmenter:
 
     tokenizer: jieba.Tokenizer
     stopwords: frozenset[str]
-    idf: dict[str, float]
+    idf: dict[str, str]
     median_idf: float
     seconds: float  # how long building it took
 
@@ -44,12 +48,14 @@ class Segmenter:
             for word in (w.strip() for w in self.tokenizer.cut(text))
             if len(word) >= 2
             and _WORDLIKE.search(word)
+            and not _QUANTITY.match(word)
             and word not in self.stopwords
             and word.lower() not in self.stopwords
         ]
 
     def idf_of(self, word: str) -> float:
-        return self.idf.get(word, self.median_idf)
+        value = self.idf.get(word)
+        return float(value) if value is not None else self.median_idf
 
 
 _segmenter: Segmenter | None = None
@@ -68,14 +74,12 @@ def _read_lines(path: Path) -> Iterable[str]:
     return (line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines())
 
 
-def _load_idf() -> tuple[dict[str, float], float]:
+def _load_idf() -> tuple[dict[str, str], float]:
+    """jieba's IDF table as word → idf text (converted when read: most of its 270,000 words are never asked for)."""
     path = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
-    idf: dict[str, float] = {}
-    for line in _read_lines(path):
-        word, _, value = line.partition(" ")
-        if value:
-            idf[word] = float(value)
-    values = sorted(idf.values())
+    pairs = iter(path.read_text(encoding="utf-8").split())
+    idf = dict(zip(pairs, pairs, strict=False))
+    values = sorted(map(float, idf.values()))
     return idf, values[len(values) // 2]
 
 

@@ -99,3 +99,13 @@ def test_the_page_shows_each_levels_tags_with_label_and_count(world, tagged):
     assert "等候时间较长" not in negative
     assert '<td>等候时间较长</td><td class="mono">308</td><td>3</td><td>75.0%</td>' in basic
     assert "服务态度生硬" not in basic
+
+
+def test_tags_by_month(world, tagged):
+    result = causes(world.users["inspector"], PERIOD)
+    july, august = result.months
+    assert (july.month, july.negative, july.basic) == (date(2026, 7, 1), 3, 2)
+    assert (august.month, august.negative, august.basic) == (date(2026, 8, 1), 4, 2)
+    assert [(t.code, t.count) for t in july.negative_tags] == [("214", 2), ("113", 1), ("115", 1)]
+    assert [(t.code, t.count) for t in july.basic_tags] == [("308", 2), ("314", 1)]
+    assert [(t.code, t.count) for t in august.basic_tags] == [("308", 1), ("309", 1), ("314", 1)]
