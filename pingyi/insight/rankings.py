@@ -137,7 +137,8 @@ def weights() -> dict[str, float]:
 
 def composite(district_id: int, month: date) -> list[RankRow]:
     """Wuhan's composite score (weights are settings): satisfaction by SMS and QR, by the message board and the
-    mayor's line (and 12345), and the unit's handling of its tickets (share of the month's tickets closed on time).
+    mayor's line (and 12345), and the unit's handling of its tickets: of the month's tickets whose outcome is known
+    (closed, or open past a deadline), the share closed on time — a ticket still open within its deadline waits.
     A part without data leaves the score, and the other parts' weights are scaled up to 100."""
     first, last = month_bounds(month)
     scope = Scope(district_id)
@@ -152,7 +153,9 @@ def composite(district_id: int, month: date) -> list[RankRow]:
         parts = {
             "sms_qr": _pct(sms_qr[key].summary.satisfaction) if key in sms_qr else None,
             "public_lines": _pct(lines[key].summary.satisfaction) if key in lines else None,
-            "review": _pct(tickets.closed_on_time / tickets.opened) if tickets.opened else None,
+            "review": _pct(tickets.closed_on_time / decided)
+            if (decided := tickets.closed + tickets.overdue)
+            else None,
         }
         present = {name: value for name, value in parts.items() if value is not None}
         total = sum(w[name] for name in present)

@@ -86,6 +86,10 @@ def test_composite_weights_parts_and_leaves_out_a_part_without_data(months: Any,
             rectify_due=now + timedelta(days=5), closed_at=now + timedelta(days=2 if on_time else 9),
         )  # fmt: skip
     rollups_refresh()
+    Ticket.objects.create(  # still open, within its deadline: not judged yet
+        tracking_code="TC9999999999", district=world.district, unit=world.unit_b, source="rating", summary="差评",
+        opened_at=now, visit_due=timezone.now() + timedelta(days=1), rectify_due=timezone.now() + timedelta(days=5),
+    )  # fmt: skip
     rows = {r.label: r for r in composite(world.district.pk, date(2026, 11, 1))}
     b = rows["区城管局"]
     assert b.parts == {"sms_qr": 80.0, "public_lines": 50.0, "review": 50.0}

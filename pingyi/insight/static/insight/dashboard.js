@@ -12,7 +12,7 @@
     trend: function (d) {
       return {
         tooltip: { trigger: "axis" },
-        legend: { data: ["评价数", "差评", "满意率%"] },
+        legend: { top: 0, data: ["评价数", "差评", "满意率%"] },
         grid: { left: 48, right: 48, top: 36, bottom: 28 },
         xAxis: { type: "category", data: d.trend.labels },
         yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: function (v) { return Math.max(0, Math.floor(v.min - 1)); }, max: 100 }],
@@ -40,7 +40,7 @@
       for (var h = 0; h < 24; h++) { hours.push(String(h)); }
       return {
         tooltip: { formatter: function (p) { return d.heatmap.days[p.value[1]] + " " + p.value[0] + "时：" + p.value[2]; } },
-        grid: { left: 44, right: 12, top: 8, bottom: 56 },
+        grid: { left: 44, right: 12, top: 8, bottom: 72 },
         xAxis: { type: "category", data: hours },
         yAxis: { type: "category", data: d.heatmap.days, inverse: true },
         visualMap: { min: 0, max: Math.max(1, d.heatmap.max), calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, inRange: { color: ["#f4f1ee", RED] } },
