@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from pingyi.accounts.scopes import hall_subtree_ids
-from pingyi.catalog.models import District, Hall, Unit
+from pingyi.catalog.models import District, Hall, Unit, Window
 from pingyi.disclosure.selectors import PublicBulletin, public_bulletins
 from pingyi.insight.metrics import Period, Scope, Summary, breakdown, heatmap, summary, ticket_summary
 from pingyi.insight.rankings import RankRow, min_sample, previous_month, shicha, unit_ranking
@@ -147,6 +147,7 @@ def screen_data(hall: Hall, now: Any = None) -> dict[str, Any]:
     day = Period(start=today, end=today)
     month = Period(start=today.replace(day=1), end=today)
     windows = [row for row in breakdown(scope, day, "window") if row.key is not None][:SCREEN_WINDOWS]
+    names = dict(Window.objects.filter(pk__in=[row.key for row in windows]).values_list("pk", "name"))
     tickets = ticket_summary(scope, month)
     halls = hall_subtree_ids(hall.pk)
     here = set(Unit.objects.filter(hall_id__in=halls).values_list("pk", flat=True))
@@ -157,7 +158,7 @@ def screen_data(hall: Hall, now: Any = None) -> dict[str, Any]:
         "updated": moment.strftime("%H:%M"),
         "today": _measures(summary(scope, day)),
         "hours": heatmap(scope, day)[today.weekday()],
-        "windows": [{"label": row.label, **_measures(row.summary)} for row in windows],
+        "windows": [{"label": names.get(row.key, row.label), **_measures(row.summary)} for row in windows],
         "tickets": {
             "opened": tickets.opened,
             "closed": tickets.closed,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +12,10 @@ from pingyi.catalog.models import District, Hall
 from pingyi.disclosure.public import public_page, screen_data
 from pingyi.disclosure.selectors import public_bulletin
 
-SCREEN_REFRESH_SECONDS = 30
+
+def screen_refresh_seconds() -> int:
+    """How often the screen's script fetches the figures (``PINGYI_SCREEN_REFRESH_SECONDS``, default 30)."""
+    return max(5, int(getattr(settings, "PINGYI_SCREEN_REFRESH_SECONDS", 30)))
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -52,7 +56,7 @@ def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
 
 def screen(request: HttpRequest, hall_id: int) -> HttpResponse:
     hall = get_object_or_404(Hall.objects.select_related("district"), pk=hall_id)
-    context = {"hall": hall, "d": screen_data(hall), "refresh": SCREEN_REFRESH_SECONDS}
+    context = {"hall": hall, "d": screen_data(hall), "refresh": screen_refresh_seconds()}
     return render(request, "disclosure/screen.html", context)
 
 

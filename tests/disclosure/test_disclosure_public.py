@@ -66,12 +66,15 @@ def test_units_are_ranked_by_last_months_satisfaction_as_recounted(world, activi
             Rating.objects.filter(unit=unit), before, _month_end(before)
         )
         change = round(satisfied / active * 100, 2) - round(old_satisfied / old_active * 100, 2)
-        expected[unit.pk] = (pct(satisfied, active), str(active), f"{change:+.2f}")
-    assert expected[world.unit_a.pk] == ("75.00%", "4", "-25.00")  # the recount itself, checked once by hand
+        expected[unit.pk] = (f"{pct(satisfied, active)} 样本 {active} 条", f"{change:+.2f} 个百分点")
+    assert expected[world.unit_a.pk] == (
+        "75.00% 样本 4 条",
+        "-25.00 个百分点",
+    )  # the recount, checked by hand
     a = row_cells(html, world.unit_a.pk, "ranking")
     b = row_cells(html, world.unit_b.pk, "ranking")
-    assert b == ["1", world.unit_b.name, *expected[world.unit_b.pk][:2], "↑1", expected[world.unit_b.pk][2]]
-    assert a == ["2", world.unit_a.name, *expected[world.unit_a.pk][:2], "↓1", expected[world.unit_a.pk][2]]
+    assert b == ["1", world.unit_b.name, expected[world.unit_b.pk][0], f"↑1 {expected[world.unit_b.pk][1]}"]
+    assert a == ["2", world.unit_a.name, expected[world.unit_a.pk][0], f"↓1 {expected[world.unit_a.pk][1]}"]
     assert f"{month.year}年{month.month}月" in html
     assert world.unit_other.name not in html
 

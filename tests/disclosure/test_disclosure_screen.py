@@ -89,12 +89,12 @@ def test_each_windows_ratings_today(world, today_in_hall):
     expected = []
     for window in (world.window_a, world.window_b, world.window_sub):
         ratings, active, satisfied, negative = recount(Rating.objects.filter(window=window), today, today)
-        expected.append((str(window), ratings, negative, pct(satisfied, active)))
-    expected.sort(key=lambda row: (-row[1], row[0]))
+        expected.append((str(window), window.name, ratings, negative, pct(satisfied, active)))
+    expected.sort(key=lambda row: (-row[2], row[0]))  # most ratings first, then by code and name
     rows = [
         (w["label"], w["ratings"], w["negative"], w["satisfaction_text"]) for w in _json(world)["windows"]
     ]
-    assert rows == expected
+    assert rows == [row[1:] for row in expected]
 
 
 def test_this_months_tickets_in_the_hall(world, today_in_hall):

@@ -4,7 +4,7 @@
   "use strict";
   var body = document.body;
   var source = body.getAttribute("data-src");
-  var every = Math.max(10, parseInt(body.getAttribute("data-refresh"), 10) || 30) * 1000;
+  var every = Math.max(5, parseInt(body.getAttribute("data-refresh"), 10) || 30) * 1000;
   var chart = null;
 
   function pick(data, path) {
@@ -62,7 +62,8 @@
       yAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: big * 0.8, color: "#e8ecf1" },
                splitLine: { lineStyle: { color: "rgba(255,255,255,.15)" } } },
       series: [{ type: "bar", data: values, itemStyle: { color: "#f2b441" },
-                 label: { show: true, position: "top", fontSize: big * 0.8, color: "#fff" } }]
+                 label: { show: true, position: "top", fontSize: big * 0.8, color: "#fff",
+                          formatter: function (p) { return p.value ? String(p.value) : ""; } } }]
     });
   }
 
