@@ -278,7 +278,9 @@ def negative_items_table(where: Where, limit: int = 10) -> Table:
     )
 
 
+# Every grouping of ``insight.metrics.breakdown`` (GROUPS), with its column heading.
 BREAKDOWNS = {
+    "hall": "大厅",
     "unit": "单位",
     "window": "窗口",
     "staff": "工作人员",

@@ -128,3 +128,12 @@ def test_a_hall_managers_ratings_export_follows_its_hall(year: Any) -> None:
     sub = world.client("sub_manager")  # the sub-centre's manager: unit A is not in its hall
     assert sub.get(f"/reports/export/ratings-unit.csv?{PERIOD}&unit={world.unit_a.pk}").status_code == 404
     assert rows_of(sub.get(f"/reports/export/ratings-unit.csv?{PERIOD}"))[1:] == []
+
+
+@pytest.mark.parametrize("by", ["hall", "unit", "window", "staff", "item", "channel", "level"])
+def test_the_ratings_measures_export_by_every_grouping_of_the_dashboards(year: Any, by: str) -> None:
+    rows = rows_of(year.world.client("inspector").get(f"/reports/export/ratings-{by}.csv?{PERIOD}"))
+    assert rows[0][1:3] == ["收到评价", "主动评价"]
+    assert (
+        sum(int(r[1]) for r in rows[1:]) == 13
+    )  # every rating of the district's year, in one row or another
