@@ -99,7 +99,7 @@ def test_markup_in_comments_is_shown_escaped(world, rate):
     assert "<script>alert" not in page and "<img src=x" not in page and "<i>事项</i>" not in page
     assert "&lt;script&gt;alert(&quot;推诿&quot;)&lt;/script&gt;" in page
     assert "&lt;i&gt;事项&lt;/i&gt;" in page
-    topic = page.split('data-topic="推诿"')[1].split("</section>")[0]
+    topic = page.split('data-topic="推诿"')[1].split("</tr>")[0]
     assert "&lt;img src=x onerror=alert(1)&gt;" in topic
 
 
