@@ -234,3 +234,5 @@ PINGYI_CALL_RELAY_BACKEND = envstr("PINGYI_CALL_RELAY_BACKEND", "pingyi.tickets.
 # Insight (see docs/insight.md): rankings need this many active ratings in the month; Wuhan's composite weights.
 PINGYI_RANKING_MIN_SAMPLE = envint("PINGYI_RANKING_MIN_SAMPLE", 30)
 PINGYI_COMPOSITE_WEIGHTS = {"sms_qr": 40.0, "public_lines": 20.0, "review": 40.0}
+# Reports (docs/reports.md): which finding types count as 作风 problems (迟到早退 by default).
+PINGYI_REPORT_WORK_STYLE_TYPES = tuple(envstr("PINGYI_REPORT_WORK_STYLE_TYPES", "late_early").split(","))

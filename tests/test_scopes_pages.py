@@ -322,13 +322,22 @@ _CATALOG_NAV = ["halls", "units", "windows", "staff", "shifts", "items", "poster
 # Inspectors check everything; hall managers watch tickets and the ledger; a unit sees its own inspections (once the
 # feedback is sent) and the accountability decisions about it; staff see their own ratings and records only.
 _INSPECTOR_NAV = [
-    "ratings", "tickets", "ledger", "oversight", "inspections", "accountability", "insight", *_CATALOG_NAV
+    "ratings", "tickets", "ledger", "oversight", "inspections", "accountability", "insight", "reports", *_CATALOG_NAV
 ]  # fmt: skip
 NAV_EXPECTED = {
     "inspector": [*_INSPECTOR_NAV, "workdays", "audit"],
     "hall_manager": ["ratings", "tickets", "ledger", "insight", *_CATALOG_NAV],
     "sub_manager": ["ratings", "tickets", "ledger", "insight", *_CATALOG_NAV],
-    "unit_a": ["ratings", "tickets", "ledger", "inspections", "accountability", "insight", *_CATALOG_NAV],
+    "unit_a": [
+        "ratings",
+        "tickets",
+        "ledger",
+        "inspections",
+        "accountability",
+        "insight",
+        "reports",
+        *_CATALOG_NAV,
+    ],
     "clerk": ["ratings", "ledger", "insight", "units", "staff", "shifts"],
     "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
     "outsider": [*_INSPECTOR_NAV, "workdays", "audit"],

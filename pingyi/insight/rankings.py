@@ -52,7 +52,7 @@ def _pct(value: float | None) -> float | None:
     return round(100 * value, 2) if value is not None else None
 
 
-def _ranked(rows: list[RankRow]) -> list[RankRow]:
+def rank_rows(rows: list[RankRow]) -> list[RankRow]:
     """Sort by score (then sample) and number the rows that have enough ratings; ties share a rank."""
     floor = min_sample()
     eligible = [r for r in rows if r.score is not None and r.summary.active >= floor]
@@ -71,7 +71,7 @@ def _ranked(rows: list[RankRow]) -> list[RankRow]:
 def _satisfaction_rows(district_id: int, month: date, by: str) -> list[RankRow]:
     first, last = month_bounds(month)
     rows = metrics.breakdown(Scope(district_id), Period(first, last), by)
-    return _ranked(
+    return rank_rows(
         [
             RankRow(None, r.key, r.label, r.summary, _pct(r.summary.satisfaction))
             for r in rows
@@ -161,4 +161,4 @@ def composite(district_id: int, month: date) -> list[RankRow]:
         total = sum(w[name] for name in present)
         score = round(sum(w[name] * value for name, value in present.items()) / total, 2) if total else None
         rows.append(RankRow(None, key, row.label, row.summary, score, parts=parts))
-    return _ranked(rows)
+    return rank_rows(rows)

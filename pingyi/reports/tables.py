@@ -23,8 +23,7 @@ from pingyi.insight.metrics import (
     ticket_summary,
     ticket_summary_by_unit,
 )
-from pingyi.insight.rankings import RankRow
-from pingyi.insight.rankings import _ranked as rank_rows
+from pingyi.insight.rankings import RankRow, rank_rows
 from pingyi.inspections.models import VISIBLE_TO_UNIT, Finding
 from pingyi.reports.exports import Column, Table
 from pingyi.reports.figures import day_bounds, work_style_types

@@ -21,6 +21,7 @@ INSPECTOR = [
     "inspections",
     "accountability",
     "insight",
+    "reports",
     *CATALOG,
 ]
 # Derived from the scope rules (each app's scopes) and pingyi/web/navigation.py: the audit log and the comparison are
@@ -30,7 +31,16 @@ EXPECTED_NAV = {
     "root": ["ratings", "entry", "complaint", *INSPECTOR[1:], "workdays", "audit", "users"],
     "inspector": [*INSPECTOR, "workdays", "audit"],
     "hall_manager": ["ratings", "tickets", "ledger", "insight", *CATALOG],
-    "unit_a": ["ratings", "tickets", "ledger", "inspections", "accountability", "insight", *CATALOG],
+    "unit_a": [
+        "ratings",
+        "tickets",
+        "ledger",
+        "inspections",
+        "accountability",
+        "insight",
+        "reports",
+        *CATALOG,
+    ],
     "clerk": ["ratings", "ledger", "insight", "units", "staff", "shifts"],
     "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
 }
