@@ -322,12 +322,12 @@ _CATALOG_NAV = ["halls", "units", "windows", "staff", "shifts", "items", "poster
 # Inspectors check everything; hall managers watch tickets and the ledger; a unit sees its own inspections (once the
 # feedback is sent) and the accountability decisions about it; staff see their own ratings and records only.
 _INSPECTOR_NAV = [
-    "ratings", "tickets", "ledger", "oversight", "inspections", "accountability", "insight", "reports", *_CATALOG_NAV
+    "ratings", "tickets", "ledger", "oversight", "inspections", "accountability", "insight", "causes", "reports", *_CATALOG_NAV
 ]  # fmt: skip
 NAV_EXPECTED = {
     "inspector": [*_INSPECTOR_NAV, "workdays", "audit"],
-    "hall_manager": ["ratings", "tickets", "ledger", "insight", *_CATALOG_NAV],
-    "sub_manager": ["ratings", "tickets", "ledger", "insight", *_CATALOG_NAV],
+    "hall_manager": ["ratings", "tickets", "ledger", "insight", "causes", *_CATALOG_NAV],
+    "sub_manager": ["ratings", "tickets", "ledger", "insight", "causes", *_CATALOG_NAV],
     "unit_a": [
         "ratings",
         "tickets",
@@ -338,7 +338,7 @@ NAV_EXPECTED = {
         "reports",
         *_CATALOG_NAV,
     ],
-    "clerk": ["ratings", "ledger", "insight", "units", "staff", "shifts"],
+    "clerk": ["ratings", "ledger", "insight", "causes", "units", "staff", "shifts"],
     "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
     "outsider": [*_INSPECTOR_NAV, "workdays", "audit"],
     "root": ["ratings", "entry", "complaint", *_INSPECTOR_NAV[1:], "workdays", "audit", "users"],

@@ -21,6 +21,7 @@ INSPECTOR = [
     "inspections",
     "accountability",
     "insight",
+    "causes",
     "reports",
     *CATALOG,
 ]
@@ -30,7 +31,7 @@ INSPECTOR = [
 EXPECTED_NAV = {
     "root": ["ratings", "entry", "complaint", *INSPECTOR[1:], "workdays", "audit", "users"],
     "inspector": [*INSPECTOR, "workdays", "audit"],
-    "hall_manager": ["ratings", "tickets", "ledger", "insight", *CATALOG],
+    "hall_manager": ["ratings", "tickets", "ledger", "insight", "causes", *CATALOG],
     "unit_a": [
         "ratings",
         "tickets",
@@ -41,7 +42,7 @@ EXPECTED_NAV = {
         "reports",
         *CATALOG,
     ],
-    "clerk": ["ratings", "ledger", "insight", "units", "staff", "shifts"],
+    "clerk": ["ratings", "ledger", "insight", "causes", "units", "staff", "shifts"],
     "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
 }
 
