@@ -322,7 +322,8 @@ _CATALOG_NAV = ["halls", "units", "windows", "staff", "shifts", "items", "poster
 # Inspectors check everything; hall managers watch tickets and the ledger; a unit sees its own inspections (once the
 # feedback is sent) and the accountability decisions about it; staff see their own ratings and records only.
 _INSPECTOR_NAV = [
-    "ratings", "tickets", "ledger", "oversight", "inspections", "accountability", "insight", "causes", "reports", *_CATALOG_NAV
+    "ratings", "tickets", "ledger", "oversight", "inspections", "accountability", "insight", "causes", "reports",
+    *_CATALOG_NAV,
 ]  # fmt: skip
 NAV_EXPECTED = {
     "inspector": [*_INSPECTOR_NAV, "workdays", "audit"],
@@ -335,9 +336,10 @@ NAV_EXPECTED = {
         "inspections",
         "accountability",
         "insight",
+        "causes",
         "reports",
         *_CATALOG_NAV,
-    ],
+    ],  # fmt: skip
     "clerk": ["ratings", "ledger", "insight", "causes", "units", "staff", "shifts"],
     "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
     "outsider": [*_INSPECTOR_NAV, "workdays", "audit"],

@@ -39,6 +39,7 @@ EXPECTED_NAV = {
         "inspections",
         "accountability",
         "insight",
+        "causes",
         "reports",
         *CATALOG,
     ],
