@@ -77,7 +77,7 @@ def rank_lines(rows: list[RankRow]) -> list[RankLine]:
             sample=row.summary.active,
             negative=row.summary.negative,
             move=change_text(row),
-            rate_change=score_change_text(row),
+            rate_change="—" if row.rank is None else score_change_text(row),
         )
         for row in rows
     ]
