@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def ensure_schedules() -> None:
+    from pingyi.alerts.tasks import ensure_schedules as alert_schedules
     from pingyi.insight.tasks import ensure_schedules as insight_schedules
     from pingyi.oversight.tasks import ensure_schedules as oversight_schedules
     from pingyi.ratings.seals import ensure_schedules as seal_schedules
@@ -17,3 +18,4 @@ def ensure_schedules() -> None:
     oversight_schedules()
     ticket_schedules()
     insight_schedules()
+    alert_schedules()

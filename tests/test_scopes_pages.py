@@ -322,24 +322,25 @@ _CATALOG_NAV = ["halls", "units", "windows", "staff", "shifts", "items", "poster
 # Inspectors check everything; hall managers watch tickets and the ledger; a unit sees its own inspections (once the
 # feedback is sent) and the accountability decisions about it; staff see their own ratings and records only.
 _INSPECTOR_NAV = [
-    "ratings", "tickets", "ledger", "oversight", "inspections", "accountability", "insight", "causes", "reports",
-    *_CATALOG_NAV,
+    "ratings", "tickets", "ledger", "oversight", "alerts", "inspections", "accountability", "insight", "causes",
+    "reports", *_CATALOG_NAV,
 ]  # fmt: skip
+UNIT_ADMIN_NAV = [
+    "ratings",
+    "tickets",
+    "ledger",
+    "alerts",
+    "inspections",
+    "accountability",
+    "insight",
+    "causes",
+    "reports",
+]
 NAV_EXPECTED = {
     "inspector": [*_INSPECTOR_NAV, "workdays", "audit"],
-    "hall_manager": ["ratings", "tickets", "ledger", "insight", "causes", *_CATALOG_NAV],
-    "sub_manager": ["ratings", "tickets", "ledger", "insight", "causes", *_CATALOG_NAV],
-    "unit_a": [
-        "ratings",
-        "tickets",
-        "ledger",
-        "inspections",
-        "accountability",
-        "insight",
-        "causes",
-        "reports",
-        *_CATALOG_NAV,
-    ],  # fmt: skip
+    "hall_manager": ["ratings", "tickets", "ledger", "alerts", "insight", "causes", *_CATALOG_NAV],
+    "sub_manager": ["ratings", "tickets", "ledger", "alerts", "insight", "causes", *_CATALOG_NAV],
+    "unit_a": [*UNIT_ADMIN_NAV, *_CATALOG_NAV],
     "clerk": ["ratings", "ledger", "insight", "causes", "units", "staff", "shifts"],
     "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
     "outsider": [*_INSPECTOR_NAV, "workdays", "audit"],

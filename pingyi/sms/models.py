@@ -67,6 +67,7 @@ class SmsMessage(EncryptedPhone):
         HELP = "help", _("帮助")
         THANKS = "thanks", _("致谢")
         TICKET = "ticket", _("办结回访")
+        ALERT = "alert", _("预警")
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)

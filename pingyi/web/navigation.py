@@ -35,6 +35,7 @@ NAV = [
     NavEntry(
         "oversight", _("数据比对"), "oversight:anomaly_list", "oversight.Anomaly", only_roles=_INSPECTORS
     ),
+    NavEntry("alerts", _("预警"), "alerts:alert_list", "alerts.Alert"),
     NavEntry("inspections", _("监督检查"), "inspections:inspection_list", "inspections.Inspection"),
     NavEntry("accountability", _("问责"), "tickets:accountability", "tickets.AccountabilityRecord"),
     NavEntry("insight", _("统计分析"), "insight:dashboard", "insight.RatingDayWindow"),

@@ -34,7 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
                     "url_name": url_name,
                 }
             )
-    return render(request, "web/home.html", {"counts": counts, "tickets": _ticket_cards(user)})
+    from pingyi.alerts.selectors import home_card as alert_card
+
+    context = {"counts": counts, "tickets": _ticket_cards(user), "alerts": alert_card(user)}
+    return render(request, "web/home.html", context)
 
 
 def _ticket_cards(user: Any) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ INSPECTOR = [
     "tickets",
     "ledger",
     "oversight",
+    "alerts",
     "inspections",
     "accountability",
     "insight",
@@ -28,21 +29,22 @@ INSPECTOR = [
 # Derived from the scope rules (each app's scopes) and pingyi/web/navigation.py: the audit log and the comparison are
 # the inspectors' alone; staff phones are none of the hotline's business; a window clerk sees their own ratings,
 # records, unit and shifts; operators enter ratings and complaints instead of browsing them.
+UNIT_ADMIN_NAV = [
+    "ratings",
+    "tickets",
+    "ledger",
+    "alerts",
+    "inspections",
+    "accountability",
+    "insight",
+    "causes",
+    "reports",
+]
 EXPECTED_NAV = {
     "root": ["ratings", "entry", "complaint", *INSPECTOR[1:], "workdays", "audit", "users"],
     "inspector": [*INSPECTOR, "workdays", "audit"],
-    "hall_manager": ["ratings", "tickets", "ledger", "insight", "causes", *CATALOG],
-    "unit_a": [
-        "ratings",
-        "tickets",
-        "ledger",
-        "inspections",
-        "accountability",
-        "insight",
-        "causes",
-        "reports",
-        *CATALOG,
-    ],
+    "hall_manager": ["ratings", "tickets", "ledger", "alerts", "insight", "causes", *CATALOG],
+    "unit_a": [*UNIT_ADMIN_NAV, *CATALOG],
     "clerk": ["ratings", "ledger", "insight", "causes", "units", "staff", "shifts"],
     "operator": ["entry", "complaint", "halls", "units", "windows", "items", "imports"],
 }
