@@ -3,8 +3,9 @@
 Each function runs in one transaction, locks the bulletin row, checks the state and who acts, and writes one audit
 entry. Refusals raise ``BulletinError`` with a message in Chinese for the person who acted.
 
-What a bulletin may say is checked on every write and again on publication: no phone number, and — unless the
-bulletin is marked to show them — none of the names of the people its linked records concern.
+What a bulletin may say is checked on every write and again on review and publication: no phone number, and —
+unless the bulletin is marked to show them — neither the names of the people its linked records concern nor the name
+of any staff member of the district.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingyi.audit.services import audit_record
+from pingyi.catalog.models import Staff
 from pingyi.disclosure.models import Bulletin, Kind, State
 from pingyi.inspections.models import Inspection
 from pingyi.tickets.models import AccountabilityRecord, Ticket
@@ -62,11 +64,16 @@ def names_concerned(
     for ticket in tickets:
         if ticket.staff is not None:
             names.add(ticket.staff.name)
+    return _real_names(names)
+
+
+def _real_names(names: Iterable[str]) -> set[str]:
     # A name already written as 周某 names no one; a single character would match everywhere.
     return {name.strip() for name in names if len(name.strip()) >= 2 and not name.strip().endswith("某")}
 
 
 def _content(
+    district_id: int,
     title: str,
     body: str,
     show_names: bool,
@@ -84,10 +91,13 @@ def _content(
     if _PHONE.search(text):
         raise BulletinError("通报不得包含电话号码")
     if not show_names:
-        named = sorted(name for name in names_concerned(inspections, accountability, tickets) if name in text)
+        # The people the links concern, and any staff member of the district, linked or not.
+        staff = Staff.objects.filter(unit__district_id=district_id).values_list("name", flat=True)
+        names = names_concerned(inspections, accountability, tickets) | _real_names(staff)
+        named = sorted(name for name in names if name in text)
         if named:
             raise BulletinError(
-                f"未选择公开被问责人姓名，正文和标题不得出现其姓名（{'、'.join(named)}）；请改用“某”称谓"
+                f"未选择公开被问责人姓名，标题和正文不得出现人员姓名（{'、'.join(named)}）；请改用“某”称谓"
             )
 
 
@@ -126,7 +136,7 @@ def bulletin_draft(
         raise BulletinError("请选择通报类别")
     inspections, accountability, tickets = list(inspections), list(accountability), list(tickets)
     _links(district.pk, inspections, accountability, tickets)
-    _content(title, body, show_names, inspections, accountability, tickets)
+    _content(district.pk, title, body, show_names, inspections, accountability, tickets)
     with transaction.atomic():
         bulletin = Bulletin.objects.create(
             district=district,
@@ -179,7 +189,7 @@ def bulletin_update(
         if bulletin.drafted_by_id != actor.pk:
             raise BulletinError("只有起草人可以修改草稿")
         _links(bulletin.district_id, inspections, accountability, tickets)
-        _content(title, body, show_names, inspections, accountability, tickets)
+        _content(bulletin.district_id, title, body, show_names, inspections, accountability, tickets)
         before = _snapshot(bulletin)
         bulletin.kind, bulletin.title, bulletin.body = kind, title.strip(), body.strip()
         bulletin.show_names = show_names
@@ -196,6 +206,7 @@ def bulletin_update(
 def _recheck(bulletin: Bulletin) -> None:
     """The content rules again, on the stored bulletin and its links as they are now."""
     _content(
+        bulletin.district_id,
         bulletin.title,
         bulletin.body,
         bulletin.show_names,

@@ -143,7 +143,7 @@ def test_names_are_masked_unless_the_bulletin_shows_them(world, sanctioned, true
 
 
 def test_a_bulletin_that_hides_names_may_not_write_them(world, sanctioned, make_bulletin):
-    with pytest.raises(BulletinError, match="不得出现其姓名（龙强）"):
+    with pytest.raises(BulletinError, match="不得出现人员姓名（龙强）"):
         bulletin_draft(
             actor=world.users["inspector"],
             district=world.district,
@@ -153,6 +153,14 @@ def test_a_bulletin_that_hides_names_may_not_write_them(world, sanctioned, make_
             accountability=[sanctioned],
         )
     assert not Bulletin.objects.exists()
+
+
+def test_no_staff_name_of_the_district_even_unlinked_while_names_are_hidden(world, make_bulletin):
+    with pytest.raises(BulletinError, match="不得出现人员姓名（张敏）"):
+        make_bulletin(publish=False, body="区市场监管局窗口人员张敏服务态度生硬。")
+    assert (
+        make_bulletin(body="区市场监管局窗口人员张敏服务态度生硬。", show_names=True).state == State.PUBLISHED
+    )
 
 
 def test_a_bulletin_never_carries_a_phone_number(world, make_bulletin):
