@@ -97,18 +97,29 @@ class Summary:
     def participation(self) -> float | None:
         return self.ratings / self.records if self.records else None
 
-    def add(self, *, n: int, revoked: int, level5: int, is_default: bool, negative: bool) -> None:
-        self.ratings += n
-        if is_default:
-            self.default += n
-            return
-        self.active += n
-        self.levels[level5] = self.levels.get(level5, 0) + n
-        if negative:
-            self.negative += n
-            self.revoked += revoked
-        else:
-            self.satisfied += n
+    def add_counts(
+        self, *, ratings: int, default: int, negative: int, revoked: int, levels: dict[int, int]
+    ) -> None:
+        """Add the counts of a group of ratings (``levels`` counts active ratings only)."""
+        active = ratings - default
+        self.ratings += ratings
+        self.default += default
+        self.active += active
+        self.negative += negative
+        self.satisfied += active - negative
+        self.revoked += revoked
+        for level, n in levels.items():
+            self.levels[level] = self.levels.get(level, 0) + n
+
+    def merge(self, other: Summary) -> None:
+        self.add_counts(
+            ratings=other.ratings,
+            default=other.default,
+            negative=other.negative,
+            revoked=other.revoked,
+            levels=other.levels,
+        )
+        self.records += other.records
 
 
 @dataclass
@@ -192,23 +203,33 @@ def _group_column(group: str) -> str:
     return {"level": "level5", "channel": "channel"}.get(group, f"{group}_id")
 
 
+# One row per group with every count the measures need, computed by the database (a province's month of units is
+# ten thousand rows, not a hundred thousand).
+_COUNTS = {
+    "ratings": Sum("n"),
+    "default_n": Sum("n", filter=Q(is_default=True)),
+    "negative_n": Sum("n", filter=Q(is_default=False, negative=True)),
+    "revoked_n": Sum("revoked", filter=Q(is_default=False, negative=True)),
+    **{f"l{k}": Sum("n", filter=Q(is_default=False, level5=k)) for k in range(1, 6)},
+}
+
+
 def _fold(parts: list[QuerySet[Any]], key_column: str | None) -> dict[Any, Summary]:
-    fields = ["level5", "is_default", "negative"] + ([key_column] if key_column else [])
     out: dict[Any, Summary] = defaultdict(Summary)
-    rows = (
-        row
-        for qs in parts
-        for row in qs.values(*fields).annotate(total=Sum("n"), gone=Sum("revoked")).order_by()
-    )
-    for row in rows:
-        key = row[key_column] if key_column else None
-        out[key].add(
-            n=row["total"],
-            revoked=row["gone"],
-            level5=row["level5"],
-            is_default=row["is_default"],
-            negative=row["negative"],
+    for qs in parts:
+        rows = (
+            qs.values(key_column).annotate(**_COUNTS).order_by() if key_column else [qs.aggregate(**_COUNTS)]
         )
+        for row in rows:
+            if not row["ratings"]:
+                continue
+            out[row[key_column] if key_column else None].add_counts(
+                ratings=row["ratings"],
+                default=row["default_n"] or 0,
+                negative=row["negative_n"] or 0,
+                revoked=row["revoked_n"] or 0,
+                levels={k: row[f"l{k}"] or 0 for k in range(1, 6)},
+            )
     return out
 
 
@@ -238,8 +259,9 @@ def _labels(group: str, keys: list[Any]) -> dict[Any, str]:
     }
 
 
-def breakdown(scope: Scope, period: Period, by: str) -> list[Row]:
-    """One row per hall, unit, window, staff member, item, channel or level, the most ratings first."""
+def breakdown(scope: Scope, period: Period, by: str, limit: int | None = None) -> list[Row]:
+    """One row per hall, unit, window, staff member, item, channel or level, the most ratings first (the first
+    ``limit`` rows when given; labels are looked up only for the rows returned)."""
     if by not in GROUPS:
         raise ValueError(f"unknown grouping {by!r}")
     column = _group_column(by)
@@ -247,9 +269,12 @@ def breakdown(scope: Scope, period: Period, by: str) -> list[Row]:
     if by in (*PLACE_DIMS, "item"):
         for key, total in _record_totals(_records(scope, period, by), column).items():
             folded[key].records += total
-    labels = _labels(by, list(folded))
-    rows = [Row(key, labels.get(key, "（未关联）"), s) for key, s in folded.items()]
-    rows.sort(key=lambda r: (-r.summary.ratings, str(r.label)))
+    ordered = sorted(folded.items(), key=lambda kv: (-kv[1].ratings, -kv[1].records, str(kv[0])))
+    if limit is not None:
+        ordered = ordered[:limit]
+    labels = _labels(by, [key for key, _ in ordered])
+    rows = [Row(key, labels.get(key, "（未关联）"), s) for key, s in ordered]
+    rows.sort(key=lambda r: (-r.summary.ratings, -r.summary.records, str(r.label)))
     return rows
 
 
@@ -263,15 +288,7 @@ def trend(scope: Scope, period: Period, step: str = "day") -> list[tuple[date, S
         raise ValueError(f"unknown step {step!r}")
     folded: dict[date, Summary] = defaultdict(Summary)
     for key, s in _fold(_ratings(scope, period, by_day=True), "day").items():
-        target = folded[_bucket(key, step)]
-        target.ratings += s.ratings
-        target.active += s.active
-        target.default += s.default
-        target.satisfied += s.satisfied
-        target.negative += s.negative
-        target.revoked += s.revoked
-        for level, n in s.levels.items():
-            target.levels[level] += n
+        folded[_bucket(key, step)].merge(s)
     for day, total in _record_totals(_records(scope, period, by_day=True), "day").items():
         folded[_bucket(day, step)].records += total
     return sorted(folded.items())

@@ -19,6 +19,7 @@ from pingyi.insight.metrics import Scope, Summary
 from pingyi.insight.models import RollupState
 from pingyi.lib.scales import CHANNEL_LABELS
 
+DRILL_ROWS = 200  # the drill-down table shows this many rows (the most ratings first); the export has them all
 WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 LEVEL_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 
@@ -77,7 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
     total = metrics.summary(scope, period)
     tickets = metrics.ticket_summary(scope, period)
     drill_by = req.next_level
-    rows = metrics.breakdown(scope, period, drill_by)
+    rows = metrics.breakdown(scope, period, drill_by, limit=DRILL_ROWS + 1)
     base_query = "&".join(f"{k}={v}" for k, v in req.params.items())
     period_query = request.GET.copy()
     for key in ("hall", "unit", "window", "staff", "export"):
@@ -92,7 +93,9 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "drill_by": drill_by,
         "drill_label": {"unit": "单位", "window": "窗口", "staff": "工作人员", "item": "事项"}[drill_by],
         "drillable": drill_by in DRILL and drill_by != "item",
-        "rows": [{"row": r, **_row(r.summary)} for r in rows],
+        "rows": [{"row": r, **_row(r.summary)} for r in rows[:DRILL_ROWS]],
+        "truncated": len(rows) > DRILL_ROWS,
+        "drill_rows": DRILL_ROWS,
         "base_query": base_query,
         "period_query": period_query.urlencode(),
         "charts": _chart_data(scope, period),
