@@ -322,8 +322,8 @@ _CATALOG_NAV = ["halls", "units", "windows", "staff", "shifts", "items", "poster
 # Inspectors check everything; hall managers watch tickets and the ledger; a unit sees its own inspections (once the
 # feedback is sent) and the accountability decisions about it; staff see their own ratings and records only.
 _INSPECTOR_NAV = [
-    "ratings", "tickets", "ledger", "oversight", "alerts", "inspections", "accountability", "insight", "causes",
-    "reports", *_CATALOG_NAV,
+    "ratings", "tickets", "ledger", "oversight", "alerts", "inspections", "accountability", "bulletins", "insight",
+    "causes", "reports", *_CATALOG_NAV,
 ]  # fmt: skip
 UNIT_ADMIN_NAV = [
     "ratings",

@@ -267,3 +267,4 @@ def catalog_counts(district: District) -> dict[str, int]:
 # The later capabilities' steps, in the order they must run: each module registers its steps when imported.
 for _module in ("ratings_seed", "oversight_seed", "inspections_seed", "tickets_seed", "insight_seed"):
     importlib.import_module(f"pingyi.demo.{_module}")
+importlib.import_module("pingyi.disclosure.demo_seed")
