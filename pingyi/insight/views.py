@@ -19,7 +19,9 @@ from pingyi.insight.metrics import Scope, Summary
 from pingyi.insight.models import RollupState
 from pingyi.lib.scales import CHANNEL_LABELS
 
-DRILL_ROWS = 200  # the drill-down table shows this many rows (the most ratings first); the export has them all
+DRILL_ROWS = (
+    200  # the drill-down table shows this many rows (the most ratings first); the export has them all
+)
 WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 LEVEL_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 
