@@ -22,6 +22,7 @@ from pingyi.reports.models import Report
 from pingyi.reports.narrative import district_narrative, unit_narrative
 
 PDF_MAX_TICKETS = 200
+PDF_MAX_ROWS = 100  # a province's table of ten thousand units is read in Excel; the PDF shows its head
 PDF_PORTRAIT_COLUMNS = 9
 STEPS = ("计算各项数据", "排列单位名次", "统计工单与问题", "撰写文字稿", "生成 Excel", "生成 PDF")
 
@@ -136,7 +137,8 @@ def _pdf_tables(content: Content) -> tuple[list[dict[str, Any]], bool]:
             {
                 "title": table.title,
                 "columns": [c.label for c in table.columns],
-                "rows": rows,
+                "rows": rows[:PDF_MAX_ROWS],
+                "more": max(0, len(rows) - PDF_MAX_ROWS),  # rows left to the Excel file
                 "wide": len(table.columns) > PDF_PORTRAIT_COLUMNS,  # on a landscape page
             }
         )
