@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import ServiceItem
@@ -22,8 +24,22 @@ from pingyi.lib.scales import CHANNEL_LABELS
 DRILL_ROWS = (
     200  # the drill-down table shows this many rows (the most ratings first); the export has them all
 )
-WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
-LEVEL_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+WEEKDAYS = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
+LEVEL_NAMES = {
+    5: gettext_lazy("非常满意"),
+    4: gettext_lazy("满意"),
+    3: gettext_lazy("基本满意"),
+    2: gettext_lazy("不满意"),
+    1: gettext_lazy("非常不满意"),
+}
 
 
 def _pct(value: float | None, digits: int = 2) -> float | None:
@@ -37,6 +53,7 @@ def _chart_data(scope: Scope, period: metrics.Period) -> dict[str, Any]:
     level = metrics.summary(scope, period).levels
     grid = metrics.heatmap(scope, period)
     return {
+        "names": {"ratings": _("评价数"), "negative": _("差评"), "satisfaction": _("满意率%")},
         "trend": {
             "labels": [d.strftime("%m-%d" if step == "day" else "%Y-%m") for d, _ in trend],
             "ratings": [s.ratings for _, s in trend],
@@ -44,12 +61,12 @@ def _chart_data(scope: Scope, period: metrics.Period) -> dict[str, Any]:
             "satisfaction": [_pct(s.satisfaction) for _, s in trend],
         },
         "levels": {
-            "labels": [LEVEL_NAMES[k] for k in range(5, 0, -1)],
+            "labels": [str(LEVEL_NAMES[k]) for k in range(5, 0, -1)],
             "counts": [level[k] for k in range(5, 0, -1)],
         },
         "channels": [{"name": r.label, "value": r.summary.ratings} for r in channels],
         "heatmap": {
-            "days": WEEKDAYS,
+            "days": [str(d) for d in WEEKDAYS],
             "cells": [
                 [hour, day, grid[day][hour]] for day in range(7) for hour in range(24) if grid[day][hour]
             ],
@@ -93,7 +110,9 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "tickets": tickets,
         "on_time": _pct(tickets.on_time_rate, 1),
         "drill_by": drill_by,
-        "drill_label": {"unit": "单位", "window": "窗口", "staff": "工作人员", "item": "事项"}[drill_by],
+        "drill_label": {"unit": _("单位"), "window": _("窗口"), "staff": _("工作人员"), "item": _("事项")}[
+            drill_by
+        ],
         "drillable": drill_by in DRILL and drill_by != "item",
         "rows": [{"row": r, **_row(r.summary)} for r in rows[:DRILL_ROWS]],
         "truncated": len(rows) > DRILL_ROWS,

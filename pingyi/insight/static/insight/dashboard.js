@@ -10,16 +10,17 @@
 
   var builders = {
     trend: function (d) {
+      var n = d.names;
       return {
         tooltip: { trigger: "axis" },
-        legend: { top: 0, data: ["评价数", "差评", "满意率%"] },
+        legend: { top: 0, data: [n.ratings, n.negative, n.satisfaction] },
         grid: { left: 48, right: 48, top: 36, bottom: 28 },
         xAxis: { type: "category", data: d.trend.labels },
         yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: function (v) { return Math.max(0, Math.floor(v.min - 1)); }, max: 100 }],
         series: [
-          { name: "评价数", type: "bar", data: d.trend.ratings, itemStyle: { color: GREY } },
-          { name: "差评", type: "bar", data: d.trend.negative, itemStyle: { color: RED } },
-          { name: "满意率%", type: "line", yAxisIndex: 1, data: d.trend.satisfaction, itemStyle: { color: "#1f6f43" } }
+          { name: n.ratings, type: "bar", data: d.trend.ratings, itemStyle: { color: GREY } },
+          { name: n.negative, type: "bar", data: d.trend.negative, itemStyle: { color: RED } },
+          { name: n.satisfaction, type: "line", yAxisIndex: 1, data: d.trend.satisfaction, itemStyle: { color: "#1f6f43" } }
         ]
       };
     },
@@ -39,7 +40,7 @@
       var hours = [];
       for (var h = 0; h < 24; h++) { hours.push(String(h)); }
       return {
-        tooltip: { formatter: function (p) { return d.heatmap.days[p.value[1]] + " " + p.value[0] + "时：" + p.value[2]; } },
+        tooltip: { formatter: function (p) { return d.heatmap.days[p.value[1]] + " " + p.value[0] + ":00 — " + p.value[2]; } },
         grid: { left: 44, right: 12, top: 8, bottom: 72 },
         xAxis: { type: "category", data: hours },
         yAxis: { type: "category", data: d.heatmap.days, inverse: true },
