@@ -148,6 +148,10 @@ def test_the_screen_redraws_itself(district, sized_page, settings):
     page, watch = sized_page("screen")
     page.goto(f"/public/screen/{world.hall.pk}/")
     expect(page.locator("[data-k='today.ratings']")).to_have_text("6")
+    # Write right after a poll, not during one: the test database (SQLite in memory, shared between the live
+    # server's thread and this one) locks a table for readers while it is written, which a file database does not.
+    with page.expect_response(lambda response: "data.json" in response.url, timeout=15_000):
+        pass
     plant(world, world.window_b, timezone.now() - timedelta(seconds=1), [1, 1])
     rollups_refresh()
     expect(page.locator("[data-k='today.ratings']")).to_have_text("8", timeout=15_000)
