@@ -56,7 +56,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         alerts = alerts.filter(status=f["status"])
     if f["kind"] in AlertKind.values:
         alerts = alerts.filter(kind=f["kind"])
-    if f["unit"].isdigit():
+    if f["unit"].isascii() and f["unit"].isdigit() and len(f["unit"]) < 19:
         alerts = alerts.filter(unit_id=int(f["unit"]))
     units = (
         selectors.visible_alerts(request.user)

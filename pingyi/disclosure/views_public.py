@@ -21,7 +21,7 @@ def screen_refresh_seconds() -> int:
 def _year(request: HttpRequest) -> int | None:
     raw = request.GET.get("year", "")
     this_year = timezone.localdate().year
-    if raw.isdigit() and 2000 <= int(raw) <= this_year:
+    if raw.isascii() and raw.isdigit() and len(raw) == 4 and 2000 <= int(raw) <= this_year:
         return int(raw)
     return None
 

@@ -32,20 +32,30 @@ class Request:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    """A positive id written in ASCII digits, else None (int() would also take ² or full-width digits)."""
+    if value and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
+FIRST_YEAR, LAST_YEAR = (
+    2000,
+    2100,
+)  # beyond these a date is a typing mistake (and date arithmetic would overflow)
 
 
 def _date(value: str | None, errors: list[str], label: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors.append(f"{label}格式应为 YYYY-MM-DD：{value}")
         return None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        errors.append(f"{label}应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间：{value}")
+        return None
+    return day
 
 
 def read_period(query: QueryDict, user: Any, errors: list[str]) -> Period:
@@ -74,8 +84,8 @@ def read_request(request: HttpRequest) -> Request:
         wanted = _int(request.GET.get(dim))
         if wanted is None or getattr(base, f"{dim}_id") == wanted:
             continue
-        if getattr(base, f"{dim}_id") is not None:
-            raise Http404
+        if getattr(base, f"{dim}_id") is not None and not (dim == "hall" and wanted in base.hall_ids):
+            raise Http404  # a hall manager may narrow to a sub-centre of the hall, nothing else
         obj = restrict(model._default_manager.filter(pk=wanted), request.user).first()
         if obj is None:
             raise Http404

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
@@ -53,6 +54,11 @@ class Scope:
         if user.role == Role.STAFF and user.staff_id:
             return cls(district, staff_id=user.staff_id)
         return None
+
+    @cached_property
+    def hall_ids(self) -> list[int]:
+        """The hall and its sub-centres (looked up once per scope, not once per query)."""
+        return hall_subtree_ids(self.hall_id) if self.hall_id is not None else []
 
     def dims(self) -> set[str]:
         return {d for d in PLACE_DIMS if getattr(self, f"{d}_id") is not None}
@@ -132,7 +138,7 @@ class Row:
 def _place_filter(scope: Scope) -> dict[str, Any]:
     where: dict[str, Any] = {"district_id": scope.district_id}
     if scope.hall_id is not None:
-        where["hall_id__in"] = hall_subtree_ids(scope.hall_id)
+        where["hall_id__in"] = scope.hall_ids
     for dim in ("unit", "window", "staff"):
         value = getattr(scope, f"{dim}_id")
         if value is not None:

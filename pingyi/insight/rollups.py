@@ -30,9 +30,19 @@ MARGIN = timedelta(minutes=10)  # longer than any single-rating transaction stay
 
 
 def rollups_mark_dirty(district_id: int, days: Iterable[date]) -> None:
-    """Record that these local days of a district must be recomputed (idempotent)."""
-    for day in set(days):
-        DirtyDay.objects.get_or_create(district_id=district_id, day=day)
+    """Record that these local days of a district must be recomputed (idempotent).
+
+    The existing mark is locked, so a tick that is recomputing the day (it deletes the mark first, holding it) makes
+    this wait and then leaves a fresh mark for the next tick; a tick that comes later waits for this transaction."""
+    for day in sorted(set(days)):
+        if not DirtyDay.objects.select_for_update().filter(district_id=district_id, day=day).exists():
+            DirtyDay.objects.get_or_create(district_id=district_id, day=day)
+
+
+def _lock() -> RollupState:
+    """The one row every recompute locks first, so two never interleave (a day counted twice)."""
+    RollupState.objects.get_or_create(pk=1)
+    return RollupState.objects.select_for_update().get(pk=1)
 
 
 def _received_days(since: Any) -> set[tuple[int, date]]:
@@ -79,10 +89,7 @@ def rollups_refresh(now: datetime | None = None) -> RefreshResult:
     now = now or timezone.now()
     result = RefreshResult()
     with transaction.atomic():
-        state = RollupState.objects.select_for_update().filter(pk=1).first()
-        if state is None:
-            RollupState.objects.get_or_create(pk=1)
-            state = RollupState.objects.select_for_update().get(pk=1)
+        state = _lock()
         if state.watermark is None:
             result.full = True
             rollups_rebuild()
@@ -90,9 +97,11 @@ def rollups_refresh(now: datetime | None = None) -> RefreshResult:
             for district_id, day in _received_days(q.ts(state.watermark - MARGIN)):
                 DirtyDay.objects.get_or_create(district_id=district_id, day=day)
             for dirty in list(DirtyDay.objects.order_by("district_id", "day")):
+                # Take the mark before counting: a revocation marking the same day meanwhile waits, then marks anew.
+                if not DirtyDay.objects.filter(pk=dirty.pk).delete()[0]:
+                    continue
                 recompute(dirty.district_id, dirty.day, dirty.day)
                 result.days.append((dirty.district_id, dirty.day))
-                dirty.delete()
         oldest = _oldest_open_transaction()
         state.watermark = min(now, oldest) if oldest else now
         state.refreshed_at = timezone.now()
@@ -111,15 +120,23 @@ def rollups_rebuild(
     first: date | None = None, last: date | None = None, district_id: int | None = None
 ) -> int:
     """Recompute the cubes from scratch (every day with data, or first..last); returns the districts rebuilt."""
+    from pingyi.catalog.models import District
+
     spans: dict[int, tuple[date, date]] = {}
-    for d, lo, hi in _span("ratings_rating", "rated_at") + _span("ledger_servicerecord", "received_at"):
-        old = spans.get(d)
-        spans[d] = (min(lo, old[0]), max(hi, old[1])) if old else (lo, hi)
-    if district_id is not None:
-        spans = {
-            district_id: spans.get(district_id, (first or timezone.localdate(), last or timezone.localdate()))
-        }
+    if first is not None and last is not None:  # the nightly job: no need to look for where the data lies
+        ids = (
+            [district_id] if district_id is not None else list(District.objects.values_list("pk", flat=True))
+        )
+        spans = {d: (first, last) for d in ids}
+    else:
+        for d, lo, hi in _span("ratings_rating", "rated_at") + _span("ledger_servicerecord", "received_at"):
+            old = spans.get(d)
+            spans[d] = (min(lo, old[0]), max(hi, old[1])) if old else (lo, hi)
+        if district_id is not None:
+            today = timezone.localdate()
+            spans = {district_id: spans.get(district_id, (first or today, last or today))}
     with transaction.atomic():
+        _lock()
         for d, (lo, hi) in spans.items():
             start, end = first or lo, last or hi
             if first is None and last is None:
@@ -146,6 +163,7 @@ def rollups_check(district_id: int, first: date, last: date) -> list[str]:
     """The cubes whose rows for the range differ from a fresh recount (empty when all agree). Changes nothing."""
     differing = []
     with transaction.atomic():  # a savepoint when already inside a transaction: rolled back either way
+        _lock()
         before = {c.table: _snapshot(c, district_id, first, last) for c in cubes.ALL_CUBES}
         recompute(district_id, first, last)
         for cube in cubes.ALL_CUBES:
@@ -153,3 +171,20 @@ def rollups_check(district_id: int, first: date, last: date) -> list[str]:
                 differing.append(cube.table)
         transaction.set_rollback(True)
     return differing
+
+
+def rollups_window_moved(window_id: int) -> None:
+    """A window changed hall: every day it has ratings or records counts under another hall now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT r.district_id, {q.local_day('r.rated_at')} FROM ratings_rating r "
+            "WHERE r.window_id = %s UNION "
+            f"SELECT DISTINCT r.district_id, {q.local_day('r.received_at')} FROM ledger_servicerecord r "
+            "WHERE r.window_id = %s",
+            [window_id, window_id],
+        )
+        by_district: dict[int, set[date]] = {}
+        for district_id, day in cursor.fetchall():
+            by_district.setdefault(int(district_id), set()).add(q.as_date(day))
+    for district_id, days in by_district.items():
+        rollups_mark_dirty(district_id, days)

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import ServiceItem
 from pingyi.insight import metrics, rankings
-from pingyi.insight.filters import DRILL, read_request
+from pingyi.insight.filters import DRILL, FIRST_YEAR, LAST_YEAR, read_request
 from pingyi.insight.metrics import Scope, Summary
 from pingyi.insight.models import RollupState
 from pingyi.lib.scales import CHANNEL_LABELS
@@ -123,6 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "channels": [(c.value, label) for c, label in CHANNEL_LABELS.items()],
         "items": restrict(ServiceItem.objects.order_by("code"), request.user).values_list("pk", "name")[:500],
         "refreshed_at": state.refreshed_at if state else None,
+        "sees_rankings": _sees_rankings(request.user),
     }
     return render(request, "insight/dashboard.html", context)
 
@@ -132,22 +134,31 @@ def _month(value: str | None) -> date:
     if value:
         try:
             year, month = (int(part) for part in value.split("-")[:2])
-            return date(year, month, 1)
+            if FIRST_YEAR <= year <= LAST_YEAR:
+                return date(year, month, 1)
         except ValueError:
             pass
     return today.replace(day=1)
 
 
+def _sees_rankings(user: Any) -> bool:
+    """The full rankings (every window, the composite's parts, any month) are the inspectors'; the public page
+    publishes last month's unit ranking and last week's 十差 for everyone."""
+    return bool(user.is_superuser or user.role in (Role.INSPECTOR, Role.SUPERUSER))
+
+
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
     scope = Scope.for_user(request.user, None)
-    if scope is None:
+    if scope is None or not _sees_rankings(request.user):
         raise Http404
     month = _month(request.GET.get("month"))
     week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
     if request.GET.get("week"):
         try:
-            week = date.fromisoformat(request.GET["week"])
+            asked = date.fromisoformat(request.GET["week"])
+            if FIRST_YEAR <= asked.year <= LAST_YEAR:
+                week = asked
         except ValueError:
             pass
     week -= timedelta(days=week.weekday())

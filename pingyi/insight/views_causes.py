@@ -16,6 +16,7 @@ from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import ServiceItem, Unit
 from pingyi.insight.causes import Causes, causes
 from pingyi.insight.causes_base import Selection, Voice, default_selection, thresholds
+from pingyi.insight.filters import FIRST_YEAR, LAST_YEAR
 from pingyi.ratings.models import Rating
 
 COMMENTS_PER_PAGE = 50
@@ -29,13 +30,14 @@ def _may_view(user: Any) -> bool:
 
 def _date(raw: str | None) -> date | None:
     try:
-        return date.fromisoformat(raw or "")
+        day = date.fromisoformat(raw or "")
     except ValueError:
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def _id(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
 
 def _selection(request: HttpRequest) -> tuple[Selection, str]:

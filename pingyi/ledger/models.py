@@ -96,6 +96,7 @@ class ServiceRecord(EncryptedPhone):
             models.Index(fields=["unit", "received_at"]),
             models.Index(fields=["window", "received_at"]),
             models.Index(fields=["district", "received_at"]),
+            models.Index(fields=["entered_at"]),  # the rollups' one-minute look at what was entered since
         ]
 
     def __str__(self) -> str:

@@ -28,16 +28,21 @@ def _local(col: str) -> str:
     return f"({col} AT TIME ZONE '{settings.TIME_ZONE}')"
 
 
+def _whole(col: str) -> str:
+    """SQLite rounds fractional seconds (23:59:59.9999995 becomes the next day): cut them off first."""
+    return f"substr({col}, 1, 19)"
+
+
 def local_day(col: str) -> str:
     if is_postgres():
         return f"CAST({_local(col)} AS date)"
-    return f"date({col}, '{_offset()}')"
+    return f"date({_whole(col)}, '{_offset()}')"
 
 
 def local_month(col: str) -> str:
     if is_postgres():
         return f"CAST(date_trunc('month', {_local(col)}) AS date)"
-    return f"date({col}, '{_offset()}', 'start of month')"
+    return f"date({_whole(col)}, '{_offset()}', 'start of month')"
 
 
 def month_of_day(col: str) -> str:
@@ -51,7 +56,7 @@ def local_minute(col: str) -> str:
     """Minutes since local midnight. Literal percent signs are doubled: every query runs with parameters."""
     if is_postgres():
         return f"(EXTRACT(HOUR FROM {_local(col)}) * 60 + EXTRACT(MINUTE FROM {_local(col)}))"
-    shifted = f"{col}, '{_offset()}'"
+    shifted = f"{_whole(col)}, '{_offset()}'"
     return f"(CAST(strftime('%%H', {shifted}) AS INTEGER) * 60 + CAST(strftime('%%M', {shifted}) AS INTEGER))"
 
 
@@ -59,14 +64,14 @@ def local_hour(col: str) -> str:
     """The local hour 0..23 of a timestamp."""
     if is_postgres():
         return f"CAST(EXTRACT(HOUR FROM {_local(col)}) AS integer)"
-    return f"CAST(strftime('%%H', {col}, '{_offset()}') AS INTEGER)"
+    return f"CAST(strftime('%%H', {_whole(col)}, '{_offset()}') AS INTEGER)"
 
 
 def local_weekday(col: str) -> str:
     """0 = Monday … 6 = Sunday, as catalog.WindowHours.weekday."""
     if is_postgres():
         return f"(EXTRACT(ISODOW FROM {_local(col)}) - 1)"
-    return f"((CAST(strftime('%%w', {col}, '{_offset()}') AS INTEGER) + 6) %% 7)"
+    return f"((CAST(strftime('%%w', {_whole(col)}, '{_offset()}') AS INTEGER) + 6) %% 7)"
 
 
 def time_minute(col: str) -> str:

@@ -54,6 +54,8 @@ class PeriodForm(forms.Form):
         today = timezone.localdate()
         data["start"] = data.get("start") or date(today.year, today.month, 1)
         data["end"] = data.get("end") or today
+        if not all(2000 <= data[k].year <= 2100 for k in ("start", "end")):
+            raise forms.ValidationError(_("日期应在 2000 年至 2100 年之间"))
         if data["end"] < data["start"]:
             raise forms.ValidationError(_("截止日期不能早于起始日期"))
         if (data["end"] - data["start"]).days > 3 * 366:

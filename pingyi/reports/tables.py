@@ -78,13 +78,17 @@ def rating_cells(s: Summary) -> list[Any]:
 
 
 def _previous(where: Where) -> Period:
-    """The period just before, of the same length in months: last month for a monthly report, last year for a
-    yearly one."""
+    """The period just before, of the same length: the months before when the period is whole months (last month
+    for a monthly report, last year for a yearly one), else as many days before."""
+    last = where.start - timedelta(days=1)
+    whole_months = where.start.day == 1 and (where.end + timedelta(days=1)).day == 1
+    if not whole_months:
+        return Period(start=where.start - (where.end - where.start) - timedelta(days=1), end=last)
     months = (where.end.year - where.start.year) * 12 + where.end.month - where.start.month + 1
     first = where.start
     for _ in range(months):
         first = (first - timedelta(days=1)).replace(day=1)
-    return Period(start=first, end=where.start - timedelta(days=1))
+    return Period(start=first, end=last)
 
 
 def _rank_rows(scope: Scope, period: Period, by: str, places: list[tuple[Any, str]]) -> list[RankRow]:
