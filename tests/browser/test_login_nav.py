@@ -37,7 +37,6 @@ UNIT_ADMIN_NAV = [
     "alerts",
     "inspections",
     "accountability",
-    "bulletins",
     "insight",
     "causes",
     "reports",
