@@ -94,11 +94,18 @@ def split(first: date, last: date) -> tuple[list[tuple[date, date]], tuple[date,
     return days, (head, month_start(tail))
 
 
-def bounds(first: date, last: date) -> tuple[Any, Any]:
-    """The UTC bounds of local days first..last as query parameters."""
+def local_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """Aware datetimes from local midnight of ``first`` to local midnight after ``last`` (half-open)."""
     tz = ZoneInfo(settings.TIME_ZONE)
-    lo = datetime.combine(first, time.min, tzinfo=tz)
-    hi = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    return (
+        datetime.combine(first, time.min, tzinfo=tz),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def bounds(first: date, last: date) -> tuple[Any, Any]:
+    """The same bounds as raw SQL parameters."""
+    lo, hi = local_bounds(first, last)
     return q.ts(lo), q.ts(hi)
 
 

@@ -327,14 +327,13 @@ class TicketSummary:
 
 
 def _tickets(scope: Scope, period: Period) -> QuerySet[Any]:
-    from pingyi.insight.cubes import bounds
     from pingyi.tickets.models import Ticket
 
-    lo, hi = bounds(period.start, period.end)
+    lo, hi = cubes.local_bounds(period.start, period.end)
     where = _place_filter(scope)
     if "hall_id__in" in where:
         where["window__hall_id__in"] = where.pop("hall_id__in")
-    qs = Ticket.objects.filter(opened_at__gte=_aware(lo), opened_at__lt=_aware(hi), **where)
+    qs = Ticket.objects.filter(opened_at__gte=lo, opened_at__lt=hi, **where)
     if period.item_id is not None:
         qs = qs.filter(Q(rating__item_id=period.item_id) | Q(record__item_id=period.item_id))
     if period.channels:
@@ -371,12 +370,3 @@ def ticket_summary(scope: Scope, period: Period) -> TicketSummary:
 def ticket_summary_by_unit(scope: Scope, period: Period) -> dict[int, TicketSummary]:
     rows = _tickets(scope, period).values("unit_id").annotate(**_ticket_counts()).order_by()
     return {row.pop("unit_id"): TicketSummary(**row) for row in rows}
-
-
-def _aware(value: object) -> Any:
-    """``cubes.bounds`` gives SQL parameters; the ORM wants aware datetimes."""
-    from datetime import UTC, datetime
-
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)

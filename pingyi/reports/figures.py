@@ -8,14 +8,14 @@ come from the insight cubes (``pingyi.insight.metrics.summary``), never from the
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from pingyi.catalog.models import ServiceItem, Unit, Window
+from pingyi.insight.cubes import local_bounds
 from pingyi.inspections.models import VISIBLE_TO_UNIT, Finding, Inspection
 from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Source, State, Ticket
 
@@ -128,17 +128,8 @@ def percent(rate: float) -> str:
     return f"{rate * 100:.2f}%"
 
 
-def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """Aware datetimes from local midnight of ``start`` to local midnight after ``end`` (half-open)."""
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(start, time.min, tzinfo=tz),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
-    )
-
-
 def _in(field: str, start: date, end: date) -> Q:
-    low, high = day_bounds(start, end)
+    low, high = local_bounds(start, end)
     return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 

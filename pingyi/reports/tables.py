@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count
 
 from pingyi.catalog.models import Unit, Window
+from pingyi.insight.cubes import local_bounds
 from pingyi.insight.metrics import (
     Period,
     Scope,
@@ -26,7 +27,7 @@ from pingyi.insight.metrics import (
 from pingyi.insight.rankings import RankRow, rank_rows
 from pingyi.inspections.models import VISIBLE_TO_UNIT, Finding
 from pingyi.reports.exports import Column, Table
-from pingyi.reports.figures import day_bounds, work_style_types
+from pingyi.reports.figures import work_style_types
 from pingyi.tickets.models import Source, State, Ticket, Verdict
 
 
@@ -189,7 +190,7 @@ def _ticket_cells(label: str, t: TicketSummary) -> list[Any]:
 
 
 def _ticket_rows(where: Where) -> Iterator[list[Any]]:
-    low, high = day_bounds(where.start, where.end)
+    low, high = local_bounds(where.start, where.end)
     tickets = Ticket.objects.filter(district_id=where.district_id, opened_at__gte=low, opened_at__lt=high)
     if where.unit_id:
         tickets = tickets.filter(unit_id=where.unit_id)
@@ -236,7 +237,7 @@ def ticket_list_table(where: Where) -> Table:
 
 def finding_types_table(where: Where) -> Table:
     """Confirmed findings of the period by type, the most frequent first (the same findings as the figures)."""
-    low, high = day_bounds(where.start, where.end)
+    low, high = local_bounds(where.start, where.end)
     found = Finding.objects.filter(
         inspection__district_id=where.district_id,
         confirmed=True,
