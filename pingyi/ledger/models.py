@@ -20,7 +20,13 @@ class ServiceRecord(EncryptedPhone):
     """One case (办件) or one person served; the applicant's phone is encrypted (EncryptedPhone).
 
     District, unit and window have no single-column index of their own: the composite indexes below lead with them
-    (every index costs the bulk ingest about as much as the insert itself, see BENCHMARKS.md P2).
+    (every index costs the bulk ingest about as much as the insert itself, see BENCHMARKS.md P2). Item and
+    entered_by have none: no read selects records by them alone.
+
+    No foreign key is a database constraint (decision 0017): a constraint check per row and reference cost the bulk
+    ingest more than the insert and all its indexes. Every id is checked against the catalogue by the validator,
+    the staging write checks the referenced rows once per batch in SQL (and locks them, as a constraint check
+    would), and ``on_delete=PROTECT`` still refuses, in the ORM, to delete a catalogue row that records use.
     """
 
     class Stage(models.TextChoices):
@@ -36,7 +42,12 @@ class ServiceRecord(EncryptedPhone):
 
     id = models.BigAutoField(primary_key=True)
     district = models.ForeignKey(
-        "catalog.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+", db_index=False
+        "catalog.District",
+        verbose_name=_("区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     unit = models.ForeignKey(
         "catalog.Unit",
@@ -44,6 +55,7 @@ class ServiceRecord(EncryptedPhone):
         on_delete=models.PROTECT,
         related_name="records",
         db_index=False,
+        db_constraint=False,
     )
     window = models.ForeignKey(
         "catalog.Window",
@@ -53,6 +65,7 @@ class ServiceRecord(EncryptedPhone):
         on_delete=models.PROTECT,
         related_name="records",
         db_index=False,
+        db_constraint=False,
     )
     staff = models.ForeignKey(
         "catalog.Staff",
@@ -61,6 +74,7 @@ class ServiceRecord(EncryptedPhone):
         blank=True,
         on_delete=models.PROTECT,
         related_name="records",
+        db_constraint=False,
     )
     item = models.ForeignKey(
         "catalog.ServiceItem",
@@ -69,6 +83,8 @@ class ServiceRecord(EncryptedPhone):
         blank=True,
         on_delete=models.PROTECT,
         related_name="records",
+        db_index=False,
+        db_constraint=False,
     )
     record_no = models.CharField(_("办件编号"), max_length=64)
     applicant_ciphertext = models.TextField(_("申请人（密文）"), blank=True, default="")
@@ -84,6 +100,8 @@ class ServiceRecord(EncryptedPhone):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     rating_code = models.CharField(_("评价码"), max_length=20, unique=True, default=new_rating_code)
 

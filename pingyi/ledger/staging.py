@@ -16,8 +16,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import IntegrityError, connection
 
+from pingyi.ledger.models import ServiceRecord
 from pingyi.ledger.validation import StagedRow
 
 STAGE_COLUMNS = (
@@ -28,7 +29,16 @@ STAGE_COLUMNS = (
 # nonce and not compared; the phone is compared through its blind index).
 SAME_COLUMNS = ("window_id", "staff_id", "item_id", "stage", "received_at", "finished_at", "phone_index")
 NEW, UNCHANGED, REFUSED, CLASH = 0, 1, 2, 3  # REFUSED: repeated in the batch; CLASH: stored, differs
-LEDGER = "ledger_servicerecord"
+LEDGER = ServiceRecord._meta.db_table
+# The ledger's references, checked per batch (the foreign keys are not database constraints, decision 0017).
+REFERENCES = {
+    name: ServiceRecord._meta.get_field(name.removesuffix("_id")).related_model._meta.db_table  # type: ignore[union-attr]
+    for name in ("district_id", "unit_id", "window_id", "staff_id", "item_id", "entered_by_id")
+}
+REFERENCE_LABELS = {
+    "district_id": "区", "unit_id": "单位", "window_id": "窗口", "staff_id": "经办人", "item_id": "事项",
+    "entered_by_id": "录入人",
+}  # fmt: skip
 
 
 class Staging:
@@ -138,11 +148,38 @@ class Staging:
             cursor.execute(f"SELECT unit_id, COUNT(*) FROM {self.table} WHERE state = {NEW} GROUP BY unit_id")
             return {str(unit): n for unit, n in cursor.fetchall()}
 
+    def _check_references(self, cursor: Any, district_id: int, entered_by_id: int | None) -> None:
+        """What the database's foreign keys would check, once per batch instead of once per row (decision 0017).
+
+        Every catalogue row the NEW rows refer to must exist; on PostgreSQL it is locked FOR KEY SHARE until the
+        transaction ends, exactly the lock a foreign-key check takes, so it cannot be deleted meanwhile.
+        """
+        lock = " FOR KEY SHARE" if self.postgres else ""
+        given = {"district_id": district_id, "entered_by_id": entered_by_id}
+        for column, table in REFERENCES.items():
+            if column in given:
+                if given[column] is None:
+                    continue
+                wanted, ids = 1, "%s"
+                params: list[Any] = [given[column]]
+            else:
+                ids, params = f"SELECT {column} FROM {self.table} WHERE state = {NEW}", []
+                cursor.execute(f"SELECT COUNT(DISTINCT {column}) FROM {self.table} WHERE state = {NEW}")
+                wanted = cursor.fetchone()[0]
+                if not wanted:
+                    continue
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT id FROM {table} WHERE id IN ({ids}){lock}) found", params
+            )
+            if cursor.fetchone()[0] != wanted:
+                raise IntegrityError(f"{REFERENCE_LABELS[column]}已不存在（可能刚被删除），请重新导入")
+
     def write(self, *, district_id: int, source: str, entered_by_id: int | None, entered_at: datetime) -> int:
         """Insert every NEW row into the ledger in one statement; the caller holds the transaction."""
         copied = [c for c in STAGE_COLUMNS if c != "row_no"]
         names = ", ".join(["district_id", *copied, "source", "entered_by_id", "entered_at"])
         with connection.cursor() as cursor:
+            self._check_references(cursor, district_id, entered_by_id)
             cursor.execute(
                 f"INSERT INTO {LEDGER} ({names}) SELECT %s, {', '.join(copied)}, %s, %s, %s FROM {self.table} "
                 f"WHERE state = {NEW} ORDER BY row_no",
