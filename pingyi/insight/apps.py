@@ -10,11 +10,11 @@ class InsightConfig(AppConfig):
 
     def ready(self) -> None:
         from pingyi.accounts.scopes import ScopeRule, register
-        from pingyi.insight.models import RatingDayWindow
+        from pingyi.insight.models import DayStaff
 
         # The dashboards read the cubes through metrics.Scope.for_user (district / hall / unit / staff); this rule
         # says which roles have a dashboard at all (operators do not), for the navigation.
-        register(RatingDayWindow, ScopeRule(district="district", hall="hall", unit="unit", staff="staff"))
+        register(DayStaff, ScopeRule(district="district", hall="hall", unit="unit", staff="staff"))
 
         from django.db.models.signals import post_save, pre_save
 

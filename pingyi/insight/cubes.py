@@ -1,8 +1,11 @@
-"""The cubes as data: which table, which dimensions, and the one INSERT … SELECT that fills a range of days.
+"""The cubes as data: which table, which place dimensions, and how a range of days is recounted into them.
 
-A rating cube row counts ratings of one (district, day, place dimensions…, channel, level5, is_default, negative);
-a record cube row counts service records of one (district, day, place dimensions…). ``pick`` chooses the smallest
-cube holding every dimension a query needs.
+A recount of one district's days ``first..last`` (``fill_days``) reads the raw rows once into a few narrow temporary
+tables — ratings per (day, place, channel, level, default, 差评), records per (day, place), active ratings per (day,
+unit, hour) — and pivots each into its wide cubes (``columns.py``): one row per place and day. Month cubes are sums
+of their day cube (``fill_months``). ``pick`` chooses the smallest cube holding every dimension a query needs; a
+question a cube cannot answer cheaply (a service item at one window or staff member) is read from the raw rows
+(``RAW``, see ``metrics``).
 """
 
 # ruff: noqa: S608  (the interpolated parts are table and column names from this module; values are parameters)
@@ -16,24 +19,19 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, models
 
+from pingyi.insight import columns
 from pingyi.insight import models as m
 from pingyi.lib import sqlbits as q
 
-# Where each place dimension comes from in the raw rows (alias r = the rating or record, w = its window).
-DIM_SOURCE = {
-    "hall": "w.hall_id",
-    "unit": "r.unit_id",
-    "window": "r.window_id",
-    "staff": "r.staff_id",
-    "item": "r.item_id",
-}
+PLACES = ("hall", "unit", "window", "staff", "item")
 
 
 @dataclass(frozen=True)
 class Cube:
     model: type[models.Model]
     dims: tuple[str, ...]
-    source: str  # "ratings", "records" or "hours"
+    narrow: str  # the narrow grain it is pivoted from: "staff" or "item"
+    hours: bool = False
     monthly_from: Cube | None = None  # a month cube (``day`` = first of month) summed from this day cube
 
     @property
@@ -44,36 +42,31 @@ class Cube:
         return needed <= set(self.dims)
 
 
-_RATING_UNIT = Cube(m.RatingDayUnit, ("hall", "unit"), "ratings")
-_RECORD_UNIT = Cube(m.RecordDayUnit, ("hall", "unit"), "records")
-RATING_CUBES = (
-    Cube(m.RatingDayDistrict, (), "ratings"),
-    _RATING_UNIT,
-    Cube(m.RatingDayWindow, ("hall", "unit", "window", "staff"), "ratings"),
-    Cube(m.RatingDayItem, ("hall", "unit", "window", "staff", "item"), "ratings"),
-)
-RECORD_CUBES = (_RECORD_UNIT, Cube(m.RecordDayItem, ("hall", "unit", "window", "staff", "item"), "records"))
-HOUR_CUBES = (
-    Cube(m.HourDistrict, (), "hours"),
-    Cube(m.HourUnit, ("hall", "unit"), "hours"),
-    Cube(m.HourWindow, ("hall", "unit", "window", "staff"), "hours"),
-)
-RATING_MONTHS = (Cube(m.RatingMonthUnit, ("hall", "unit"), "ratings", monthly_from=_RATING_UNIT),)
-RECORD_MONTHS = (Cube(m.RecordMonthUnit, ("hall", "unit"), "records", monthly_from=_RECORD_UNIT),)
-DAY_CUBES = (*RATING_CUBES, *RECORD_CUBES, *HOUR_CUBES)
-MONTH_CUBES = (*RATING_MONTHS, *RECORD_MONTHS)
+DISTRICT = Cube(m.DayDistrict, (), "staff", hours=True)
+UNIT = Cube(m.DayUnit, ("hall", "unit"), "staff", hours=True)
+STAFF = Cube(m.DayStaff, ("hall", "unit", "window", "staff"), "staff")
+ITEM = Cube(m.DayItem, ("hall", "unit", "item"), "item")
+UNIT_MONTHS = Cube(m.MonthUnit, ("hall", "unit"), "staff", monthly_from=UNIT)
+WINDOW_MONTHS = Cube(m.MonthWindow, ("hall", "unit", "window"), "staff", monthly_from=STAFF)
+DAY_CUBES = (DISTRICT, UNIT, STAFF, ITEM)
+MONTH_CUBES = (UNIT_MONTHS, WINDOW_MONTHS)
 ALL_CUBES = (*DAY_CUBES, *MONTH_CUBES)
+RAW = None  # ``pick``'s answer when the raw rows are the cheaper source
 
 
-def pick(cubes: tuple[Cube, ...], needed: set[str]) -> Cube:
-    for cube in cubes:
+def pick(needed: set[str]) -> Cube | None:
+    """The smallest day cube holding ``needed`` (place dimensions), or RAW for an item at a window or staff member."""
+    if "item" in needed:
+        return ITEM if ITEM.has(needed) else RAW
+    for cube in (DISTRICT, UNIT, STAFF):
         if cube.has(needed):
             return cube
     raise ValueError(f"no cube holds {sorted(needed)}")
 
 
-def pick_month(cubes: tuple[Cube, ...], needed: set[str]) -> Cube | None:
-    return next((cube for cube in cubes if cube.has(needed)), None)
+def pick_month(day_cube: Cube | None, needed: set[str]) -> Cube | None:
+    """The month cube summing ``day_cube`` that holds ``needed``, if any (the district cube needs none: 31 rows)."""
+    return next((c for c in MONTH_CUBES if c.monthly_from == day_cube and c.has(needed)), None)
 
 
 def month_start(day: date) -> date:
@@ -109,85 +102,116 @@ def bounds(first: date, last: date) -> tuple[Any, Any]:
     return q.ts(lo), q.ts(hi)
 
 
+# ------------------------------------------------------------------------------------------------- the recount
+_NARROW = {  # the narrow ratings tables: their place dimensions
+    "rat_staff": ("hall", "unit", "window", "staff"),
+    "rat_item": ("hall", "unit", "item"),
+}
+_TEMP = ("insight_tmp_rat_staff", "insight_tmp_rat_item", "insight_tmp_rec", "insight_tmp_hours")
+_SOURCE = {"hall": "w.hall_id", "unit": "r.unit_id", "window": "r.window_id", "staff": "r.staff_id", "item": "r.item_id"}  # fmt: skip
+
+
+def _execute(sql: str, params: list[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _narrow(district_id: int, first: date, last: date) -> None:
+    """The raw rows of the range read once into the narrow temporary tables the pivots read."""
+    lo, hi = bounds(first, last)
+    for table in _TEMP:
+        _execute(f"DROP TABLE IF EXISTS {table}", [])
+    if q.is_postgres():  # hash aggregates in memory; no JIT compilation of the wide pivots (seconds each)
+        _execute("SET LOCAL work_mem = '256MB'", [])
+        _execute("SET LOCAL jit = off", [])
+    rday = q.local_day("r.rated_at")
+    window = "LEFT JOIN catalog_window w ON w.id = r.window_id"
+    where = "WHERE r.district_id = %s AND r.rated_at >= %s AND r.rated_at < %s"
+    for name, dims in _NARROW.items():
+        cols = ", ".join(f"{_SOURCE[d]} AS {d}_id" for d in dims)
+        keys = ", ".join(_SOURCE[d] for d in dims)
+        _execute(
+            f"CREATE TEMP TABLE insight_tmp_{name} AS "
+            f"SELECT {rday} AS day, {cols}, r.channel, r.level5, r.is_default, r.negative, COUNT(*) AS n, "
+            "SUM(CASE WHEN t.id IS NULL THEN 0 ELSE 1 END) AS rev "
+            f"FROM ratings_rating r {window} "
+            "LEFT JOIN tickets_ticket t ON t.rating_id = r.id AND t.revoked = %s "
+            f"{where} GROUP BY {rday}, {keys}, r.channel, r.level5, r.is_default, r.negative",
+            [True, district_id, lo, hi],
+        )
+    cday = q.local_day("r.received_at")
+    rec_dims = ("hall", "unit", "window", "staff", "item")
+    _execute(
+        "CREATE TEMP TABLE insight_tmp_rec AS "
+        f"SELECT {cday} AS day, {', '.join(f'{_SOURCE[d]} AS {d}_id' for d in rec_dims)}, COUNT(*) AS rec "
+        f"FROM ledger_servicerecord r {window} "
+        "WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s "
+        f"GROUP BY {cday}, {', '.join(_SOURCE[d] for d in rec_dims)}",
+        [district_id, lo, hi],
+    )
+    _execute(
+        "CREATE TEMP TABLE insight_tmp_hours AS "
+        f"SELECT {rday} AS day, w.hall_id, r.unit_id, {q.local_hour('r.rated_at')} AS hour, COUNT(*) AS hn "
+        f"FROM ratings_rating r {window} {where} AND r.is_default = %s "
+        f"GROUP BY {rday}, w.hall_id, r.unit_id, {q.local_hour('r.rated_at')}",
+        [district_id, lo, hi, False],
+    )
+
+
+def _pivot_sql(cube: Cube) -> str:
+    """INSERT … SELECT of the cube's wide rows from the narrow tables (kind 1 ratings, 2 records, 3 hours)."""
+    dims = [f"{d}_id" for d in cube.dims]
+    keys = ", ".join(["day", *dims])
+    rating_keys = f"{keys}, channel, level5, is_default, negative"
+    none = "CAST(NULL AS integer)"  # typed: PostgreSQL resolves a UNION's untyped NULLs pairwise, as text
+    fields = f"CAST(NULL AS text) AS channel, {none} AS level5, CAST(NULL AS boolean) AS is_default, CAST(NULL AS boolean) AS negative"
+    parts = [
+        f"SELECT {rating_keys}, 1 AS kind, SUM(n) AS n, SUM(rev) AS rev, {none} AS rec, {none} AS hour, "
+        f"{none} AS hn FROM insight_tmp_rat_{cube.narrow} GROUP BY {rating_keys}",
+        f"SELECT {keys}, {fields}, 2, {none}, {none}, SUM(rec), {none}, {none} FROM insight_tmp_rec GROUP BY {keys}",
+    ]
+    if cube.hours:
+        parts.append(
+            f"SELECT {keys}, {fields}, 3, {none}, {none}, {none}, hour, SUM(hn) "
+            f"FROM insight_tmp_hours GROUP BY {keys}, hour"
+        )
+    exprs = columns.pivot_exprs(cube.hours)
+    target = ", ".join(["district_id", "day", *dims, *(c for c, _ in exprs)])
+    return (
+        f"INSERT INTO {cube.table} ({target}) "
+        f"SELECT %s, {keys}, {', '.join(e for _, e in exprs)} "
+        f"FROM ({' UNION ALL '.join(parts)}) u GROUP BY {keys}"
+    )
+
+
+def fill_days(district_id: int, first: date, last: date) -> None:
+    """Replace every day cube's rows of a district for local days first..last by a recount from the raw rows."""
+    _narrow(district_id, first, last)
+    for cube in DAY_CUBES:
+        _execute(
+            f"DELETE FROM {cube.table} WHERE district_id = %s AND day >= %s AND day <= %s",
+            [district_id, first, last],
+        )
+        _execute(_pivot_sql(cube), [district_id])
+    for table in _TEMP:
+        _execute(f"DROP TABLE IF EXISTS {table}", [])
+
+
 def _month_sql(cube: Cube) -> str:
     assert cube.monthly_from is not None
     dims = ", ".join(f"{d}_id" for d in cube.dims)
-    keys = "" if cube.source == "records" else "channel, level5, is_default, negative"
-    sums = "SUM(n)" if cube.source == "records" else "SUM(n), SUM(revoked)"
-    cols = "n" if cube.source == "records" else f"{keys}, n, revoked"
-    group = f"{dims}, {keys}" if keys else dims
-    select_keys = f"{keys}, " if keys else ""
+    counts = ["records", *columns.rating_columns()]
     return (
-        f"INSERT INTO {cube.table} (district_id, day, {dims}, {cols}) "
-        f"SELECT district_id, %s, {dims}, {select_keys}{sums} FROM {cube.monthly_from.table} "
-        f"WHERE district_id = %s AND day >= %s AND day <= %s GROUP BY district_id, {group}"
+        f"INSERT INTO {cube.table} (district_id, day, {dims}, {', '.join(counts)}) "
+        f"SELECT district_id, %s, {dims}, {columns.sums(counts)} FROM {cube.monthly_from.table} "
+        f"WHERE district_id = %s AND day >= %s AND day <= %s GROUP BY district_id, {dims}"
     )
 
 
 def fill_months(cube: Cube, district_id: int, first: date, last: date) -> None:
     """Replace the month cube's rows of the months touching first..last by sums of its day cube."""
     month = month_start(first)
-    with connection.cursor() as cursor:
-        while month <= last:
-            cursor.execute(
-                f"DELETE FROM {cube.table} WHERE district_id = %s AND day = %s", [district_id, month]
-            )
-            cursor.execute(_month_sql(cube), [month, district_id, month, month_end(month)])
-            month = month_end(month) + timedelta(days=1)
-
-
-def _fill_sql(cube: Cube) -> str:
-    dim_cols = [f"{d}_id" for d in cube.dims]
-    dim_exprs = [DIM_SOURCE[d] for d in cube.dims]
-    if cube.source == "records":
-        day = q.local_day("r.received_at")
-        return (
-            f"INSERT INTO {cube.table} (district_id, day, {', '.join(dim_cols)}, n) "
-            f"SELECT r.district_id, {day}, {', '.join(dim_exprs)}, COUNT(*) "
-            "FROM ledger_servicerecord r LEFT JOIN catalog_window w ON w.id = r.window_id "
-            "WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s "
-            f"GROUP BY r.district_id, {day}, {', '.join(dim_exprs)}"
-        )
-    day = q.local_day("r.rated_at")
-    if cube.source == "hours":
-        hour = q.local_hour("r.rated_at")
-        cols = "".join(f", {c}" for c in dim_cols)
-        exprs = "".join(f", {e}" for e in dim_exprs)
-        return (
-            f"INSERT INTO {cube.table} (district_id, day, hour{cols}, n) "
-            f"SELECT r.district_id, {day}, {hour}{exprs}, COUNT(*) "
-            "FROM ratings_rating r LEFT JOIN catalog_window w ON w.id = r.window_id "
-            "WHERE r.district_id = %s AND r.rated_at >= %s AND r.rated_at < %s AND r.is_default = %s "
-            f"GROUP BY r.district_id, {day}, {hour}{exprs}"
-        )
-    cols = ", ".join([*dim_cols, ""]) if dim_cols else ""
-    exprs = ", ".join([*dim_exprs, ""]) if dim_exprs else ""
-    keys = ", ".join(
-        ["r.district_id", day, *dim_exprs, "r.channel", "r.level5", "r.is_default", "r.negative"]
-    )
-    return (
-        f"INSERT INTO {cube.table} (district_id, day, {cols}channel, level5, is_default, negative, n, revoked) "
-        f"SELECT r.district_id, {day}, {exprs}r.channel, r.level5, r.is_default, r.negative, COUNT(*), "
-        "SUM(CASE WHEN t.id IS NULL THEN 0 ELSE 1 END) "
-        "FROM ratings_rating r LEFT JOIN catalog_window w ON w.id = r.window_id "
-        "LEFT JOIN tickets_ticket t ON t.rating_id = r.id AND t.revoked = %s "
-        "WHERE r.district_id = %s AND r.rated_at >= %s AND r.rated_at < %s "
-        f"GROUP BY {keys}"
-    )
-
-
-def fill(cube: Cube, district_id: int, first: date, last: date) -> None:
-    """Replace the cube's rows of one district for local days first..last by a recount from the raw rows."""
-    lo, hi = bounds(first, last)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {cube.table} WHERE district_id = %s AND day >= %s AND day <= %s",
-            [district_id, first, last],
-        )
-        if cube.source == "ratings":
-            params: list[Any] = [True, district_id, lo, hi]
-        elif cube.source == "hours":
-            params = [district_id, lo, hi, False]
-        else:
-            params = [district_id, lo, hi]
-        cursor.execute(_fill_sql(cube), params)
+    while month <= last:
+        _execute(f"DELETE FROM {cube.table} WHERE district_id = %s AND day = %s", [district_id, month])
+        _execute(_month_sql(cube), [month, district_id, month, month_end(month)])
+        month = month_end(month) + timedelta(days=1)

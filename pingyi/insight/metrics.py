@@ -2,7 +2,8 @@
 
 A ``Scope`` is where (district, and optionally a hall with its sub-centres, a unit, a window, a staff member); a
 ``Period`` is when (local days, end inclusive) and which channels and item. Every function picks the smallest cube
-holding the dimensions the question needs (``cubes.pick``), so a district's month is a few hundred cube rows.
+holding the dimensions the question needs (``cubes.pick``) and asks the database one statement (``queries``): a
+province's month grouped by unit reads one wide row per unit.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import hall_subtree_ids
-from pingyi.insight import cubes
+from pingyi.insight import cubes, queries
 from pingyi.lib.scales import CHANNEL_LABELS, Channel
+from pingyi.lib.sqlbits import as_date
 
 GROUPS = ("hall", "unit", "window", "staff", "item", "channel", "level")
 PLACE_DIMS = ("hall", "unit", "window", "staff")
@@ -146,103 +148,42 @@ def _place_filter(scope: Scope) -> dict[str, Any]:
     return where
 
 
-def _needed(scope: Scope, period: Period, group: str | None) -> set[str]:
-    needed = scope.dims()
+def _ask(scope: Scope, period: Period, group: str | None) -> tuple[queries.Ask, set[str]]:
+    """The question for the SQL layer, and the place dimensions a cube must hold to answer it."""
+    places: dict[str, Any] = {}
+    if scope.hall_id is not None:
+        places["hall"] = scope.hall_ids
+    for dim in ("unit", "window", "staff"):
+        value = getattr(scope, f"{dim}_id")
+        if value is not None:
+            places[dim] = value
     if period.item_id is not None:
-        needed.add("item")
-    if group in PLACE_DIMS or group == "item":
+        places["item"] = period.item_id
+    needed = set(places)
+    if group in (*PLACE_DIMS, "item"):
         needed.add(group)
-    return needed
+    ask = queries.Ask(scope.district_id, places, period.start, period.end, period.channels, group)
+    return ask, needed
 
 
-def _parts(
-    days: tuple[cubes.Cube, ...], months: tuple[cubes.Cube, ...], scope: Scope, period: Period, group: str | None,
-    *, by_day: bool = False,
-) -> list[QuerySet[Any]]:  # fmt: skip
-    """Querysets whose rows add up to the answer: whole months from a month cube when one fits, days for the rest."""
-    needed = _needed(scope, period, group)
-    place = _place_filter(scope)
-    month_cube = None if by_day else cubes.pick_month(months, needed)
-    ranges, whole = (
-        cubes.split(period.start, period.end) if month_cube else ([(period.start, period.end)], None)
+def _summary(row: tuple[Any, ...]) -> Summary:
+    _key, n, dflt, neg, rev, *rest = row
+    *levels, records = rest
+    result = Summary(records=int(records))
+    result.add_counts(
+        ratings=int(n),
+        default=int(dflt),
+        negative=int(neg),
+        revoked=int(rev),
+        levels={k: int(v) for k, v in enumerate(levels, start=1)},
     )
-    day_cube = cubes.pick(days, needed)
-    parts = [day_cube.model._default_manager.filter(day__gte=lo, day__lte=hi, **place) for lo, hi in ranges]
-    if month_cube is not None and whole is not None:
-        parts.append(month_cube.model._default_manager.filter(day__gte=whole[0], day__lte=whole[1], **place))
-    return parts
-
-
-def _ratings(
-    scope: Scope, period: Period, group: str | None = None, *, by_day: bool = False
-) -> list[QuerySet[Any]]:
-    parts = _parts(cubes.RATING_CUBES, cubes.RATING_MONTHS, scope, period, group, by_day=by_day)
-    if period.channels:
-        parts = [qs.filter(channel__in=period.channels) for qs in parts]
-    if period.item_id is not None:
-        parts = [qs.filter(item_id=period.item_id) for qs in parts]
-    return parts
-
-
-def _records(
-    scope: Scope, period: Period, group: str | None = None, *, by_day: bool = False
-) -> list[QuerySet[Any]]:
-    parts = _parts(cubes.RECORD_CUBES, cubes.RECORD_MONTHS, scope, period, group, by_day=by_day)
-    if period.item_id is not None:
-        parts = [qs.filter(item_id=period.item_id) for qs in parts]
-    return parts
-
-
-def _record_totals(parts: list[QuerySet[Any]], key_column: str | None) -> dict[Any, int]:
-    totals: dict[Any, int] = defaultdict(int)
-    for qs in parts:
-        rows = qs.values(key_column) if key_column else qs
-        if key_column:
-            for row in rows.annotate(total=Sum("n")).order_by():
-                totals[row[key_column]] += row["total"] or 0
-        else:
-            totals[None] += qs.aggregate(total=Sum("n"))["total"] or 0
-    return totals
-
-
-def _group_column(group: str) -> str:
-    return {"level": "level5", "channel": "channel"}.get(group, f"{group}_id")
-
-
-# One row per group with every count the measures need, computed by the database (a province's month of units is
-# ten thousand rows, not a hundred thousand).
-_COUNTS = {
-    "ratings": Sum("n"),
-    "default_n": Sum("n", filter=Q(is_default=True)),
-    "negative_n": Sum("n", filter=Q(is_default=False, negative=True)),
-    "revoked_n": Sum("revoked", filter=Q(is_default=False, negative=True)),
-    **{f"l{k}": Sum("n", filter=Q(is_default=False, level5=k)) for k in range(1, 6)},
-}
-
-
-def _fold(parts: list[QuerySet[Any]], key_column: str | None) -> dict[Any, Summary]:
-    out: dict[Any, Summary] = defaultdict(Summary)
-    for qs in parts:
-        rows = (
-            qs.values(key_column).annotate(**_COUNTS).order_by() if key_column else [qs.aggregate(**_COUNTS)]
-        )
-        for row in rows:
-            if not row["ratings"]:
-                continue
-            out[row[key_column] if key_column else None].add_counts(
-                ratings=row["ratings"],
-                default=row["default_n"] or 0,
-                negative=row["negative_n"] or 0,
-                revoked=row["revoked_n"] or 0,
-                levels={k: row[f"l{k}"] or 0 for k in range(1, 6)},
-            )
-    return out
+    return result
 
 
 def summary(scope: Scope, period: Period) -> Summary:
-    result = _fold(_ratings(scope, period), None).get(None, Summary())
-    result.records = _record_totals(_records(scope, period), None)[None]
-    return result
+    ask, needed = _ask(scope, period, None)
+    rows = queries.counts(ask, needed)
+    return _summary(rows[0]) if rows else Summary()
 
 
 def _labels(group: str, keys: list[Any]) -> dict[Any, str]:
@@ -252,7 +193,7 @@ def _labels(group: str, keys: list[Any]) -> dict[Any, str]:
         known = {c.value for c in Channel}
         return {k: CHANNEL_LABELS[Channel(k)] if k in known else str(k) for k in keys}
     if group == "level":
-        return {k: f"{k}星" for k in keys}
+        return {k: f"{k}星" if k else str(CHANNEL_LABELS[Channel.DEFAULT]) for k in keys}
     model = {
         "hall": catalog.Hall,
         "unit": catalog.Unit,
@@ -267,48 +208,40 @@ def _labels(group: str, keys: list[Any]) -> dict[Any, str]:
 
 def breakdown(scope: Scope, period: Period, by: str, limit: int | None = None) -> list[Row]:
     """One row per hall, unit, window, staff member, item, channel or level, the most ratings first (the first
-    ``limit`` rows when given; labels are looked up only for the rows returned)."""
+    ``limit`` rows when given, chosen by the database; labels are looked up only for the rows returned).
+
+    A level row counts the active ratings of that level (差评 for 非常不满意 and 不满意); default ratings, which
+    no citizen chose, are the row of level 0; revocations are not split by level."""
     if by not in GROUPS:
         raise ValueError(f"unknown grouping {by!r}")
-    column = _group_column(by)
-    folded = _fold(_ratings(scope, period, by), column)
-    if by in (*PLACE_DIMS, "item"):
-        for key, total in _record_totals(_records(scope, period, by), column).items():
-            folded[key].records += total
-    ordered = sorted(folded.items(), key=lambda kv: (-kv[1].ratings, -kv[1].records, str(kv[0])))
-    if limit is not None:
-        ordered = ordered[:limit]
-    labels = _labels(by, [key for key, _ in ordered])
-    rows = [Row(key, labels.get(key, "（未关联）"), s) for key, s in ordered]
-    rows.sort(key=lambda r: (-r.summary.ratings, -r.summary.records, str(r.label)))
-    return rows
-
-
-def _bucket(day: date, step: str) -> date:
-    return day.replace(day=1) if step == "month" else day
+    ask, needed = _ask(scope, period, by)
+    rows = queries.counts(ask, needed, limit=limit)
+    keyed = [(row[0], _summary(row)) for row in rows]
+    labels = _labels(by, [key for key, _ in keyed])
+    out = [Row(key, labels.get(key, "（未关联）"), s) for key, s in keyed]
+    out.sort(key=lambda r: (-r.summary.ratings, -r.summary.records, str(r.label)))
+    return out
 
 
 def trend(scope: Scope, period: Period, step: str = "day") -> list[tuple[date, Summary]]:
     """Summaries per day or per month, oldest first (days without data are left out)."""
     if step not in ("day", "month"):
         raise ValueError(f"unknown step {step!r}")
+    ask, needed = _ask(scope, period, "day")
     folded: dict[date, Summary] = defaultdict(Summary)
-    for key, s in _fold(_ratings(scope, period, by_day=True), "day").items():
-        folded[_bucket(key, step)].merge(s)
-    for day, total in _record_totals(_records(scope, period, by_day=True), "day").items():
-        folded[_bucket(day, step)].records += total
+    for row in queries.counts(ask, needed, by_day=True):
+        day = as_date(row[0])
+        folded[day.replace(day=1) if step == "month" else day].merge(_summary(row))
     return sorted(folded.items())
 
 
 def heatmap(scope: Scope, period: Period) -> list[list[int]]:
     """Active ratings per [weekday 0=Monday][local hour], over the period (channels and item not applied)."""
     grid = [[0] * 24 for _ in range(7)]
-    cube = cubes.pick(cubes.HOUR_CUBES, scope.dims())
-    qs = cube.model._default_manager.filter(
-        day__gte=period.start, day__lte=period.end, **_place_filter(scope)
-    )
-    for row in qs.values("day", "hour").annotate(total=Sum("n")).order_by():
-        grid[row["day"].weekday()][row["hour"]] += row["total"] or 0
+    ask, needed = _ask(scope, Period(period.start, period.end), None)
+    cube = cubes.pick(needed)
+    for day, hour, n in queries.hours(ask, cube if cube is not None and cube.hours else cubes.RAW):
+        grid[as_date(day).weekday()][int(hour)] += int(n)
     return grid
 
 

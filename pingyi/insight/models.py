@@ -1,7 +1,9 @@
-"""Rollups: ratings and service records counted per local day, at a few grains ("cubes").
+"""Rollups: ratings and service records counted per local day (and per month) in a few wide "cubes".
 
-Each cube is a table of counts keyed by the day and a set of dimensions. A query reads the smallest cube that has
-every dimension it filters or groups by (see ``cubes.py``). The cubes are derived data: ``rollups.py`` recomputes
+A cube row is one place (district; unit with its window's hall; window and staff member; unit and service item) and
+one day, holding every count the measures need for all channels together and for each channel (``columns.py``), so
+any channel set, level, 差评 or revocation question reads one row per place and day. A query reads the smallest cube
+holding the places it filters or groups by (``cubes.pick``). The cubes are derived data: ``rollups.py`` recomputes
 one (district, day) at a time from the raw rows, so a cube row always equals a recount, and ``pingyi rollups
 rebuild`` recomputes any range from scratch.
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.insight import columns
+
 
 def _fk(model: str, *, null: bool = False) -> models.ForeignKey:
     return models.ForeignKey(
@@ -18,50 +22,57 @@ def _fk(model: str, *, null: bool = False) -> models.ForeignKey:
     )
 
 
-class RatingCube(models.Model):
-    """Counts of ratings per day and the rating's own dimensions; subclasses add the place dimensions."""
+class Cube(models.Model):
+    """One district's counts of one day (``day``; the first of the month in the month cubes)."""
 
     id = models.BigAutoField(primary_key=True)
     district = _fk("catalog.District")
     day = models.DateField()
-    channel = models.CharField(max_length=20)
-    level5 = models.PositiveSmallIntegerField()
-    is_default = models.BooleanField()
-    negative = models.BooleanField()
-    n = models.PositiveIntegerField()
-    revoked = models.PositiveIntegerField()  # 差评 whose ticket was revoked after appeal
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} n={getattr(self, 'n', None) or 0}"
+
+
+# The count columns, added to the abstract cubes before the cubes below copy them (NULL = zero, see columns.py).
+for _name in ["records", *columns.rating_columns()]:
+    Cube.add_to_class(_name, models.PositiveIntegerField(null=True))
+
+
+class HourCube(Cube):
+    """A day cube that also counts active ratings per local hour (``h0`` … ``h23``)."""
 
     class Meta:
         abstract = True
 
 
-class RatingDayDistrict(RatingCube):
+for _name in columns.HOURS:
+    HourCube.add_to_class(_name, models.PositiveIntegerField(null=True))
+
+
+class DayDistrict(HourCube):
     class Meta:
         verbose_name = _("评价日汇总（区）")
-        indexes = [models.Index(fields=["district", "day"], name="rdd_district_day")]
-
-    def __str__(self) -> str:
-        return f"{self.day} n={self.n}"
+        indexes = [models.Index(fields=["district", "day"], name="dd_district_day")]
 
 
-class RatingDayUnit(RatingCube):
+class DayUnit(HourCube):
     hall = _fk("catalog.Hall", null=True)  # the hall of the window (a unit may serve in several halls)
     unit = _fk("catalog.Unit")
 
     class Meta:
         verbose_name = _("评价日汇总（单位）")
         indexes = [
-            models.Index(fields=["district", "day"], name="rdu_district_day"),
-            models.Index(fields=["unit", "day"], name="rdu_unit_day"),
-            models.Index(fields=["hall", "day"], name="rdu_hall_day"),
+            models.Index(fields=["district", "day"], name="du_district_day"),
+            models.Index(fields=["unit", "day"], name="du_unit_day"),
+            models.Index(fields=["hall", "day"], name="du_hall_day"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.day} n={self.n}"
 
-
-class RatingMonthUnit(RatingCube):
-    """RatingDayUnit summed per month (``day`` is the first of the month): long periods read whole months here."""
+class MonthUnit(Cube):
+    """DayUnit summed per month: long periods read their whole months here."""
 
     hall = _fk("catalog.Hall", null=True)
     unit = _fk("catalog.Unit")
@@ -69,182 +80,63 @@ class RatingMonthUnit(RatingCube):
     class Meta:
         verbose_name = _("评价月汇总（单位）")
         indexes = [
-            models.Index(fields=["district", "day"], name="rmu_district_day"),
-            models.Index(fields=["unit", "day"], name="rmu_unit_day"),
-            models.Index(fields=["hall", "day"], name="rmu_hall_day"),
+            models.Index(fields=["district", "day"], name="mu_district_day"),
+            models.Index(fields=["unit", "day"], name="mu_unit_day"),
+            models.Index(fields=["hall", "day"], name="mu_hall_day"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.day:%Y-%m} n={self.n}"
 
+class DayStaff(Cube):
+    """Window and staff grain (a row per staff member and window a day; staff NULL for ratings of a window)."""
 
-class RatingDayWindow(RatingCube):
     hall = _fk("catalog.Hall", null=True)
     unit = _fk("catalog.Unit")
     window = _fk("catalog.Window", null=True)
     staff = _fk("catalog.Staff", null=True)
 
     class Meta:
-        verbose_name = _("评价日汇总（窗口）")
+        verbose_name = _("评价日汇总（窗口、人员）")
         indexes = [
-            models.Index(fields=["district", "day"], name="rdw_district_day"),
-            models.Index(fields=["unit", "day"], name="rdw_unit_day"),
-            models.Index(fields=["hall", "day"], name="rdw_hall_day"),
-            models.Index(fields=["window", "day"], name="rdw_window_day"),
-            models.Index(fields=["staff", "day"], name="rdw_staff_day"),
+            models.Index(fields=["district", "day"], name="ds_district_day"),
+            models.Index(fields=["unit", "day"], name="ds_unit_day"),
+            models.Index(fields=["hall", "day"], name="ds_hall_day"),
+            models.Index(fields=["window", "day"], name="ds_window_day"),
+            models.Index(fields=["staff", "day"], name="ds_staff_day"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.day} n={self.n}"
 
-
-class RatingDayItem(RatingCube):
-    """The finest cube: every dimension, read only when a query names a service item."""
+class MonthWindow(Cube):
+    """DayStaff summed per window and month (the window rankings and long periods of windows)."""
 
     hall = _fk("catalog.Hall", null=True)
     unit = _fk("catalog.Unit")
     window = _fk("catalog.Window", null=True)
-    staff = _fk("catalog.Staff", null=True)
+
+    class Meta:
+        verbose_name = _("评价月汇总（窗口）")
+        indexes = [
+            models.Index(fields=["district", "day"], name="mw_district_day"),
+            models.Index(fields=["unit", "day"], name="mw_unit_day"),
+            models.Index(fields=["hall", "day"], name="mw_hall_day"),
+            models.Index(fields=["window", "day"], name="mw_window_day"),
+        ]
+
+
+class DayItem(Cube):
+    """Unit and service item grain (questions about one item, or grouped by item, above a window)."""
+
+    hall = _fk("catalog.Hall", null=True)
+    unit = _fk("catalog.Unit")
     item = _fk("catalog.ServiceItem", null=True)
 
     class Meta:
         verbose_name = _("评价日汇总（事项）")
         indexes = [
-            models.Index(fields=["district", "day"], name="rdi_district_day"),
-            models.Index(fields=["unit", "day"], name="rdi_unit_day"),
-            models.Index(fields=["item", "day"], name="rdi_item_day"),
-            models.Index(fields=["hall", "day"], name="rdi_hall_day"),
-            models.Index(fields=["window", "day"], name="rdi_window_day"),
-            models.Index(fields=["staff", "day"], name="rdi_staff_day"),
+            models.Index(fields=["district", "day"], name="di_district_day"),
+            models.Index(fields=["unit", "day"], name="di_unit_day"),
+            models.Index(fields=["hall", "day"], name="di_hall_day"),
+            models.Index(fields=["item", "day"], name="di_item_day"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.day} n={self.n}"
-
-
-class HourCube(models.Model):
-    """Active ratings per local hour of a day, for the hour-of-week heatmap."""
-
-    id = models.BigAutoField(primary_key=True)
-    district = _fk("catalog.District")
-    day = models.DateField()
-    hour = models.PositiveSmallIntegerField()
-    n = models.PositiveIntegerField()
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.hour}:00 n={self.n}"
-
-
-class HourDistrict(HourCube):
-    class Meta:
-        verbose_name = _("评价时段汇总（区）")
-        indexes = [models.Index(fields=["district", "day"], name="hd_district_day")]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.hour}:00 n={self.n}"
-
-
-class HourUnit(HourCube):
-    hall = _fk("catalog.Hall", null=True)
-    unit = _fk("catalog.Unit")
-
-    class Meta:
-        verbose_name = _("评价时段汇总（单位）")
-        indexes = [
-            models.Index(fields=["unit", "day"], name="hu_unit_day"),
-            models.Index(fields=["hall", "day"], name="hu_hall_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.hour}:00 n={self.n}"
-
-
-class HourWindow(HourCube):
-    hall = _fk("catalog.Hall", null=True)
-    unit = _fk("catalog.Unit")
-    window = _fk("catalog.Window", null=True)
-    staff = _fk("catalog.Staff", null=True)
-
-    class Meta:
-        verbose_name = _("评价时段汇总（窗口）")
-        indexes = [
-            models.Index(fields=["window", "day"], name="hw_window_day"),
-            models.Index(fields=["staff", "day"], name="hw_staff_day"),
-            models.Index(fields=["unit", "day"], name="hw_unit_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.hour}:00 n={self.n}"
-
-
-class RecordCube(models.Model):
-    id = models.BigAutoField(primary_key=True)
-    district = _fk("catalog.District")
-    day = models.DateField()
-    n = models.PositiveIntegerField()
-
-    class Meta:
-        abstract = True
-
-
-class RecordDayUnit(RecordCube):
-    hall = _fk("catalog.Hall", null=True)
-    unit = _fk("catalog.Unit")
-
-    class Meta:
-        verbose_name = _("办件日汇总（单位）")
-        indexes = [
-            models.Index(fields=["district", "day"], name="cdu_district_day"),
-            models.Index(fields=["unit", "day"], name="cdu_unit_day"),
-            models.Index(fields=["hall", "day"], name="cdu_hall_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} n={self.n}"
-
-
-class RecordMonthUnit(RecordCube):
-    """RecordDayUnit summed per month (``day`` is the first of the month)."""
-
-    hall = _fk("catalog.Hall", null=True)
-    unit = _fk("catalog.Unit")
-
-    class Meta:
-        verbose_name = _("办件月汇总（单位）")
-        indexes = [
-            models.Index(fields=["district", "day"], name="cmu_district_day"),
-            models.Index(fields=["unit", "day"], name="cmu_unit_day"),
-            models.Index(fields=["hall", "day"], name="cmu_hall_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day:%Y-%m} n={self.n}"
-
-
-class RecordDayItem(RecordCube):
-    """Service records per day at every place dimension and the item."""
-
-    hall = _fk("catalog.Hall", null=True)
-    unit = _fk("catalog.Unit")
-    window = _fk("catalog.Window", null=True)
-    staff = _fk("catalog.Staff", null=True)
-    item = _fk("catalog.ServiceItem", null=True)
-
-    class Meta:
-        verbose_name = _("办件日汇总（事项）")
-        indexes = [
-            models.Index(fields=["district", "day"], name="cdi_district_day"),
-            models.Index(fields=["unit", "day"], name="cdi_unit_day"),
-            models.Index(fields=["window", "day"], name="cdi_window_day"),
-            models.Index(fields=["staff", "day"], name="cdi_staff_day"),
-            models.Index(fields=["hall", "day"], name="cdi_hall_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} n={self.n}"
 
 
 class DirtyDay(models.Model):

@@ -72,8 +72,7 @@ def _oldest_open_transaction() -> datetime | None:
 
 def recompute(district_id: int, first: date, last: date) -> None:
     """Replace every cube's rows of a district for local days first..last with a recount."""
-    for cube in cubes.DAY_CUBES:
-        cubes.fill(cube, district_id, first, last)
+    cubes.fill_days(district_id, first, last)
     for cube in cubes.MONTH_CUBES:
         cubes.fill_months(cube, district_id, first, last)
 

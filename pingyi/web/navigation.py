@@ -39,7 +39,7 @@ NAV = [
     NavEntry("inspections", _("监督检查"), "inspections:inspection_list", "inspections.Inspection"),
     NavEntry("accountability", _("问责"), "tickets:accountability", "tickets.AccountabilityRecord"),
     NavEntry("bulletins", _("通报"), "disclosure:manage_list", "disclosure.Bulletin"),
-    NavEntry("insight", _("统计分析"), "insight:dashboard", "insight.RatingDayWindow"),
+    NavEntry("insight", _("统计分析"), "insight:dashboard", "insight.DayStaff"),
     NavEntry("causes", _("原因分析"), "causes:causes", "ratings.Rating", not_roles=_OPERATORS),
     NavEntry("reports", _("统计报告"), "reports:report_list", "reports.Report"),
     NavEntry("halls", _("大厅"), "catalog:hall_list", "catalog.Hall"),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from pingyi.accounts.scopes import hall_subtree_ids
 from pingyi.insight import metrics
 from pingyi.insight.metrics import Period, Scope
-from pingyi.insight.models import RatingDayUnit, RollupState
+from pingyi.insight.models import DayUnit, RollupState
 from pingyi.insight.rollups import rollups_check, rollups_mark_dirty, rollups_rebuild, rollups_refresh
 from pingyi.ledger.models import ServiceRecord
 from pingyi.ratings.models import Rating
@@ -174,9 +174,11 @@ def test_breakdowns_and_trend_add_up_to_the_recount(world: Any) -> None:
     assert by_channel == {
         c: recount(scope, Period(period.start, period.end, channels=(c,)))["ratings"] for c in by_channel
     }
-    levels = {row.key: row.summary.active for row in metrics.breakdown(scope, period, "level")}
+    by_level = {row.key: row.summary for row in metrics.breakdown(scope, period, "level")}
     total = recount(scope, period)
-    assert levels == {k: total[f"l{k}"] for k in levels}
+    assert {k: s.active for k, s in by_level.items() if k} == {k: total[f"l{k}"] for k in range(1, 6)}
+    assert by_level[0].ratings == by_level[0].default == total["default"]  # default ratings: level 0
+    assert sum(s.ratings for s in by_level.values()) == total["ratings"]
     days = metrics.trend(scope, period)
     assert sum(s.ratings for _, s in days) == total["ratings"]
     for day, s in days[:5]:
@@ -246,10 +248,10 @@ def test_check_finds_a_tampered_cube_and_rebuild_repairs_it(world: Any) -> None:
     rollups_refresh()
     last = FIRST + timedelta(days=4)
     assert rollups_check(world.district.pk, FIRST, last) == []
-    row = RatingDayUnit.objects.filter(district=world.district).first()
+    row = DayUnit.objects.filter(district=world.district).first()
     assert row is not None
-    RatingDayUnit.objects.filter(pk=row.pk).update(n=row.n + 1)
-    assert rollups_check(world.district.pk, FIRST, last) == [RatingDayUnit._meta.db_table]
+    DayUnit.objects.filter(pk=row.pk).update(n=row.n + 1)
+    assert rollups_check(world.district.pk, FIRST, last) == [DayUnit._meta.db_table]
     call_command("rollups", "rebuild")
     assert rollups_check(world.district.pk, FIRST, last) == []
     assert RollupState.objects.count() <= 1
