@@ -37,14 +37,11 @@ from benchmarks.p3_compare import MONTH, WORK, loadavg, setup_django  # noqa: E4
 
 
 def dashboard(scope: Any, period: Any) -> None:
-    from pingyi.insight import metrics
+    """Every figure of the dashboard page, as the page computes them."""
     from pingyi.insight.filters import DRILL
+    from pingyi.insight.views import figures
 
-    metrics.summary(scope, period)
-    metrics.breakdown(scope, period, DRILL[scope.level()], limit=201)  # as the page asks
-    metrics.trend(scope, period, "day")
-    metrics.heatmap(scope, period)
-    metrics.ticket_summary(scope, period)
+    figures(scope, period, DRILL[scope.level()])
 
 
 def raw_dashboard(scope: Any, period: Any) -> None:
@@ -83,6 +80,7 @@ def raw_dashboard(scope: Any, period: Any) -> None:
         f"SELECT {by}, r.level5, r.is_default, r.negative, count(*), count(t.id) {base} GROUP BY 1, 2, 3, 4",
         f"SELECT {q.local_day('r.rated_at')}, r.level5, r.is_default, r.negative, count(*) {base} GROUP BY 1, 2, 3, 4",
         f"SELECT {q.local_weekday('r.rated_at')}, {q.local_hour('r.rated_at')}, count(*) {base} AND NOT r.is_default GROUP BY 1, 2",
+        f"SELECT r.channel, r.is_default, r.negative, count(*), count(t.id) {base} GROUP BY 1, 2, 3",
     ]
     rec_where = " AND ".join(w for w in where if "channel" not in w)
     rec_params = params[: len(params) - len(period.channels)]

@@ -47,11 +47,22 @@ def _pct(value: float | None, digits: int = 2) -> float | None:
     return round(100 * value, digits) if value is not None else None
 
 
-def _chart_data(scope: Scope, period: metrics.Period) -> dict[str, Any]:
+def figures(scope: Scope, period: metrics.Period, drill_by: str) -> dict[str, Any]:
+    """Every figure the dashboard shows (the P4 benchmark times exactly this)."""
+    total = metrics.summary(scope, period)
+    return {
+        "total": total,
+        "tickets": metrics.ticket_summary(scope, period),
+        "rows": metrics.breakdown(scope, period, drill_by, limit=DRILL_ROWS + 1),
+        "charts": _chart_data(scope, period, total),
+    }
+
+
+def _chart_data(scope: Scope, period: metrics.Period, total: Summary) -> dict[str, Any]:
     step = "day" if (period.end - period.start).days <= 62 else "month"
     trend = metrics.trend(scope, period, step)
     channels = metrics.breakdown(scope, period, "channel")
-    level = metrics.summary(scope, period).levels
+    level = total.levels
     grid = metrics.heatmap(scope, period)
     return {
         "names": {"ratings": _("评价数"), "negative": _("差评"), "satisfaction": _("满意率%")},
@@ -95,10 +106,9 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         from pingyi.reports.tables import ratings_table
 
         return export_response(ratings_table(scope, period, req.next_level), export)
-    total = metrics.summary(scope, period)
-    tickets = metrics.ticket_summary(scope, period)
     drill_by = req.next_level
-    rows = metrics.breakdown(scope, period, drill_by, limit=DRILL_ROWS + 1)
+    shown = figures(scope, period, drill_by)
+    total, tickets, rows = shown["total"], shown["tickets"], shown["rows"]
     base_query = "&".join(f"{k}={v}" for k, v in req.params.items())
     period_query = request.GET.copy()
     for key in ("hall", "unit", "window", "staff", "export"):
@@ -120,7 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "drill_rows": DRILL_ROWS,
         "base_query": base_query,
         "period_query": period_query.urlencode(),
-        "charts": _chart_data(scope, period),
+        "charts": shown["charts"],
         "channels": [(c.value, label) for c, label in CHANNEL_LABELS.items()],
         "items": restrict(ServiceItem.objects.order_by("code"), request.user).values_list("pk", "name")[:500],
         "refreshed_at": state.refreshed_at if state else None,
