@@ -48,8 +48,9 @@ STAFF = Cube(m.DayStaff, ("hall", "unit", "window", "staff"), "staff")
 ITEM = Cube(m.DayItem, ("hall", "unit", "item"), "item")
 UNIT_MONTHS = Cube(m.MonthUnit, ("hall", "unit"), "staff", monthly_from=UNIT)
 WINDOW_MONTHS = Cube(m.MonthWindow, ("hall", "unit", "window"), "staff", monthly_from=STAFF)
+ITEM_MONTHS = Cube(m.MonthItem, ("hall", "unit", "item"), "item", monthly_from=ITEM)
 DAY_CUBES = (DISTRICT, UNIT, STAFF, ITEM)
-MONTH_CUBES = (UNIT_MONTHS, WINDOW_MONTHS)
+MONTH_CUBES = (UNIT_MONTHS, WINDOW_MONTHS, ITEM_MONTHS)
 ALL_CUBES = (*DAY_CUBES, *MONTH_CUBES)
 RAW = None  # ``pick``'s answer when the raw rows are the cheaper source
 

@@ -139,6 +139,23 @@ class DayItem(Cube):
         ]
 
 
+class MonthItem(Cube):
+    """DayItem summed per month (a year's items with most 差评 reads twelve rows per unit and item)."""
+
+    hall = _fk("catalog.Hall", null=True)
+    unit = _fk("catalog.Unit")
+    item = _fk("catalog.ServiceItem", null=True)
+
+    class Meta:
+        verbose_name = _("评价月汇总（事项）")
+        indexes = [
+            models.Index(fields=["district", "day"], name="mi_district_day"),
+            models.Index(fields=["unit", "day"], name="mi_unit_day"),
+            models.Index(fields=["hall", "day"], name="mi_hall_day"),
+            models.Index(fields=["item", "day"], name="mi_item_day"),
+        ]
+
+
 class DirtyDay(models.Model):
     """A (district, local day) whose raw rows changed since its cubes were computed."""
 

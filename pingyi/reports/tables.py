@@ -100,11 +100,8 @@ def _rank_rows(scope: Scope, period: Period, by: str, places: list[tuple[Any, st
         RankRow(None, key, label, found[key].summary if key in found else Summary(), None)
         for key, label in places
     ]
-    rows += [
-        RankRow(None, key, row.label, row.summary, None)
-        for key, row in found.items()
-        if key not in dict(places)
-    ]
+    listed = {key for key, _ in places}
+    rows += [RankRow(None, key, row.label, row.summary, None) for key, row in found.items() if key not in listed]
     for row in rows:
         rate = row.summary.satisfaction
         row.score = round(100 * rate, 2) if rate is not None else None
