@@ -25,6 +25,11 @@ STAGE_COLUMNS = (
     "row_no", "unit_id", "record_no", "window_id", "staff_id", "item_id", "stage", "received_at", "finished_at",
     "phone_ciphertext", "phone_index", "phone_masked", "applicant_ciphertext", "rating_code",
 )  # fmt: skip
+# Their PostgreSQL types, for the binary COPY (the text form costs our process twice as much per row).
+STAGE_TYPES = (
+    "int4", "int8", "varchar", "int8", "int8", "int8", "varchar", "timestamptz", "timestamptz",
+    "text", "varchar", "varchar", "text", "varchar",
+)  # fmt: skip
 # A stored record is the same as a staged one when these agree (the applicant's name is encrypted with a random
 # nonce and not compared; the phone is compared through its blind index).
 SAME_COLUMNS = ("window_id", "staff_id", "item_id", "stage", "received_at", "finished_at", "phone_index")
@@ -62,7 +67,8 @@ class Staging:
         columns = ", ".join(STAGE_COLUMNS)
         with connection.cursor() as cursor:
             if self.postgres:
-                with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+                with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(STAGE_TYPES)
                     for row in chunk:
                         copy.write_row(row)
             else:

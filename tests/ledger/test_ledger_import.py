@@ -254,6 +254,8 @@ def test_a_legacy_xls_file_is_refused_in_chinese(world, tmp_path):
         ("2023年12月13日", datetime(2023, 12, 13)),
         ("2023年12月13日 09:05", datetime(2023, 12, 13, 9, 5)),
         ("2023年12月13日9时5分", datetime(2023, 12, 13, 9, 5)),
+        ("2023-12-13 09:05:30.25", datetime(2023, 12, 13, 9, 5, 30, 250000)),
+        ("2023/12/13 09:05:07", datetime(2023, 12, 13, 9, 5, 7)),
     ],
 )
 def test_every_documented_date_form_parses(text, expected):
@@ -262,7 +264,10 @@ def test_every_documented_date_form_parses(text, expected):
     assert parse_when(text, TZ) == expected.replace(tzinfo=TZ)
 
 
-@pytest.mark.parametrize("text", ["13/12/2023", "昨天", "45273.5", "2023-02-30", "2023年12月"])
+@pytest.mark.parametrize(
+    "text",
+    ["13/12/2023", "昨天", "45273.5", "2023-02-30", "2023年12月", "2023/2/30 09:05", "2023-12-13 24:00"],
+)
 def test_other_date_forms_are_refused(text):
     from pingyi.ledger.validation import parse_when
 
