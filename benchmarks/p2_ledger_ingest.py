@@ -10,8 +10,9 @@ and 20 items each), then for each size N (default 100,000 and 400,000) writes a 
 - ceiling: ``COPY plain_table FROM STDIN (FORMAT csv, HEADER)`` of the same file into a plain table of text columns
   (no constraint, no index), streamed in 1 MB chunks, in the same child process.
 
-Each child reports seconds, records/s and its peak RSS (ru_maxrss), so two sizes show whether memory grows with the
-file. The ledger table is emptied before each size. Results are printed and appended to BENCHMARKS.md
+Each child reports seconds, records/s, its peak RSS (ru_maxrss), so two sizes show whether memory grows with the
+file, and the CPU time per row of our process and of its PostgreSQL backend (from /proc, same host): on a shared
+machine the rates depend on what else runs, the CPU times much less. The ledger table is emptied before each size. Results are printed and appended to BENCHMARKS.md
 (``--no-write`` to skip).
 
     .venv/bin/python benchmarks/p2_ledger_ingest.py [--sizes 100000,400000] [--no-write]
@@ -142,6 +143,10 @@ def child(path: Path) -> dict[str, Any]:
         cursor.execute("DROP TABLE IF EXISTS p2_plain")
         cursor.execute("CREATE TABLE p2_plain (" + ", ".join(f"c{i} text" for i in range(len(HEADERS))) + ")")
     district = District.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    cpu_ours, cpu_pg = time.process_time(), backend_cpu(backend)
     started = time.perf_counter()
     with path.open("rb") as stream:
         job = import_job_create(
@@ -154,6 +159,7 @@ def child(path: Path) -> dict[str, Any]:
         )
     job = run_import_job(job.pk)
     ours = time.perf_counter() - started
+    cpu_ours, cpu_pg = time.process_time() - cpu_ours, backend_cpu(backend) - cpu_pg
     if job.status != "done":
         raise SystemExit(f"import failed: {job.message} {job.errors[:5]}")
     rss_ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -183,8 +189,19 @@ def child(path: Path) -> dict[str, Any]:
         "copy_s": raw,
         "write_s": table_write,
         "rss_mb": rss_ours / 1024,
+        "cpu_ours_us": cpu_ours / job.created_count * 1e6,
+        "cpu_pg_us": cpu_pg / job.created_count * 1e6,
         "bytes": path.stat().st_size,
     }
+
+
+def backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a PostgreSQL backend on this host, from /proc; NaN when not readable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def machine() -> str:
@@ -219,6 +236,7 @@ def main() -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     create_database()
     here = machine()
+    print(f"{stamp}: {here}", flush=True)
     subprocess.run([sys.executable, __file__, "--seed"], env=env(), check=True)
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -237,7 +255,8 @@ def main() -> None:
             f"({result['ours_s']:.1f} s), COPY {size / result['copy_s']:,.0f}/s ({result['copy_s']:.1f} s), "
             f"ratio {result['copy_s'] / result['ours_s']:.0%}, table write alone {size / result['write_s']:,.0f}/s, "
             f"peak RSS {result['rss_mb']:.0f} MB, "
-            f"stored {result['stored']:,}",
+            f"stored {result['stored']:,}; CPU per row: ours {result['cpu_ours_us']:.1f} µs, "
+            f"PostgreSQL backend {result['cpu_pg_us']:.1f} µs; load {os.getloadavg()[0]:.2f}",
             flush=True,
         )
     if not args.no_write:
@@ -254,16 +273,17 @@ def write_section(stamp: str, here: str, results: list[dict[str, Any]]) -> None:
         " encoding check, streamed CSV, validation, encryption, COPY into staging, SQL checks, one INSERT … SELECT.",
         "- Ceiling: `COPY … FROM STDIN (FORMAT csv, HEADER)` of the same file into a plain table of text columns.",
         "- Table write alone: the finished rows inserted again into `ledger_servicerecord` with one INSERT … SELECT"
-        " (its 10 indexes, 2 unique and 5 foreign-key constraints) — the part of ours no Python change can remove.",
+        " (its 9 indexes, 2 of them unique; no foreign-key constraints, decision 0017) — the part of ours no Python"
+        " change can remove.",
         "",
-        "| rows | file | ours /s | COPY /s | ours / COPY | table write alone /s | peak RSS (ours) | stored |",
-        "|---|---|---|---|---|---|---|---|",
+        "| rows | file | ours /s | COPY /s | ours / COPY | table write alone /s | peak RSS (ours) | CPU µs/row ours / backend | stored |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['rows']:,} | {r['bytes'] / 2**20:.0f} MB | {r['rows'] / r['ours_s']:,.0f} | "
             f"{r['rows'] / r['copy_s']:,.0f} | {r['copy_s'] / r['ours_s']:.0%} | {r['rows'] / r['write_s']:,.0f} | "
-            f"{r['rss_mb']:.0f} MB | {r['stored']:,} |"
+            f"{r['rss_mb']:.0f} MB | {r['cpu_ours_us']:.1f} / {r['cpu_pg_us']:.1f} | {r['stored']:,} |"
         )
     with (ROOT / "BENCHMARKS.md").open("a", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
