@@ -33,7 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PG_ADMIN = os.environ.get("P3_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 DB_NAME = os.environ.get("P3_DB", "hcmp_bench")
-WORK = Path(os.environ.get("P3_WORK") or Path(tempfile.gettempdir()) / "hcmp-p3")
+# The generated data's marker and CSV files: one directory per database, so a small run never clobbers a big one.
+WORK = Path(
+    os.environ.get("P3_WORK")
+    or Path(tempfile.gettempdir()) / ("hcmp-p3" if DB_NAME == "hcmp_bench" else f"hcmp-p3-{DB_NAME}")
+)
 MONTH = (date(2023, 7, 1), date(2023, 7, 31))
 RECORDS, RATINGS, UNITS = 11_200_000, 13_900_000, 10_000
 
@@ -77,7 +81,13 @@ def main() -> None:
         sys.exit("DuckDB is missing: .venv/bin/pip install -e '.[bench]'")
     WORK.mkdir(parents=True, exist_ok=True)
     marker = WORK / "scale"
-    reuse = args.keep and marker.exists() and marker.read_text() == str(args.scale)
+    db_marker = WORK / "database"  # absent in directories written before it existed (hcmp_bench's)
+    reuse = (
+        args.keep
+        and marker.exists()
+        and marker.read_text() == str(args.scale)
+        and (not db_marker.exists() or db_marker.read_text() == DB_NAME)
+    )
     setup_django(fresh=not reuse)
     from benchmarks.p3_data import export, generate
     from benchmarks.p3_duckdb import run_duckdb
@@ -87,6 +97,7 @@ def main() -> None:
         started = time.monotonic()
         counts = generate(args.scale)
         marker.write_text(str(args.scale))
+        db_marker.write_text(DB_NAME)
         print(f"generated {counts} in {time.monotonic() - started:.0f} s")
         started = time.monotonic()
         export(WORK)

@@ -20,68 +20,67 @@ from django.utils import timezone
 from pingyi.catalog.models import Unit
 from pingyi.oversight import detectors as d
 from pingyi.oversight import detectors_silent as s
-from pingyi.oversight.facts import Facts, add_months, month_start
+from pingyi.oversight.facts import Facts, month_start, months_of
 from pingyi.oversight.models import Anomaly, AnomalyKind, ComparisonRun
 from pingyi.oversight.thresholds import Thresholds
 
 
-def months_of(start: date, end: date) -> list[date]:
-    months, month = [], month_start(start)
-    while month <= end:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
-
 def detect(
-    district_id: int, start: date, end: date, limits: Thresholds, timings: dict[str, float] | None = None
+    district_id: int,
+    start: date,
+    end: date,
+    limits: Thresholds,
+    timings: dict[str, float] | None = None,
+    recounted: dict[str, int] | None = None,
 ) -> list[d.Finding]:
-    """The findings of the period; ``timings`` (if given) receives the seconds each phase took."""
+    """The findings of the period; ``timings`` (if given) receives the seconds each phase took, ``recounted`` the
+    days (and windows) whose facts were recounted first."""
     facts = Facts(district_id, start, end, limits)
     clock = _Clock(timings if timings is not None else {})
     with clock("facts"):
-        facts.build()
-    try:
-        units = list(Unit.objects.filter(district_id=district_id).values_list("id", "hall_id", "name"))
-        with clock("unit_months"):
-            unit_months = facts.unit_months()
-        ctx = d.Context(
-            facts=facts,
-            limits=limits,
-            months=months_of(start, end),
-            unit_months=unit_months,
-            unit_hall={u: h for u, h, _ in units},
-            unit_names={u: n for u, _, n in units},
-        )
-        with clock("phones"):
-            phones = facts.phones()
-        with clock("bursts"):
-            bursts = facts.bursts()
-        with clock("devices"):
-            devices = facts.devices()
-        with clock("swaps"):
-            swaps = facts.swaps()
-        with clock("silent_days"):
-            silent = facts.silent_days()
-        with clock("late_entries"):
-            late = facts.late_entries()
-        with clock("judgements"):
-            findings = [
-                *d.under_reporting(ctx),
-                *d.selective_reporting(ctx, phones),
-                *d.false_reporting(ctx, phones, bursts),
-                *d.rating_fraud(ctx, devices),
-                *d.phone_swap(ctx, swaps),
-                *s.no_scans(ctx, silent),
-                *s.zero_negative(ctx),
-                *s.level_stopped(ctx),
-                *d.late_entry(ctx, late),
-            ]
-        with clock("daily"):
-            _add_daily(facts, findings)
-        return findings
-    finally:
-        facts.drop()
+        done = facts.build()
+    if recounted is not None:
+        recounted.update(done)
+    with clock("staff"):
+        facts.staffed()
+    units = list(Unit.objects.filter(district_id=district_id).values_list("id", "hall_id", "name"))
+    with clock("unit_months"):
+        unit_months = facts.unit_months()
+    ctx = d.Context(
+        facts=facts,
+        limits=limits,
+        months=months_of(start, end),
+        unit_months=unit_months,
+        unit_hall={u: h for u, h, _ in units},
+        unit_names={u: n for u, _, n in units},
+    )
+    with clock("phones"):
+        phones = facts.phones()
+    with clock("bursts"):
+        bursts = facts.bursts()
+    with clock("devices"):
+        devices = facts.devices()
+    with clock("swaps"):
+        swaps = facts.swaps()
+    with clock("silent_days"):
+        silent = facts.silent_days()
+    with clock("late_entries"):
+        late = facts.late_entries()
+    with clock("judgements"):
+        findings = [
+            *d.under_reporting(ctx),
+            *d.selective_reporting(ctx, phones),
+            *d.false_reporting(ctx, phones, bursts),
+            *d.rating_fraud(ctx, devices),
+            *d.phone_swap(ctx, swaps),
+            *s.no_scans(ctx, silent),
+            *s.zero_negative(ctx),
+            *s.level_stopped(ctx),
+            *d.late_entry(ctx, late),
+        ]
+    with clock("daily"):
+        _add_daily(facts, findings)
+    return findings
 
 
 class _Clock:

@@ -145,3 +145,29 @@ class Anomaly(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.summary[:60]}"
+
+
+from pingyi.oversight.models_facts import (  # noqa: E402  (the facts' models live in their own module)
+    BurstDay,
+    DeviceMonth,
+    FactDay,
+    FactState,
+    HoursSeen,
+    PhoneMonth,
+    RatDay,
+    RecDay,
+)
+
+__all__ = [
+    "Anomaly",
+    "AnomalyKind",
+    "BurstDay",
+    "ComparisonRun",
+    "DeviceMonth",
+    "FactDay",
+    "FactState",
+    "HoursSeen",
+    "PhoneMonth",
+    "RatDay",
+    "RecDay",
+]

@@ -130,7 +130,8 @@ def comparison_run(*, actor: Any, run: ComparisonRun) -> ComparisonRun:
     try:
         with transaction.atomic():
             timings: dict[str, float] = {}
-            findings = detect(run.district_id, run.period_start, run.period_end, limits, timings)
+            recounted: dict[str, int] = {}
+            findings = detect(run.district_id, run.period_start, run.period_end, limits, timings, recounted)
             counts = store(
                 findings,
                 district_id=run.district_id,
@@ -140,7 +141,11 @@ def comparison_run(*, actor: Any, run: ComparisonRun) -> ComparisonRun:
                 limits=limits,
             )
             run.status = ComparisonRun.Status.DONE
-            run.counts = {**counts, "seconds": [[name, value] for name, value in timings.items()]}
+            run.counts = {
+                **counts,
+                "seconds": [[name, value] for name, value in timings.items()],
+                "recounted": [[name, value] for name, value in recounted.items()],
+            }
             run.finished_at = timezone.now()
             run.duration_ms = round((monotonic() - began) * 1000)
             run.save(update_fields=["status", "counts", "finished_at", "duration_ms"])

@@ -1,0 +1,106 @@
+"""The month tables: per month, the phones and devices seen at least twice over the month's covered days.
+
+Only keys seen twice can fire a rule (a phone on two records or at two units; a device rating a unit again), so these
+tables are a small fraction of the raw rows. When days are recounted, the keys those days hold ("touched") are
+recounted over the month from the raw rows, through the raw tables' phone and device indexes; a month without
+covered days before is counted whole. Either way each row is a recount, never a delta.
+"""
+
+# ruff: noqa: S608  (table and column names come from this module)
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pingyi.lib import sqlbits as q
+from pingyi.oversight.facts_sql import CITIZEN_DEVICE_CHANNELS, bounds, day_param, execute, in_list
+
+
+@dataclass(frozen=True)
+class MonthTable:
+    table: str
+    raw: str  # the raw table and its alias
+    key: str
+    stamp: str  # the raw timestamp whose local day is the row's day
+    where: str  # which raw rows count
+    columns: dict[str, str]  # the month row's columns and how each is counted from the raw rows
+    keep: str  # which groups are kept (seen twice)
+
+
+PHONES = MonthTable(
+    table="oversight_phonemonth",
+    raw="ledger_servicerecord r",
+    key="phone_index",
+    stamp="received_at",
+    where="r.phone_index <> ''",
+    columns={"n": "COUNT(*)", "units": "COUNT(*) OVER (PARTITION BY r.phone_index)"},
+    keep="SUM(COUNT(*)) OVER (PARTITION BY r.phone_index) >= 2",  # a phone seen twice anywhere in the district
+)
+DEVICES = MonthTable(
+    table="oversight_devicemonth",
+    raw="ratings_rating r",
+    key="device_fp",
+    stamp="rated_at",
+    where=f"r.device_fp <> '' AND NOT r.is_default AND r.channel IN {in_list(CITIZEN_DEVICE_CHANNELS)}",
+    columns={"n": "COUNT(*)", "top": "COUNT(*) FILTER (WHERE r.level5 = 5)"},
+    keep="COUNT(*) >= 2",  # a device seen twice at one unit
+)
+TABLES = (PHONES, DEVICES)
+
+
+def month_end(month: date) -> date:
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def start_touching() -> None:
+    for table in TABLES:
+        execute(f"DROP TABLE IF EXISTS ov_touch_{table.key}", [])
+        execute(f"CREATE TEMP TABLE ov_touch_{table.key} (k varchar(64))", [])
+
+
+def stop_touching() -> None:
+    for table in TABLES:
+        execute(f"DROP TABLE IF EXISTS ov_touch_{table.key}", [])
+
+
+def touch(table: MonthTable, district_id: int, first: date, last: date) -> None:
+    """Remember the keys of the raw rows of days first..last."""
+    lo, hi = bounds(first, last)
+    execute(
+        f"INSERT INTO ov_touch_{table.key} (k) SELECT DISTINCT r.{table.key} FROM {table.raw} "
+        f"WHERE r.district_id = %s AND r.{table.stamp} >= %s AND r.{table.stamp} < %s AND {table.where}",
+        [district_id, lo, hi],
+    )
+
+
+def recount(
+    table: MonthTable, district_id: int, month: date, spans: list[tuple[date, date]], *, every_key: bool
+) -> None:
+    """Replace the month's rows of the touched keys (of every key when ``every_key``) with a recount over the
+    month's covered days (``spans``)."""
+    touched = f" AND {table.key} IN (SELECT k FROM ov_touch_{table.key})" if not every_key else ""
+    execute(
+        f"DELETE FROM {table.table} WHERE district_id = %s AND month = %s{touched}",
+        [district_id, day_param(month)],
+    )
+    if not spans:
+        return
+    if touched and q.is_postgres():
+        execute(f"ANALYZE ov_touch_{table.key}", [])  # a temp table has no statistics otherwise
+    when: list[str] = []
+    params: list[Any] = [district_id, day_param(month), district_id]
+    for first, last in spans:
+        when.append(f"(r.{table.stamp} >= %s AND r.{table.stamp} < %s)")
+        params.extend(bounds(first, last))
+    names = ", ".join(table.columns)
+    counted = ", ".join(f"{sql} AS {name}" for name, sql in table.columns.items())
+    sql = f"""INSERT INTO {table.table} (district_id, month, {table.key}, unit_id, {names})
+        SELECT %s, %s, k, unit_id, {names} FROM (
+          SELECT r.{table.key} AS k, r.unit_id, {counted}, CASE WHEN {table.keep} THEN 1 ELSE 0 END AS kept
+          FROM {table.raw}
+          WHERE r.district_id = %s AND ({" OR ".join(when)}) AND {table.where}{touched.replace(" AND ", " AND r.", 1)}
+          GROUP BY r.{table.key}, r.unit_id) g
+        WHERE kept = 1"""
+    execute(sql, params)
