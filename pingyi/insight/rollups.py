@@ -95,12 +95,17 @@ def rollups_refresh(now: datetime | None = None) -> RefreshResult:
         else:
             for district_id, day in _received_days(q.ts(state.watermark - MARGIN)):
                 DirtyDay.objects.get_or_create(district_id=district_id, day=day)
+            months: set[tuple[int, date]] = set()
             for dirty in list(DirtyDay.objects.order_by("district_id", "day")):
                 # Take the mark before counting: a revocation marking the same day meanwhile waits, then marks anew.
                 if not DirtyDay.objects.filter(pk=dirty.pk).delete()[0]:
                     continue
-                recompute(dirty.district_id, dirty.day, dirty.day)
+                cubes.fill_days(dirty.district_id, dirty.day, dirty.day)
+                months.add((dirty.district_id, cubes.month_start(dirty.day)))
                 result.days.append((dirty.district_id, dirty.day))
+            for district_id, month in sorted(months):  # each month summed once, however many of its days changed
+                for cube in cubes.MONTH_CUBES:
+                    cubes.fill_months(cube, district_id, month, month)
         oldest = _oldest_open_transaction()
         state.watermark = min(now, oldest) if oldest else now
         state.refreshed_at = timezone.now()
