@@ -276,3 +276,27 @@ def test_scope_for_each_role(world: Any) -> None:
     assert Scope.for_user(users["operator"]) is None
     assert Scope.for_user(users["outsider"]) == Scope(world.other_district.pk)
     rollups_rebuild()
+
+
+def test_a_window_or_staff_member_read_from_the_raw_rows_equals_the_recount(world: Any) -> None:
+    """An item at one staff member and a window's heatmap have no cube: they are read from the raw rows."""
+    plant(world, random.Random(9), 300)
+    rollups_refresh()
+    d, period = world.district.pk, Period(FIRST, FIRST + timedelta(days=39))
+    staff = Scope(d, staff_id=world.staff_a.pk)
+    by_item = {row.key: row.summary for row in metrics.breakdown(staff, period, "item")}
+    expected = recount(staff, Period(period.start, period.end, item_id=world.item_a.pk))
+    assert by_item[world.item_a.pk].ratings == expected["ratings"] > 0
+    assert by_item[world.item_a.pk].records == expected["records"] > 0
+    assert by_item[world.item_a.pk].negative == expected["negative"]
+    window = Scope(d, window_id=world.window_a.pk)
+    grid = metrics.heatmap(window, period)
+    where = raw_filter(window, period)
+    lo, hi = where.pop("_lo"), where.pop("_hi")
+    expected_grid = [[0] * 24 for _ in range(7)]
+    for when in Rating.objects.filter(
+        rated_at__gte=lo, rated_at__lt=hi, is_default=False, **where
+    ).values_list("rated_at", flat=True):
+        local_time = when.astimezone(TZ)
+        expected_grid[local_time.weekday()][local_time.hour] += 1
+    assert grid == expected_grid and sum(map(sum, grid)) > 0
