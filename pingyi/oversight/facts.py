@@ -16,7 +16,15 @@ from typing import Any
 
 from pingyi.lib import sqlbits as q
 from pingyi.oversight.facts_months import month_end
-from pingyi.oversight.facts_sql import CITIZEN_DEVICE_CHANNELS, HOTLINE, bounds, day_param, in_list, rows
+from pingyi.oversight.facts_sql import (
+    CITIZEN_DEVICE_CHANNELS,
+    HOTLINE,
+    bounds,
+    day_param,
+    execute,
+    in_list,
+    rows,
+)
 from pingyi.oversight.facts_store import coverage, refresh
 from pingyi.oversight.thresholds import Thresholds
 
@@ -78,6 +86,10 @@ class Facts:
 
     def build(self) -> dict[str, int]:
         """Bring the facts of the history months and the period up to date (recounting only what changed)."""
+        if q.is_postgres():
+            # Hash aggregates in memory, no JIT compilation (seconds for these expressions); the run's transaction.
+            execute("SET LOCAL work_mem = '256MB'", [])
+            execute("SET LOCAL jit = off", [])
         return refresh(self.district_id, self.history_start, self.end, self.limits)
 
     def _span(self, first: date) -> list[Any]:
