@@ -61,6 +61,19 @@ def months_of(start: date, end: date) -> list[date]:
     return months
 
 
+def _by_key(table: str, key: str, keys: str, columns: str, when: str) -> str:
+    """The rows of ``table`` whose ``key`` is one of ``keys`` (a few), through the table's index on it.
+
+    PostgreSQL estimates such a join badly (most rows have an empty phone or device) and would scan the whole
+    table: one index lookup per key is forced with a fenced LATERAL subquery. SQLite looks an IN list up by index."""
+    if q.is_postgres():
+        return (
+            f"SELECT {columns} FROM (SELECT DISTINCT k.{key} FROM ({keys}) k) s "
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} x WHERE x.{key} = s.{key} AND {when} OFFSET 0) x"
+        )
+    return f"SELECT {columns} FROM {table} x WHERE x.{key} IN ({keys}) AND {when}"
+
+
 @dataclass
 class Staffed:
     """Per (unit, local day): rows from staff phones or devices, found through the raw tables' indexes."""
@@ -104,32 +117,28 @@ class Facts:
     def _find_staffed(self) -> Staffed:
         lo, hi = bounds(self.history_start, self.end)
         d = self.district_id
-        tday = q.local_day("t.rated_at")
-        staff_phone = f"t.phone_index <> '' AND t.phone_index IN ({STAFF_PHONES})"
-        sql = f"""SELECT t.unit_id, {tday},
-              COUNT(*) FILTER (WHERE NOT t.is_default AND t.kind = 'first' AND t.record_id IS NULL),
+        columns = "x.id, x.unit_id, x.rated_at, x.is_default, x.kind, x.record_id, x.phone_index, x.device_fp"
+        when = "x.district_id = %s AND x.rated_at >= %s AND x.rated_at < %s"
+        staff_phone = f"u.phone_index <> '' AND u.phone_index IN ({STAFF_PHONES})"
+        sql = f"""SELECT u.unit_id, {q.local_day("u.rated_at")},
+              COUNT(*) FILTER (WHERE NOT u.is_default AND u.kind = 'first' AND u.record_id IS NULL),
               COUNT(*) FILTER (WHERE {staff_phone}),
-              COUNT(*) FILTER (WHERE t.device_fp <> '' AND t.device_fp IN ({STAFF_DEVICES})),
-              COUNT(*) FILTER (WHERE t.record_id IS NOT NULL AND {staff_phone})
-            FROM ratings_rating t
-            WHERE t.district_id = %s AND t.rated_at >= %s AND t.rated_at < %s AND t.id IN (
-              SELECT x.id FROM ratings_rating x WHERE x.phone_index IN ({STAFF_PHONES})
-                AND x.rated_at >= %s AND x.rated_at < %s
-              UNION SELECT y.id FROM ratings_rating y WHERE y.device_fp IN ({STAFF_DEVICES})
-                AND y.rated_at >= %s AND y.rated_at < %s)
-            GROUP BY t.unit_id, {tday}"""
+              COUNT(*) FILTER (WHERE u.device_fp <> '' AND u.device_fp IN ({STAFF_DEVICES})),
+              COUNT(*) FILTER (WHERE u.record_id IS NOT NULL AND {staff_phone})
+            FROM ({_by_key("ratings_rating", "phone_index", STAFF_PHONES, columns, when)}
+                  UNION {_by_key("ratings_rating", "device_fp", STAFF_DEVICES, columns, when)}) u
+            GROUP BY u.unit_id, {q.local_day("u.rated_at")}"""
         out = Staffed()
-        for unit_id, day, unlinked, phone, device, callback in rows(
-            sql, [d, d, d, lo, hi, d, lo, hi, lo, hi]
-        ):
+        for unit_id, day, unlinked, phone, device, callback in rows(sql, [d, d, d, d, lo, hi, d, lo, hi]):
             key = (unit_id, q.as_date(day))
             out.unlinked[key], out.phone_ratings[key] = int(unlinked), int(phone)
             out.device_ratings[key], out.callbacks[key] = int(device), int(callback)
-        rday = q.local_day("r.received_at")
-        sql = f"""SELECT r.unit_id, {rday}, COUNT(*) FROM ledger_servicerecord r
-            WHERE r.phone_index IN ({STAFF_PHONES}) AND r.district_id = %s AND r.received_at >= %s
-              AND r.received_at < %s
-            GROUP BY r.unit_id, {rday}"""
+        when = "x.district_id = %s AND x.received_at >= %s AND x.received_at < %s"
+        source = _by_key(
+            "ledger_servicerecord", "phone_index", STAFF_PHONES, "x.unit_id, x.received_at", when
+        )
+        rday = q.local_day("u.received_at")
+        sql = f"SELECT u.unit_id, {rday}, COUNT(*) FROM ({source}) u GROUP BY u.unit_id, {rday}"
         for unit_id, day, n in rows(sql, [d, d, lo, hi]):
             out.records[(unit_id, q.as_date(day))] = int(n)
         return out
