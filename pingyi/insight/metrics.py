@@ -194,16 +194,15 @@ def _labels(group: str, keys: list[Any]) -> dict[Any, str]:
         return {k: CHANNEL_LABELS[Channel(k)] if k in known else str(k) for k in keys}
     if group == "level":
         return {k: f"{k}星" if k else str(CHANNEL_LABELS[Channel.DEFAULT]) for k in keys}
-    model = {
-        "hall": catalog.Hall,
-        "unit": catalog.Unit,
-        "window": catalog.Window,
-        "staff": catalog.Staff,
-        "item": catalog.ServiceItem,
+    model, shown = {  # each model with the fields its __str__ reads (a province's breakdown shows 201 rows)
+        "hall": (catalog.Hall, ("name",)),
+        "unit": (catalog.Unit, ("name",)),
+        "window": (catalog.Window, ("code", "name")),
+        "staff": (catalog.Staff, ("name", "employee_no")),
+        "item": (catalog.ServiceItem, ("code", "name")),
     }[group]
-    return {
-        obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=[k for k in keys if k is not None])
-    }
+    objects = model._default_manager.only(*shown).filter(pk__in=[k for k in keys if k is not None])
+    return {obj.pk: str(obj) for obj in objects}
 
 
 def breakdown(scope: Scope, period: Period, by: str, limit: int | None = None) -> list[Row]:
