@@ -20,6 +20,7 @@ from pingyi.oversight.facts_sql import (
     CITIZEN_DEVICE_CHANNELS,
     HOTLINE,
     bounds,
+    by_key,
     day_param,
     execute,
     in_list,
@@ -59,19 +60,6 @@ def months_of(start: date, end: date) -> list[date]:
         months.append(month)
         month = add_months(month, 1)
     return months
-
-
-def _by_key(table: str, key: str, keys: str, columns: str, when: str) -> str:
-    """The rows of ``table`` whose ``key`` is one of ``keys`` (a few), through the table's index on it.
-
-    PostgreSQL estimates such a join badly (most rows have an empty phone or device) and would scan the whole
-    table: one index lookup per key is forced with a fenced LATERAL subquery. SQLite looks an IN list up by index."""
-    if q.is_postgres():
-        return (
-            f"SELECT {columns} FROM (SELECT DISTINCT k.{key} FROM ({keys}) k) s "
-            f"CROSS JOIN LATERAL (SELECT * FROM {table} x WHERE x.{key} = s.{key} AND {when} OFFSET 0) x"
-        )
-    return f"SELECT {columns} FROM {table} x WHERE x.{key} IN ({keys}) AND {when}"
 
 
 @dataclass
@@ -125,8 +113,8 @@ class Facts:
               COUNT(*) FILTER (WHERE {staff_phone}),
               COUNT(*) FILTER (WHERE u.device_fp <> '' AND u.device_fp IN ({STAFF_DEVICES})),
               COUNT(*) FILTER (WHERE u.record_id IS NOT NULL AND {staff_phone})
-            FROM ({_by_key("ratings_rating", "phone_index", STAFF_PHONES, columns, when)}
-                  UNION {_by_key("ratings_rating", "device_fp", STAFF_DEVICES, columns, when)}) u
+            FROM ({by_key("ratings_rating", "phone_index", STAFF_PHONES, columns, when)}
+                  UNION {by_key("ratings_rating", "device_fp", STAFF_DEVICES, columns, when)}) u
             GROUP BY u.unit_id, {q.local_day("u.rated_at")}"""
         out = Staffed()
         for unit_id, day, unlinked, phone, device, callback in rows(sql, [d, d, d, d, lo, hi, d, lo, hi]):
@@ -134,9 +122,7 @@ class Facts:
             out.unlinked[key], out.phone_ratings[key] = int(unlinked), int(phone)
             out.device_ratings[key], out.callbacks[key] = int(device), int(callback)
         when = "x.district_id = %s AND x.received_at >= %s AND x.received_at < %s"
-        source = _by_key(
-            "ledger_servicerecord", "phone_index", STAFF_PHONES, "x.unit_id, x.received_at", when
-        )
+        source = by_key("ledger_servicerecord", "phone_index", STAFF_PHONES, "x.unit_id, x.received_at", when)
         rday = q.local_day("u.received_at")
         sql = f"SELECT u.unit_id, {rday}, COUNT(*) FROM ({source}) u GROUP BY u.unit_id, {rday}"
         for unit_id, day, n in rows(sql, [d, d, lo, hi]):

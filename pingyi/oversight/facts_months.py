@@ -14,35 +14,38 @@ from datetime import date
 from typing import Any
 
 from pingyi.lib import sqlbits as q
-from pingyi.oversight.facts_sql import CITIZEN_DEVICE_CHANNELS, bounds, day_param, execute, in_list
+from pingyi.oversight.facts_sql import CITIZEN_DEVICE_CHANNELS, bounds, by_key, day_param, execute, in_list
 
 
 @dataclass(frozen=True)
 class MonthTable:
     table: str
-    raw: str  # the raw table and its alias
+    raw: str  # the raw table (alias x)
     key: str
     stamp: str  # the raw timestamp whose local day is the row's day
     where: str  # which raw rows count
+    read: str  # the raw columns counted
     columns: dict[str, str]  # the month row's columns and how each is counted from the raw rows
     keep: str  # which groups are kept (seen twice)
 
 
 PHONES = MonthTable(
     table="oversight_phonemonth",
-    raw="ledger_servicerecord r",
+    raw="ledger_servicerecord",
     key="phone_index",
     stamp="received_at",
-    where="r.phone_index <> ''",
+    where="x.phone_index <> ''",
+    read="x.phone_index, x.unit_id",
     columns={"n": "COUNT(*)", "units": "COUNT(*) OVER (PARTITION BY r.phone_index)"},
     keep="SUM(COUNT(*)) OVER (PARTITION BY r.phone_index) >= 2",  # a phone seen twice anywhere in the district
 )
 DEVICES = MonthTable(
     table="oversight_devicemonth",
-    raw="ratings_rating r",
+    raw="ratings_rating",
     key="device_fp",
     stamp="rated_at",
-    where=f"r.device_fp <> '' AND NOT r.is_default AND r.channel IN {in_list(CITIZEN_DEVICE_CHANNELS)}",
+    where=f"x.device_fp <> '' AND NOT x.is_default AND x.channel IN {in_list(CITIZEN_DEVICE_CHANNELS)}",
+    read="x.device_fp, x.unit_id, x.level5",
     columns={"n": "COUNT(*)", "top": "COUNT(*) FILTER (WHERE r.level5 = 5)"},
     keep="COUNT(*) >= 2",  # a device seen twice at one unit
 )
@@ -69,8 +72,8 @@ def touch(table: MonthTable, district_id: int, first: date, last: date) -> None:
     """Remember the keys of the raw rows of days first..last."""
     lo, hi = bounds(first, last)
     execute(
-        f"INSERT INTO ov_touch_{table.key} (k) SELECT DISTINCT r.{table.key} FROM {table.raw} "
-        f"WHERE r.district_id = %s AND r.{table.stamp} >= %s AND r.{table.stamp} < %s AND {table.where}",
+        f"INSERT INTO ov_touch_{table.key} (k) SELECT DISTINCT x.{table.key} FROM {table.raw} x "
+        f"WHERE x.district_id = %s AND x.{table.stamp} >= %s AND x.{table.stamp} < %s AND {table.where}",
         [district_id, lo, hi],
     )
 
@@ -89,18 +92,23 @@ def recount(
         return
     if touched and q.is_postgres():
         execute(f"ANALYZE ov_touch_{table.key}", [])  # a temp table has no statistics otherwise
-    when: list[str] = []
-    params: list[Any] = [district_id, day_param(month), district_id]
+    when = [f"(x.{table.stamp} >= %s AND x.{table.stamp} < %s)" for _ in spans]
+    within = f"x.district_id = %s AND ({' OR '.join(when)}) AND {table.where}"
+    params: list[Any] = [district_id, day_param(month)]
+    if every_key:
+        source = f"SELECT {table.read} FROM {table.raw} x WHERE {within}"
+    else:  # one index lookup per touched key
+        keys = f"SELECT k AS {table.key} FROM ov_touch_{table.key}"
+        source = by_key(table.raw, table.key, keys, table.read, within)
+    params.append(district_id)
     for first, last in spans:
-        when.append(f"(r.{table.stamp} >= %s AND r.{table.stamp} < %s)")
         params.extend(bounds(first, last))
     names = ", ".join(table.columns)
     counted = ", ".join(f"{sql} AS {name}" for name, sql in table.columns.items())
     sql = f"""INSERT INTO {table.table} (district_id, month, {table.key}, unit_id, {names})
         SELECT %s, %s, k, unit_id, {names} FROM (
           SELECT r.{table.key} AS k, r.unit_id, {counted}, CASE WHEN {table.keep} THEN 1 ELSE 0 END AS kept
-          FROM {table.raw}
-          WHERE r.district_id = %s AND ({" OR ".join(when)}) AND {table.where}{touched.replace(" AND ", " AND r.", 1)}
+          FROM ({source}) r
           GROUP BY r.{table.key}, r.unit_id) g
         WHERE kept = 1"""
     execute(sql, params)

@@ -52,6 +52,19 @@ def bounds(first: date, last: date) -> tuple[Any, Any]:
     return q.ts(lo), q.ts(hi)
 
 
+def by_key(table: str, key: str, keys: str, columns: str, when: str) -> str:
+    """The rows of ``table`` whose ``key`` is one of ``keys`` (a few), through the table's index on it.
+
+    PostgreSQL estimates such a join badly (most rows have an empty phone or device) and would scan the whole
+    table: one index lookup per key is forced with a fenced LATERAL subquery. SQLite looks an IN list up by index."""
+    if q.is_postgres():
+        return (
+            f"SELECT {columns} FROM (SELECT DISTINCT k.{key} FROM ({keys}) k) s "
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} x WHERE x.{key} = s.{key} AND {when} OFFSET 0) x"
+        )
+    return f"SELECT {columns} FROM {table} x WHERE x.{key} IN ({keys}) AND {when}"
+
+
 @dataclass(frozen=True)
 class Counting:
     """The settings the facts are counted with (a change of any recounts everything)."""
