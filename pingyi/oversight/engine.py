@@ -55,7 +55,7 @@ def detect(
         unit_names={u: n for u, _, n in units},
     )
     with clock("phones"):
-        phones = facts.phones()
+        phones = facts.phones({key: v["n"] for key, v in unit_months.items()})
     with clock("bursts"):
         bursts = facts.bursts()
     with clock("devices"):

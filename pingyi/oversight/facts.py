@@ -210,30 +210,52 @@ class Facts:
             out.append((month, first, last, covered[month] == wanted))
         return out
 
-    def phones(self) -> list[tuple[int, str, date, int, int]]:
-        """(unit, phone index, month, records, units the phone is on) for the repeated phones a rule can read: each
-        unit's five most frequent and every phone on ``phone_many_records`` records or ``phone_many_units`` units."""
+    def phones(self, records: dict[Key, int]) -> list[tuple[int, str, date, int, int]]:
+        """(unit, phone index, month, records, units the phone is on) for the repeated phones a rule can read: every
+        phone on ``phone_many_records`` records or ``phone_many_units`` units, and the five most frequent of each unit
+        whose records (``records``, per unit and month) they could concentrate — five phones of at most the unit's
+        most frequent count each must reach ``concentration_share`` of at least ``concentration_min_phones``."""
         lim = self.limits
         out: list[tuple[int, str, date, int, int]] = []
         for month, first, last, fits in self._slices():
             if fits:
-                source = "SELECT unit_id, phone_index, n, units FROM oversight_phonemonth WHERE district_id = %s AND month = %s"
-                params: list[Any] = [self.district_id, day_param(month)]
+                table, params = "oversight_phonemonth", [self.district_id, day_param(month)]
+                where = "district_id = %s AND month = %s"
             else:  # the period does not cover the month's covered days exactly: count the raw rows
                 month_of = q.local_month("r.received_at")
-                source = f"""SELECT r.unit_id, r.phone_index, COUNT(*) AS n,
-                      COUNT(*) OVER (PARTITION BY r.phone_index, {month_of}) AS units
-                    FROM ledger_servicerecord r
-                    WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s AND r.phone_index <> ''
-                    GROUP BY r.unit_id, r.phone_index, {month_of}"""
-                params = [self.district_id, *bounds(first, last)]
-            sql = f"""SELECT unit_id, phone_index, n, units FROM (
-                  SELECT unit_id, phone_index, n, units,
-                    ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY n DESC) AS rk
-                  FROM ({source}) s WHERE n >= 2 OR units >= 2) r
-                WHERE rk <= 5 OR n >= %s OR units >= %s"""
-            for u, p, n, k in rows(sql, [*params, lim.phone_many_records, lim.phone_many_units]):
-                out.append((u, p, month, int(n), int(k)))
+                execute("DROP TABLE IF EXISTS ov_phones", [])
+                execute(
+                    f"""CREATE TEMP TABLE ov_phones AS SELECT r.unit_id, r.phone_index, COUNT(*) AS n,
+                          COUNT(*) OVER (PARTITION BY r.phone_index, {month_of}) AS units
+                        FROM ledger_servicerecord r
+                        WHERE r.district_id = %s AND r.received_at >= %s AND r.received_at < %s
+                          AND r.phone_index <> ''
+                        GROUP BY r.unit_id, r.phone_index, {month_of}""",
+                    [self.district_id, *bounds(first, last)],
+                )
+                table, params, where = "ov_phones", [], "1 = 1"
+            where += " AND (n >= 2 OR units >= 2)"
+            sql = f"SELECT unit_id, phone_index, n, units FROM {table} WHERE {where} AND (n >= %s OR units >= %s)"
+            found = rows(sql, [*params, lim.phone_many_records, lim.phone_many_units])
+            top = rows(f"SELECT unit_id, MAX(n) FROM {table} WHERE {where} GROUP BY unit_id", params)
+            candidates = []
+            for unit_id, most in top:
+                n = records.get((unit_id, month), 0)
+                # sum of the top five ≤ 5 × the most frequent; a hair of slack for the float comparison
+                if n >= lim.concentration_min_phones and 5 * most >= lim.concentration_share * n * (1 - 1e-9):
+                    candidates.append(unit_id)
+            for start in range(0, len(candidates), 500):
+                chunk = candidates[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                sql = f"""SELECT unit_id, phone_index, n, units FROM (
+                      SELECT unit_id, phone_index, n, units,
+                        ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY n DESC) AS rk
+                      FROM {table} WHERE {where} AND unit_id IN ({marks})) r
+                    WHERE rk <= 5"""
+                found += rows(sql, [*params, *chunk])
+            unique = {(u, p): (int(n), int(k)) for u, p, n, k in found}  # a frequent phone may be both
+            out.extend((u, p, month, n, k) for (u, p), (n, k) in unique.items())
+        execute("DROP TABLE IF EXISTS ov_phones", [])
         return out
 
     def bursts(self) -> list[tuple[int, int, date, int]]:

@@ -204,3 +204,22 @@ def test_late_entry_records_backfilled_after_a_complaint(world: Any) -> None:
     hall.compare()
     [anomaly] = found("late_entry")
     assert anomaly.unit == world.unit_b and anomaly.evidence["records"] == 3
+
+
+def test_selective_reporting_records_on_a_few_phones_and_one_phone_everywhere(world: Any) -> None:
+    hall = clean_hall(world)
+    days = working_days(*MONTH)
+    for i, day in enumerate(days[:12]):
+        hall.record(world.unit_a, at(day, 14), tel=phone(5000))  # one "customer" on twelve records
+        for k in range(4):  # and four more on six records each
+            if i < 6:
+                hall.record(world.unit_a, at(day, 15, k), tel=phone(5001 + k))
+        if i < 2:  # look-alike: unit_b's regulars come back once or twice
+            for k in range(5):
+                hall.record(world.unit_b, at(day, 15, k), tel=phone(6001 + k))
+    hall.save()
+    hall.compare()
+    [selective] = found("selective_reporting")
+    assert selective.unit == world.unit_a and selective.evidence["top5_phone_records"] == [12, 6, 6, 6, 6]
+    [false] = found("false_reporting")
+    assert false.unit == world.unit_a and false.evidence["repeated_phones"] == [12]
