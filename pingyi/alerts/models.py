@@ -208,6 +208,13 @@ class Alert(models.Model):
         return f"{self.get_kind_display()} {self.summary[:60]}"
 
     @property
+    def summary_display(self) -> str:
+        """The summary in the reader's language (``summary`` keeps the Chinese text sent by SMS and e-mail)."""
+        from pingyi.alerts.summaries import summary_text
+
+        return summary_text(self)
+
+    @property
     def is_active(self) -> bool:
         return self.status != self.Status.CLOSED
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.alerts.models import Alert, AlertRule
@@ -13,39 +15,42 @@ ACTIVE = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
 
 # Labels of the evidence numbers, in the order the detail page shows them.
 EVIDENCE_LABELS = {
-    "ratings": "主动评价",
-    "negative": "差评（不含已撤销）",
-    "share": "差评占比（%）",
-    "percent": "阈值（%）",
-    "min_ratings": "最少评价数",
-    "hours": "小时数",
-    "records": "办件",
-    "min_records": "最少办件数",
-    "last_rating_at": "此前最近一条评价",
-    "level_label": "停滞的等级",
-    "span_ratings": "期间评价（其他等级）",
-    "span_level": "期间该等级评价",
-    "working_days": "工作日数",
-    "history_working_days": "基线工作日数",
-    "history_ratings": "基线期评价",
-    "history_level": "基线期该等级评价",
-    "expected": "按基线比例应有（条）",
-    "min_expected": "最少应有条数",
-    "tracking_code": "工单查询码",
-    "state": "工单状态",
-    "phase": "期限",
-    "due": "期限截止",
-    "hours_left": "剩余小时",
-    "escalation": "已督办次数",
-    "history_from": "基线起",
-    "from": "自",
-    "to": "至",
+    "ratings": _("主动评价"),
+    "negative": _("差评（不含已撤销）"),
+    "share": _("差评占比（%）"),
+    "percent": _("阈值（%）"),
+    "min_ratings": _("最少评价数"),
+    "hours": _("小时数"),
+    "records": _("办件"),
+    "min_records": _("最少办件数"),
+    "last_rating_at": _("此前最近一条评价"),
+    "level_label": _("停滞的等级"),
+    "span_ratings": _("期间评价（其他等级）"),
+    "span_level": _("期间该等级评价"),
+    "working_days": _("工作日数"),
+    "history_working_days": _("基线工作日数"),
+    "history_ratings": _("基线期评价"),
+    "history_level": _("基线期该等级评价"),
+    "expected": _("按基线比例应有（条）"),
+    "min_expected": _("最少应有条数"),
+    "tracking_code": _("工单查询码"),
+    "state": _("工单状态"),
+    "phase": _("期限"),
+    "due": _("期限截止"),
+    "hours_left": _("剩余小时"),
+    "escalation": _("已督办次数"),
+    "history_from": _("基线起"),
+    "from": _("自"),
+    "to": _("至"),
 }
 
 
 def visible_alerts(user: Any) -> QuerySet[Alert]:
     return restrict(
-        Alert.objects.select_related("unit", "window", "ticket", "rule", "acknowledged_by", "closed_by"), user
+        Alert.objects.select_related(
+            "unit", "window__unit", "ticket", "rule", "acknowledged_by", "closed_by"
+        ),
+        user,
     )
 
 
@@ -65,9 +70,13 @@ def home_card(user: Any) -> dict[str, Any] | None:
     return {"open": counts["open"], "acknowledged": counts["acknowledged"], "latest": latest}
 
 
+# Evidence values that are Chinese labels stored at evaluation time; shown in the reader's language.
+LABEL_VALUES = {"level_label", "state", "phase"}
+
+
 def evidence_rows(evidence: dict[str, Any]) -> list[tuple[str, Any]]:
     return [
-        (label, evidence[key])
+        (str(label), gettext(evidence[key]) if key in LABEL_VALUES else evidence[key])
         for key, label in EVIDENCE_LABELS.items()
         if evidence.get(key) not in (None, "")
     ]

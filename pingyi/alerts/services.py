@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import restrict
@@ -48,14 +50,14 @@ def is_district_inspector(actor: Any, district_id: int) -> bool:
 
 # ------------------------------------------------------------------------------------------------------- rules
 # (low, high, message) per threshold; the forms show these messages.
-LIMITS: dict[str, tuple[float, float, str]] = {
-    "percent": (0.1, 100, "差评占比阈值应在 0.1% 到 100% 之间"),
-    "hours": (1, 720, "小时数应在 1 到 720 之间"),
-    "min_ratings": (1, 1_000_000, "最少评价数应为 1 以上的整数"),
-    "working_days": (1, 60, "工作日数应在 1 到 60 之间"),
-    "min_records": (1, 1_000_000, "最少办件数应为 1 以上的整数"),
-    "history_working_days": (5, 250, "基线工作日数应在 5 到 250 之间"),
-    "min_expected": (0.5, 1_000_000, "最少应有条数应不小于 0.5"),
+LIMITS: dict[str, tuple[float, float, Any]] = {
+    "percent": (0.1, 100, gettext_lazy("差评占比阈值应在 0.1% 到 100% 之间")),
+    "hours": (1, 720, gettext_lazy("小时数应在 1 到 720 之间")),
+    "min_ratings": (1, 1_000_000, gettext_lazy("最少评价数应为 1 以上的整数")),
+    "working_days": (1, 60, gettext_lazy("工作日数应在 1 到 60 之间")),
+    "min_records": (1, 1_000_000, gettext_lazy("最少办件数应为 1 以上的整数")),
+    "history_working_days": (5, 250, gettext_lazy("基线工作日数应在 5 到 250 之间")),
+    "min_expected": (0.5, 1_000_000, gettext_lazy("最少应有条数应不小于 0.5")),
 }
 
 
@@ -66,12 +68,12 @@ def threshold_errors(kind: str, values: dict[str, Any]) -> dict[str, str]:
         value = values.get(name)
         low, high, message = LIMITS[name]
         if value is None:
-            errors[name] = "此类预警必须填写该项"
+            errors[name] = _("此类预警必须填写该项")
         elif not low <= value <= high:
             errors[name] = message
     roles = values.get("notify_roles") or []
     if any(role not in NOTIFIABLE_ROLES for role in roles):
-        errors["notify_roles"] = "通知角色只能是纪检监察、大厅管理或单位管理员"
+        errors["notify_roles"] = _("通知角色只能是纪检监察、大厅管理或单位管理员")
     return errors
 
 
@@ -98,13 +100,13 @@ def rules_ensure_defaults(*, district: District) -> list[AlertRule]:
 
 def _check_rule_editor(actor: Any, district_id: int) -> None:
     if not is_district_inspector(actor, district_id):
-        raise AlertError("只有本区纪检监察人员可以修改预警规则")
+        raise AlertError(_("只有本区纪检监察人员可以修改预警规则"))
 
 
 def _apply_values(rule: AlertRule, values: dict[str, Any]) -> None:
     errors = threshold_errors(rule.kind, values)
     if errors:
-        raise AlertError("；".join(errors.values()))
+        raise AlertError(_("；").join(str(e) for e in errors.values()))
     for name in THRESHOLD_FIELDS:
         setattr(rule, name, values.get(name) if name in KIND_FIELDS[rule.kind] else None)
     rule.notify_roles = [role for role in NOTIFIABLE_ROLES if role in (values.get("notify_roles") or [])]
@@ -131,7 +133,7 @@ def rule_create(
 ) -> AlertRule:
     """A rule of ``kind`` for one unit or one window; thresholds left empty are taken from the district's rule."""
     if (unit is None) == (window is None):
-        raise AlertError("请选择一个单位或一个窗口（二选一）")
+        raise AlertError(_("请选择一个单位或一个窗口（二选一）"))
     district = window.unit.district if window is not None else unit.district  # type: ignore[union-attr]
     _check_rule_editor(actor, district.pk)
     rules_ensure_defaults(district=district)
@@ -147,14 +149,17 @@ def rule_create(
             rule.save()
             audit_record(actor=actor, action="alert_rule.create", obj=rule, after=snapshot(rule))
     except IntegrityError:
-        raise AlertError(f"{rule.scope_label}已有“{AlertKind(kind).label}”规则，请直接修改该规则") from None
+        raise AlertError(
+            _("%(scope)s已有“%(kind)s”规则，请直接修改该规则")
+            % {"scope": rule.scope_label, "kind": AlertKind(kind).label}
+        ) from None
     return rule
 
 
 # ------------------------------------------------------------------------------------------------------ alerts
 def _check_sees(actor: Any, alert: Alert) -> None:
     if _is_user(actor) and not restrict(Alert.objects.filter(pk=alert.pk), actor).exists():
-        raise AlertError("您无权处理该预警")
+        raise AlertError(_("您无权处理该预警"))
 
 
 def alert_acknowledge(*, actor: Any, alert: Alert, note: str = "") -> Alert:
@@ -163,7 +168,9 @@ def alert_acknowledge(*, actor: Any, alert: Alert, note: str = "") -> Alert:
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.status != Alert.Status.OPEN:
-            raise AlertError(f"预警当前状态为“{locked.get_status_display()}”，不能再标记为已知悉")
+            raise AlertError(
+                _("预警当前状态为“%(status)s”，不能再标记为已知悉") % {"status": locked.get_status_display()}
+            )
         locked.status = Alert.Status.ACKNOWLEDGED
         locked.acknowledged_at = timezone.now()
         locked.acknowledged_by = actor if _is_user(actor) else None
@@ -184,13 +191,13 @@ def alert_close(*, actor: Any, alert: Alert, note: str) -> Alert:
     the same rule and subject."""
     _check_sees(actor, alert)
     if _is_user(actor) and not is_district_inspector(actor, alert.district_id):
-        raise AlertError("只有纪检监察人员可以关闭预警")
+        raise AlertError(_("只有纪检监察人员可以关闭预警"))
     if not note.strip():
-        raise AlertError("关闭预警必须填写处理说明")
+        raise AlertError(_("关闭预警必须填写处理说明"))
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.status == Alert.Status.CLOSED:
-            raise AlertError("预警已关闭")
+            raise AlertError(_("预警已关闭"))
         before = {"status": locked.status}
         locked.status = Alert.Status.CLOSED
         locked.close_reason = Alert.CloseReason.MANUAL
@@ -212,25 +219,25 @@ def alert_close(*, actor: Any, alert: Alert, note: str) -> Alert:
 def subscription_add(*, actor: Any, channel: str, address: str, kinds: list[str]) -> AlertSubscription:
     """The signed-in person adds a phone or an e-mail address where its alerts are sent."""
     if channel not in Channel.values:
-        raise AlertError("请选择短信或电子邮件")
+        raise AlertError(_("请选择短信或电子邮件"))
     if any(kind not in AlertKind.values for kind in kinds):
-        raise AlertError("未知的预警类型")
+        raise AlertError(_("未知的预警类型"))
     subscription = AlertSubscription(user=actor, channel=channel, kinds=list(dict.fromkeys(kinds)))
     if channel == Channel.SMS:
         try:
             subscription.set_phone(crypto.normalize_phone(address))
         except ValueError:
-            raise AlertError("手机号码格式不正确") from None
+            raise AlertError(_("手机号码格式不正确")) from None
         duplicate = {"phone_index": subscription.phone_index}
     else:
         subscription.email = address.strip()
         try:
             validate_email(subscription.email)
         except ValidationError:
-            raise AlertError("电子邮箱格式不正确") from None
+            raise AlertError(_("电子邮箱格式不正确")) from None
         duplicate = {"email__iexact": subscription.email}
     if AlertSubscription.objects.filter(user=actor, channel=channel, **duplicate).exists():
-        raise AlertError("该地址已订阅")
+        raise AlertError(_("该地址已订阅"))
     with transaction.atomic():
         subscription.save()
         audit_record(
@@ -241,7 +248,7 @@ def subscription_add(*, actor: Any, channel: str, address: str, kinds: list[str]
 
 def subscription_remove(*, actor: Any, subscription: AlertSubscription) -> None:
     if subscription.user_id != getattr(actor, "pk", None):
-        raise AlertError("只能删除自己的订阅")
+        raise AlertError(_("只能删除自己的订阅"))
     with transaction.atomic():
         before = snapshot(subscription)
         audit_record(actor=actor, action="alert_subscription.delete", obj=subscription, before=before)

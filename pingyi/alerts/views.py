@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.models import Role
@@ -30,7 +32,7 @@ from pingyi.alerts.services import (
 )
 
 FIELD_LABELS = {field.name: field.verbose_name for field in AlertRule._meta.concrete_fields}
-STATUS_FILTERS = [("active", "未关闭"), *Alert.Status.choices, ("all", "全部")]
+STATUS_FILTERS = [("active", gettext_lazy("未关闭")), *Alert.Status.choices, ("all", gettext_lazy("全部"))]
 
 
 def _guard(request: HttpRequest) -> None:
@@ -122,10 +124,10 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "close":
             alert = alert_close(actor=request.user, alert=alert, note=note)
         else:
-            raise AlertError("未知操作")
+            raise AlertError(_("未知操作"))
     except AlertError as exc:
         return _detail(request, alert, error=exc.message)
-    messages.success(request, f"预警已更新为“{alert.get_status_display()}”")
+    messages.success(request, _("预警已更新为“%(status)s”") % {"status": alert.get_status_display()})
     return redirect("alerts:alert_detail", pk=alert.pk)
 
 
@@ -164,7 +166,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except AlertError as exc:
             error = exc.message
         else:
-            messages.success(request, "预警规则已保存")
+            messages.success(request, _("预警规则已保存"))
             return redirect("alerts:rule_list")
     return render(
         request,
@@ -191,7 +193,7 @@ def rule_create_view(request: HttpRequest) -> HttpResponse:
         except AlertError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已按全区默认值新建规则，请调整阈值后保存")
+            messages.success(request, _("已按全区默认值新建规则，请调整阈值后保存"))
             return redirect("alerts:rule_edit", pk=rule.pk)
     return render(
         request, "alerts/rule_list.html", {"rows": _rule_rows(request.user), "form": form}, status=400
@@ -217,7 +219,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             except AlertError as exc:
                 form.add_error("address", exc.message)
             else:
-                messages.success(request, "订阅已添加")
+                messages.success(request, _("订阅已添加"))
                 return redirect("alerts:subscriptions")
         status = 400
     return render(
@@ -241,5 +243,5 @@ def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     subscription = get_object_or_404(user.alert_subscriptions, pk=pk)
     subscription_remove(actor=user, subscription=subscription)
-    messages.success(request, "订阅已删除")
+    messages.success(request, _("订阅已删除"))
     return redirect("alerts:subscriptions")
