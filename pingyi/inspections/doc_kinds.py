@@ -14,9 +14,9 @@ from typing import Any
 @dataclass(frozen=True)
 class DocKind:
     kind: str
-    label: str
+    label: str  # the document's Chinese name (files, audit); pages show gettext(label)
     default: Path
-    placeholders: dict[str, str]
+    placeholders: dict[str, Any]  # name -> description (lazy, shown on the templates page)
     sample: dict[str, Any]
 
 

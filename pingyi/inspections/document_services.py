@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import District
@@ -23,7 +24,7 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 def _spec(kind: str) -> doc_kinds.DocKind:
     spec = doc_kinds.get(kind)
     if spec is None:
-        raise Refused("没有这种文书")
+        raise Refused(gettext("没有这种文书"))
     return spec
 
 
@@ -35,7 +36,7 @@ def document_template_upload(
     spec = _spec(kind)
     require_inspector(actor, district.pk)
     if len(content) > MAX_TEMPLATE_BYTES:
-        raise Refused("模板文件不能超过 5 MB")
+        raise Refused(gettext("模板文件不能超过 5 MB"))
     try:
         docx_check(content, sample=spec.sample, known=set(spec.placeholders))
     except TemplateInvalid as exc:
@@ -75,10 +76,10 @@ def document_template_activate(*, actor: Any, district: District, version: int, 
     require_inspector(actor, district.pk)
     rows = DocumentTemplate.objects.select_for_update().filter(district=district, kind=kind)
     if version and not rows.filter(version=version).exists():
-        raise Refused("没有该版本的模板")
+        raise Refused(gettext("没有该版本的模板"))
     previous = rows.filter(active=True).values_list("version", flat=True).first() or 0
     if previous == version:
-        raise Refused("该版本已是当前使用的模板")
+        raise Refused(gettext("该版本已是当前使用的模板"))
     rows.filter(active=True).update(active=False)
     if version:
         rows.filter(version=version).update(active=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class Refused(Exception):
     """An illegal transition or invalid input, e.g. “当前状态（待检查）不能提交整改方案”."""
 
     @property
     def message(self) -> str:
-        return str(self.args[0]) if self.args else "操作被拒绝"
+        return str(self.args[0]) if self.args else gettext("操作被拒绝")

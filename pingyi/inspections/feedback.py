@@ -10,6 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 from pingyi.inspections import doc_kinds
 from pingyi.inspections.models import Finding, Inspection
 from pingyi.lib.documents import docx_render, pdf_render
@@ -21,21 +24,21 @@ KIND = "inspection_feedback"
 
 # Every placeholder a template may use, with what it holds (docs/inspections.md lists the same).
 PLACEHOLDERS = {
-    "issuer": "出具机关，如“××区纪检监察工委”",
-    "number": "检查编号，如 JC2026-0012",
-    "unit_name": "被检查单位名称",
-    "unit_code": "单位编码",
-    "window": "检查窗口（未指定时为“—”）",
-    "kind": "检查方式（随机查、重点查、定点查、暗访）",
-    "methods": "检查方法，如“数据比对、现场核查”",
-    "inspected_on": "检查日期",
-    "inspectors": "检查人员",
-    "summary": "检查情况",
-    "finding_count": "查实问题个数",
-    "findings": "查实问题列表，每项有 no、type、description、evidence、people",
-    "requirement": "整改要求",
-    "deadline": "整改期限",
-    "issued_on": "反馈日期",
+    "issuer": _("出具机关，如“××区纪检监察工委”"),
+    "number": _("检查编号，如 JC2026-0012"),
+    "unit_name": _("被检查单位名称"),
+    "unit_code": _("单位编码"),
+    "window": _("检查窗口（未指定时为“—”）"),
+    "kind": _("检查方式（随机查、重点查、定点查、暗访）"),
+    "methods": _("检查方法，如“数据比对、现场核查”"),
+    "inspected_on": _("检查日期"),
+    "inspectors": _("检查人员"),
+    "summary": _("检查情况"),
+    "finding_count": _("查实问题个数"),
+    "findings": _("查实问题列表，每项有 no、type、description、evidence、people"),
+    "requirement": _("整改要求"),
+    "deadline": _("整改期限"),
+    "issued_on": _("反馈日期"),
 }
 
 SAMPLE: dict[str, Any] = {
@@ -119,4 +122,6 @@ def feedback_files(inspection: Inspection, context: dict[str, Any]) -> tuple[int
     return version, docx, pdf
 
 
-doc_kinds.register(doc_kinds.DocKind(KIND, "检查反馈表", DEFAULT_TEMPLATE, PLACEHOLDERS, SAMPLE))
+doc_kinds.register(
+    doc_kinds.DocKind(KIND, gettext_noop("检查反馈表"), DEFAULT_TEMPLATE, PLACEHOLDERS, SAMPLE)
+)

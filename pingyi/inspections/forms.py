@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.models import Role, User
 from pingyi.catalog.models import Staff, Unit
@@ -17,23 +18,23 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlanForm(forms.Form):
-    title = forms.CharField(label="计划名称", max_length=200)
-    kind = forms.ChoiceField(label="检查方式", choices=Kind.choices)
+    title = forms.CharField(label=_("计划名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("检查方式"), choices=Kind.choices)
     methods = forms.MultipleChoiceField(
-        label="检查方法", choices=Method.choices, widget=forms.CheckboxSelectMultiple
+        label=_("检查方法"), choices=Method.choices, widget=forms.CheckboxSelectMultiple
     )
-    period_start = forms.DateField(label="开始日期", widget=DATE)
-    period_end = forms.DateField(label="结束日期", widget=DATE)
+    period_start = forms.DateField(label=_("开始日期"), widget=DATE)
+    period_end = forms.DateField(label=_("结束日期"), widget=DATE)
 
 
 class DrawForm(forms.Form):
-    population = forms.ChoiceField(label="抽取范围", choices=Draw.Population.choices)
-    count = forms.IntegerField(label="抽取数量", min_value=1, initial=3)
+    population = forms.ChoiceField(label=_("抽取范围"), choices=Draw.Population.choices)
+    count = forms.IntegerField(label=_("抽取数量"), min_value=1, initial=3)
     quiet_days = forms.IntegerField(
-        label="未录入天数",
+        label=_("未录入天数"),
         min_value=1,
         required=False,
-        help_text="仅用于“长期未录入台账的单位”：这么多天内没有录入任何办件的单位进入候选",
+        help_text=_("仅用于“长期未录入台账的单位”：这么多天内没有录入任何办件的单位进入候选"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -42,8 +43,8 @@ class DrawForm(forms.Form):
 
 
 class AddUnitForm(forms.Form):
-    unit = forms.ModelChoiceField(label="被检查单位", queryset=Unit.objects.none())
-    planned_on = forms.DateField(label="计划检查日期", widget=DATE, required=False)
+    unit = forms.ModelChoiceField(label=_("被检查单位"), queryset=Unit.objects.none())
+    planned_on = forms.DateField(label=_("计划检查日期"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, district_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,9 +60,9 @@ class InspectorChoice(forms.ModelMultipleChoiceField):
 
 class StartForm(forms.Form):
     inspectors = InspectorChoice(
-        label="检查人员", queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("检查人员"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    started_on = forms.DateField(label="检查日期", widget=DATE)
+    started_on = forms.DateField(label=_("检查日期"), widget=DATE)
 
     def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,28 +75,28 @@ class StartForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    type = forms.ModelChoiceField(label="问题类型", queryset=FindingType.objects.filter(active=True))
-    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}))
+    type = forms.ModelChoiceField(label=_("问题类型"), queryset=FindingType.objects.filter(active=True))
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(
-        label="证据",
+        label=_("证据"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="比对数字、回访记录、监控时段、台账页码等，能让他人复核的内容",
+        help_text=_("比对数字、回访记录、监控时段、台账页码等，能让他人复核的内容"),
     )
     staff = forms.ModelMultipleChoiceField(
-        label="涉及工作人员",
+        label=_("涉及工作人员"),
         queryset=Staff.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     people_names = forms.CharField(
-        label="其他涉及人员", max_length=200, required=False, help_text="姓名，用逗号分隔"
+        label=_("其他涉及人员"), max_length=200, required=False, help_text=_("姓名，用逗号分隔")
     )
-    confirmed = forms.BooleanField(label="已查实", required=False)
+    confirmed = forms.BooleanField(label=_("已查实"), required=False)
     file = forms.FileField(
-        label="证据文件（可选）",
+        label=_("证据文件（可选）"),
         required=False,
-        help_text="PDF、照片、Word 或 Excel，不超过 10 MB；被检查单位看不到",
+        help_text=_("PDF、照片、Word 或 Excel，不超过 10 MB；被检查单位看不到"),
     )
 
     def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
@@ -106,12 +107,14 @@ class FindingForm(forms.Form):
 
 
 class ConcludeForm(forms.Form):
-    summary = forms.CharField(label="检查情况", widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class FeedbackSendForm(forms.Form):
-    deadline = forms.DateField(label="整改期限", widget=DATE, required=False)
-    requirement = forms.CharField(label="整改要求", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("整改期限"), widget=DATE, required=False)
+    requirement = forms.CharField(
+        label=_("整改要求"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,33 +129,33 @@ class FeedbackSendForm(forms.Form):
 
 
 class PlanTextForm(forms.Form):
-    plan_text = forms.CharField(label="整改方案", widget=forms.Textarea(attrs={"rows": 5}))
+    plan_text = forms.CharField(label=_("整改方案"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class ProofForm(forms.Form):
     proof_text = forms.CharField(
-        label="整改情况及佐证",
+        label=_("整改情况及佐证"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="写明已采取的措施、完成时间和可核查的佐证（制度文件名称、台账补录数量、现场照片编号等）",
+        help_text=_("写明已采取的措施、完成时间和可核查的佐证（制度文件名称、台账补录数量、现场照片编号等）"),
     )
     file = forms.FileField(
-        label="佐证文件（可选）", required=False, help_text="PDF、照片、Word 或 Excel，不超过 10 MB"
+        label=_("佐证文件（可选）"), required=False, help_text=_("PDF、照片、Word 或 Excel，不超过 10 MB")
     )
 
 
 class VerifyForm(forms.Form):
     accepted = forms.TypedChoiceField(
-        label="验收结论",
-        choices=[("1", "整改到位，销号办结"), ("0", "整改不到位，退回")],
+        label=_("验收结论"),
+        choices=[("1", _("整改到位，销号办结")), ("0", _("整改不到位，退回"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label="验收意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("验收意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CloseForm(forms.Form):
-    note = forms.CharField(label="办结说明", required=False, max_length=500)
+    note = forms.CharField(label=_("办结说明"), required=False, max_length=500)
 
 
 class TemplateUploadForm(forms.Form):
-    file = forms.FileField(label="Word 模板（.docx）")
+    file = forms.FileField(label=_("Word 模板（.docx）"))

@@ -11,6 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -236,7 +237,7 @@ class FindingType(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # the shipped names are in the catalogue (finding_types.py)
 
 
 class Finding(models.Model):
@@ -283,7 +284,10 @@ class Finding(models.Model):
         ordering = ["inspection_id", "id"]
 
     def __str__(self) -> str:
-        return f"{self.type.name}：{self.description[:40]}"
+        return gettext("%(type)s：%(description)s") % {
+            "type": self.type,
+            "description": self.description[:40],
+        }
 
     @property
     def district_id(self) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from pingyi.audit.services import audit_record, snapshot
 from pingyi.catalog.models import District, Unit, Window
@@ -25,13 +26,13 @@ POPULATION_KIND = {
 
 def require_inspector(actor: Any, district_id: int) -> None:
     if not is_inspector(actor, district_id):
-        raise PermissionDenied("只有本区纪检监察检查人员可以进行此操作")
+        raise PermissionDenied(gettext("只有本区纪检监察检查人员可以进行此操作"))
 
 
 def _clean_methods(methods: list[str]) -> list[str]:
     unknown = [m for m in methods if m not in Method.values]
     if unknown:
-        raise Refused("未知的检查方法：" + "、".join(unknown))
+        raise Refused(gettext("未知的检查方法：%(methods)s") % {"methods": gettext("、").join(unknown)})
     return [m for m in Method.values if m in methods]
 
 
@@ -48,9 +49,9 @@ def plan_create(
 ) -> InspectionPlan:
     require_inspector(actor, district.pk)
     if period_end < period_start:
-        raise Refused("结束日期不能早于开始日期")
+        raise Refused(gettext("结束日期不能早于开始日期"))
     if not methods:
-        raise Refused("请至少选择一种检查方法")
+        raise Refused(gettext("请至少选择一种检查方法"))
     plan = InspectionPlan.objects.create(
         district=district,
         title=title.strip(),
@@ -68,7 +69,7 @@ def plan_create(
 def plan_close(*, actor: Any, plan: InspectionPlan) -> InspectionPlan:
     require_inspector(actor, plan.district_id)
     if plan.status == InspectionPlan.Status.CLOSED:
-        raise Refused("该计划已结束")
+        raise Refused(gettext("该计划已结束"))
     plan.status = InspectionPlan.Status.CLOSED
     plan.save(update_fields=["status"])
     audit_record(actor=actor, action="inspectionplan.close", obj=plan, after={"status": plan.status})
@@ -89,7 +90,7 @@ def draw_candidates(
         from pingyi.inspections.anomalies import anomaly_units
 
         return anomaly_units(district), {"anomaly_status": "open"}
-    raise Refused("未知的抽取范围")
+    raise Refused(gettext("未知的抽取范围"))
 
 
 @transaction.atomic
@@ -106,12 +107,12 @@ def draw_make(
     require_inspector(actor, plan.district_id)
     InspectionPlan.objects.select_for_update().filter(pk=plan.pk).first()
     if plan.status != InspectionPlan.Status.OPEN:
-        raise Refused("该计划已结束，不能再抽取")
+        raise Refused(gettext("该计划已结束，不能再抽取"))
     candidates, params = draw_candidates(plan, population, quiet_days=quiet_days)
     if not candidates:
-        raise Refused("没有符合条件的候选单位")
+        raise Refused(gettext("没有符合条件的候选单位"))
     if count < 1 or count > len(candidates):
-        raise Refused(f"抽取数量应在 1 到 {len(candidates)}（候选单位数）之间")
+        raise Refused(gettext("抽取数量应在 1 到 %(n)s（候选单位数）之间") % {"n": len(candidates)})
     seed = seed or drawing.new_seed()
     picks = drawing.pick(seed, candidates, count)
     the_draw = Draw.objects.create(
@@ -173,9 +174,9 @@ def inspection_add(
     """Add one unit to a plan by hand (定点查 of a unit the inspectors chose, e.g. after a complaint)."""
     require_inspector(actor, plan.district_id)
     if plan.status != InspectionPlan.Status.OPEN:
-        raise Refused("该计划已结束，不能再添加检查")
+        raise Refused(gettext("该计划已结束，不能再添加检查"))
     if unit.district_id != plan.district_id or (window is not None and window.unit_id != unit.pk):
-        raise Refused("单位或窗口不属于本计划所在的区")
+        raise Refused(gettext("单位或窗口不属于本计划所在的区"))
     inspection = Inspection.objects.create(
         district_id=plan.district_id,
         plan=plan,

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record, snapshot
@@ -40,19 +41,20 @@ from pingyi.inspections.selectors import is_unit_of
 from pingyi.oversight.models import Anomaly
 from pingyi.oversight.services import anomaly_confirm, anomaly_mark_under_inspection
 
-# What the timeline shows for each audit action of an inspection.
+# What the timeline shows for each audit action of an inspection (a past event, hence the context: the same
+# words are buttons elsewhere).
 ACTION_LABELS = {
-    "inspection.create": "创建检查",
-    "draw.make": "随机抽取",
-    "inspection.start": "开始检查",
-    "inspection.finding_record": "记录问题",
-    "inspection.finding_confirm": "查实问题",
-    "inspection.findings_conclude": "认定问题",
-    "inspection.feedback_send": "发送检查反馈表",
-    "inspection.rectification_plan": "单位提交整改方案",
-    "inspection.rectification_proof": "单位提交整改情况及佐证",
-    "inspection.rectification_reject": "整改验收未通过",
-    "inspection.close": "办结",
+    "inspection.create": pgettext_lazy("inspection timeline", "创建检查"),
+    "draw.make": pgettext_lazy("inspection timeline", "随机抽取"),
+    "inspection.start": pgettext_lazy("inspection timeline", "开始检查"),
+    "inspection.finding_record": pgettext_lazy("inspection timeline", "记录问题"),
+    "inspection.finding_confirm": pgettext_lazy("inspection timeline", "查实问题"),
+    "inspection.findings_conclude": pgettext_lazy("inspection timeline", "认定问题"),
+    "inspection.feedback_send": pgettext_lazy("inspection timeline", "发送检查反馈表"),
+    "inspection.rectification_plan": pgettext_lazy("inspection timeline", "单位提交整改方案"),
+    "inspection.rectification_proof": pgettext_lazy("inspection timeline", "单位提交整改情况及佐证"),
+    "inspection.rectification_reject": pgettext_lazy("inspection timeline", "整改验收未通过"),
+    "inspection.close": pgettext_lazy("inspection timeline", "办结"),
 }
 
 
@@ -60,7 +62,10 @@ def _lock(inspection: Inspection, allowed: set[str], doing: str) -> Inspection:
     """The inspection row locked for update, refused unless its status is one of ``allowed``."""
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if locked.status not in allowed:
-        raise Refused(f"当前状态（{locked.get_status_display()}）不能{doing}")
+        raise Refused(
+            gettext("当前状态（%(status)s）不能%(doing)s")
+            % {"status": locked.get_status_display(), "doing": doing}
+        )
     return locked
 
 
@@ -71,11 +76,13 @@ def inspection_from_anomaly(
     """Open a 定点查 of the anomaly's unit (and window); an open anomaly becomes 核查中."""
     require_inspector(actor, anomaly.district_id)
     if anomaly.status not in {Anomaly.Status.OPEN, Anomaly.Status.UNDER_INSPECTION}:
-        raise Refused(f"异常已{anomaly.get_status_display()}，不能再据此开展检查")
+        raise Refused(
+            gettext("异常已%(status)s，不能再据此开展检查") % {"status": anomaly.get_status_display()}
+        )
     if plan is not None and (
         plan.district_id != anomaly.district_id or plan.status != InspectionPlan.Status.OPEN
     ):
-        raise Refused("所选计划不可用（已结束或不属于本区）")
+        raise Refused(gettext("所选计划不可用（已结束或不属于本区）"))
     inspection = Inspection.objects.create(
         district_id=anomaly.district_id,
         plan=plan,
@@ -97,10 +104,10 @@ def inspection_start(
     *, actor: Any, inspection: Inspection, inspectors: list[Any] | None = None, started_on: date | None = None
 ) -> Inspection:
     require_inspector(actor, inspection.district_id)
-    locked = _lock(inspection, {Status.PLANNED}, "开始检查")
+    locked = _lock(inspection, {Status.PLANNED}, gettext("开始检查"))
     team = list(inspectors or [actor])
     if any(getattr(u, "role", None) != Role.INSPECTOR and not u.is_superuser for u in team):
-        raise Refused("检查人员必须是纪检监察人员")
+        raise Refused(gettext("检查人员必须是纪检监察人员"))
     locked.status = Status.IN_PROGRESS
     locked.started_on = started_on or timezone.localdate()
     locked.save(update_fields=["status", "started_on"])
@@ -131,12 +138,12 @@ def finding_record(
 ) -> Finding:
     """Record a problem found, with evidence files if any; the staff involved must belong to the inspected unit."""
     require_inspector(actor, inspection.district_id)
-    locked = _lock(inspection, {Status.IN_PROGRESS}, "记录问题")
+    locked = _lock(inspection, {Status.IN_PROGRESS}, gettext("记录问题"))
     if not description.strip():
-        raise Refused("请填写问题描述")
+        raise Refused(gettext("请填写问题描述"))
     staff = list(staff or [])
     if any(s.unit_id != locked.unit_id for s in staff):
-        raise Refused("涉及的工作人员必须属于被检查单位")
+        raise Refused(gettext("涉及的工作人员必须属于被检查单位"))
     now = timezone.now()
     finding = Finding.objects.create(
         inspection=locked,
@@ -186,10 +193,10 @@ def finding_confirm(*, actor: Any, finding: Finding) -> Finding:
     """Mark a finding 查实 (it goes on the feedback form; an accountability record may cite it)."""
     inspection = finding.inspection
     require_inspector(actor, inspection.district_id)
-    _lock(inspection, {Status.IN_PROGRESS, Status.FINDINGS_RECORDED}, "查实问题")
+    _lock(inspection, {Status.IN_PROGRESS, Status.FINDINGS_RECORDED}, gettext("查实问题"))
     finding.refresh_from_db()
     if finding.confirmed:
-        raise Refused("该问题已查实")
+        raise Refused(gettext("该问题已查实"))
     finding.confirmed = True
     finding.confirmed_at = timezone.now()
     finding.save(update_fields=["confirmed", "confirmed_at"])
@@ -204,9 +211,9 @@ def finding_confirm(*, actor: Any, finding: Finding) -> Finding:
 def findings_conclude(*, actor: Any, inspection: Inspection, summary: str) -> Inspection:
     """Close the finding stage with the 检查情况; unconfirmed findings stay off the feedback form."""
     require_inspector(actor, inspection.district_id)
-    locked = _lock(inspection, {Status.IN_PROGRESS}, "认定问题")
+    locked = _lock(inspection, {Status.IN_PROGRESS}, gettext("认定问题"))
     if not summary.strip():
-        raise Refused("请填写检查情况")
+        raise Refused(gettext("请填写检查情况"))
     locked.status = Status.FINDINGS_RECORDED
     locked.summary = summary.strip()
     locked.save(update_fields=["status", "summary"])
@@ -231,16 +238,16 @@ def feedback_send(
 ) -> FeedbackForm:
     """Generate and keep the 检查反馈表 (Word and PDF); with confirmed findings, open the rectification."""
     require_inspector(actor, inspection.district_id)
-    locked = _lock(inspection, {Status.FINDINGS_RECORDED}, "发送检查反馈表")
+    locked = _lock(inspection, {Status.FINDINGS_RECORDED}, gettext("发送检查反馈表"))
     today = timezone.localdate()
     has_findings = locked.findings.filter(confirmed=True).exists()
     if has_findings:
         if deadline is None:
-            raise Refused("有查实问题，请填写整改期限")
+            raise Refused(gettext("有查实问题，请填写整改期限"))
         if deadline <= today:
-            raise Refused("整改期限必须晚于今天")
+            raise Refused(gettext("整改期限必须晚于今天"))
         if not requirement.strip():
-            raise Refused("请填写整改要求")
+            raise Refused(gettext("请填写整改要求"))
     context = feedback_context(
         locked, deadline=deadline if has_findings else None, requirement=requirement.strip(), issued_on=today
     )
@@ -275,18 +282,18 @@ def feedback_send(
 
 def _require_unit(actor: Any, inspection: Inspection) -> None:
     if not is_unit_of(actor, inspection):
-        raise PermissionDenied("只有被检查单位的管理员可以提交整改材料")
+        raise PermissionDenied(gettext("只有被检查单位的管理员可以提交整改材料"))
 
 
 @transaction.atomic
 def rectification_plan_submit(*, actor: Any, inspection: Inspection, plan_text: str) -> Rectification:
     _require_unit(actor, inspection)
-    locked = _lock(inspection, {Status.FEEDBACK_SENT}, "提交整改方案")
+    locked = _lock(inspection, {Status.FEEDBACK_SENT}, gettext("提交整改方案"))
     rect = Rectification.objects.select_for_update().filter(inspection=locked).first()
     if rect is None:
-        raise Refused("本次检查未发现问题，无需整改")
+        raise Refused(gettext("本次检查未发现问题，无需整改"))
     if not plan_text.strip():
-        raise Refused("请填写整改方案")
+        raise Refused(gettext("请填写整改方案"))
     rect.plan_text = plan_text.strip()
     rect.plan_submitted_at = timezone.now()
     rect.save(update_fields=["plan_text", "plan_submitted_at"])
@@ -308,12 +315,12 @@ def rectification_proof_submit(
     *, actor: Any, inspection: Inspection, proof_text: str, files: list[Upload] | None = None
 ) -> Rectification:
     _require_unit(actor, inspection)
-    locked = _lock(inspection, {Status.RECTIFYING}, "提交整改情况")
+    locked = _lock(inspection, {Status.RECTIFYING}, gettext("提交整改情况"))
     rect = Rectification.objects.select_for_update().get(inspection=locked)
     if rect.proof_submitted_at is not None:
-        raise Refused("整改情况已提交，正在等待验收")
+        raise Refused(gettext("整改情况已提交，正在等待验收"))
     if not proof_text.strip():
-        raise Refused("请填写整改情况及佐证材料")
+        raise Refused(gettext("请填写整改情况及佐证材料"))
     rect.proof_text = proof_text.strip()
     rect.proof_submitted_at = timezone.now()
     rect.save(update_fields=["proof_text", "proof_submitted_at"])
@@ -331,16 +338,16 @@ def rectification_proof_submit(
 def rectification_verify(*, actor: Any, inspection: Inspection, accepted: bool, note: str = "") -> Inspection:
     """Accept the proof (整改销号: the inspection closes) or send it back with the reason."""
     require_inspector(actor, inspection.district_id)
-    locked = _lock(inspection, {Status.RECTIFYING}, "验收整改")
+    locked = _lock(inspection, {Status.RECTIFYING}, gettext("验收整改"))
     rect = Rectification.objects.select_for_update().get(inspection=locked)
     if rect.proof_submitted_at is None:
-        raise Refused("单位尚未提交整改情况及佐证，不能验收")
+        raise Refused(gettext("单位尚未提交整改情况及佐证，不能验收"))
     now = timezone.now()
     rect.verified_by = actor if getattr(actor, "pk", None) else None
     rect.verify_note = note.strip()
     if not accepted:
         if not note.strip():
-            raise Refused("退回整改须说明理由")
+            raise Refused(gettext("退回整改须说明理由"))
         rect.proof_submitted_at = None
         rect.save(update_fields=["verified_by", "verify_note", "proof_submitted_at"])
         audit_record(
@@ -370,9 +377,9 @@ def rectification_verify(*, actor: Any, inspection: Inspection, accepted: bool, 
 def inspection_close(*, actor: Any, inspection: Inspection, note: str = "") -> Inspection:
     """Close an inspection that found nothing to rectify, once its feedback has been sent."""
     require_inspector(actor, inspection.district_id)
-    locked = _lock(inspection, {Status.FEEDBACK_SENT}, "直接办结")
+    locked = _lock(inspection, {Status.FEEDBACK_SENT}, gettext("直接办结"))
     if Rectification.objects.filter(inspection=locked).exists():
-        raise Refused("有待整改的问题，须验收整改后办结")
+        raise Refused(gettext("有待整改的问题，须验收整改后办结"))
     locked.status = Status.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at"])

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from pingyi.accounts.scopes import can_view
@@ -152,7 +153,7 @@ def inspection_start(request: HttpRequest, pk: int) -> HttpResponse:
         lambda i, d: services.inspection_start(
             actor=request.user, inspection=i, inspectors=list(d["inspectors"]), started_on=d["started_on"]
         ),
-        "已开始检查",
+        gettext("已开始检查"),
     )
 
 
@@ -175,7 +176,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
             confirmed=d["confirmed"],
             files=_uploads(d["file"]),
         ),
-        "已记录问题",
+        gettext("已记录问题"),
     )
 
 
@@ -191,7 +192,7 @@ def finding_confirm(request: HttpRequest, pk: int, finding_id: int) -> HttpRespo
     except Refused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已查实该问题")
+        messages.success(request, gettext("已查实该问题"))
     return redirect("inspections:inspection_detail", pk=inspection.pk)
 
 
@@ -204,7 +205,7 @@ def findings_conclude(request: HttpRequest, pk: int) -> HttpResponse:
         "conclude_form",
         lambda i: forms.ConcludeForm(request.POST),
         lambda i, d: services.findings_conclude(actor=request.user, inspection=i, summary=d["summary"]),
-        "问题已认定，可以发送检查反馈表",
+        gettext("问题已认定，可以发送检查反馈表"),
     )
 
 
@@ -219,7 +220,7 @@ def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
         lambda i, d: services.feedback_send(
             actor=request.user, inspection=i, deadline=d["deadline"], requirement=d["requirement"]
         ),
-        "检查反馈表已生成并发送给被检查单位",
+        gettext("检查反馈表已生成并发送给被检查单位"),
     )
 
 
@@ -234,7 +235,7 @@ def rectification_plan(request: HttpRequest, pk: int) -> HttpResponse:
         lambda i, d: services.rectification_plan_submit(
             actor=request.user, inspection=i, plan_text=d["plan_text"]
         ),
-        "整改方案已提交",
+        gettext("整改方案已提交"),
     )
 
 
@@ -249,7 +250,7 @@ def rectification_proof(request: HttpRequest, pk: int) -> HttpResponse:
         lambda i, d: services.rectification_proof_submit(
             actor=request.user, inspection=i, proof_text=d["proof_text"], files=_uploads(d["file"])
         ),
-        "整改情况已提交，等待检查组验收",
+        gettext("整改情况已提交，等待检查组验收"),
     )
 
 
@@ -264,7 +265,7 @@ def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
         lambda i, d: services.rectification_verify(
             actor=request.user, inspection=i, accepted=d["accepted"], note=d["note"]
         ),
-        "验收结果已记录",
+        gettext("验收结果已记录"),
     )
 
 
@@ -277,7 +278,7 @@ def inspection_close(request: HttpRequest, pk: int) -> HttpResponse:
         "close_form",
         lambda i: forms.CloseForm(request.POST),
         lambda i, d: services.inspection_close(actor=request.user, inspection=i, note=d["note"]),
-        "检查已办结",
+        gettext("检查已办结"),
     )
 
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pingyi.accounts.scopes import restrict
@@ -53,7 +54,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已创建检查计划“{plan.title}”")
+            messages.success(request, gettext("已创建检查计划“%(title)s”") % {"title": plan.title})
             return redirect("inspections:plan_detail", pk=plan.pk)
     plans = plans_for(request.user).prefetch_related("inspections")
     status = 400 if request.method == "POST" else 200
@@ -99,7 +100,7 @@ def draw_create(request: HttpRequest, pk: int) -> HttpResponse:
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已抽取 {made.count} 家单位，随机种子已记录")
+            messages.success(request, gettext("已抽取 %(n)s 家单位，随机种子已记录") % {"n": made.count})
             return redirect("inspections:draw_detail", pk=made.pk)
     return _plan_page(request, plan, {"draw_form": form}, status=400)
 
@@ -115,7 +116,7 @@ def plan_add_unit(request: HttpRequest, pk: int) -> HttpResponse:
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已添加对“{inspection.unit.name}”的检查")
+            messages.success(request, gettext("已添加对“%(unit)s”的检查") % {"unit": inspection.unit.name})
             return redirect("inspections:plan_detail", pk=plan.pk)
     return _plan_page(request, plan, {"add_form": form}, status=400)
 
@@ -161,7 +162,7 @@ def from_anomaly(request: HttpRequest, anomaly_id: int) -> HttpResponse:
         if existing is not None:
             return redirect("inspections:inspection_detail", pk=existing.pk)
         raise Http404 from exc
-    messages.success(request, f"已据异常立项检查 {inspection.number}")
+    messages.success(request, gettext("已据异常立项检查 %(number)s") % {"number": inspection.number})
     return redirect("inspections:inspection_detail", pk=inspection.pk)
 
 
@@ -196,13 +197,17 @@ def template_list(request: HttpRequest) -> HttpResponse:
         except Refused as exc:
             form.add_error("file", exc.message)
         else:
-            messages.success(request, f"模板已通过示例数据校验，第 {made.version} 版已启用")
+            messages.success(
+                request,
+                gettext("模板已通过示例数据校验，第 %(version)s 版已启用") % {"version": made.version},
+            )
             return _to_list(spec)
     rows = restrict(DocumentTemplate.objects.filter(kind=spec.kind, district=district), request.user)
     context = {
         "form": form,
         "spec": spec,
-        "kinds": doc_kinds.KINDS.values(),
+        "spec_label": gettext(spec.label),
+        "kinds": [{"kind": k.kind, "label": gettext(k.label)} for k in doc_kinds.KINDS.values()],
         "rows": rows.select_related("uploaded_by").defer("content"),
         "default_active": not rows.filter(active=True).exists(),
         "placeholders": spec.placeholders,
@@ -223,11 +228,11 @@ def template_activate(request: HttpRequest) -> HttpResponse:
             actor=request.user, district=_district(request), version=version, kind=spec.kind
         )
     except ValueError:
-        messages.error(request, "版本号无效")
+        messages.error(request, gettext("版本号无效"))
     except Refused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已切换模板版本" if version else "已恢复使用系统默认模板")
+        messages.success(request, gettext("已切换模板版本") if version else gettext("已恢复使用系统默认模板"))
     return _to_list(spec)
 
 
