@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from pingyi.inspections import doc_kinds
 from pingyi.lib.documents import docx_render, pdf_render
@@ -96,23 +98,23 @@ SUGGESTION = "suggestion"
 doc_kinds.register(
     doc_kinds.DocKind(
         SUPERVISION,
-        "督办函",
+        gettext_noop("督办函"),
         DOCX / "supervision_letter.docx",
         {
-            "issuer": "出具机关，如“××区纪检监察工委”",
-            "number": "督办文号",
-            "unit_name": "承办单位",
-            "opened_on": "立单日期",
-            "source": "来源（差评、12345热线……）",
-            "window": "窗口",
-            "tracking_code": "查询码",
-            "summary": "问题描述",
-            "visit_due": "回访期限",
-            "rectify_due": "整改期限",
-            "today": "发函日期",
-            "overdue_text": "逾期情况，如“仍未完成整改”",
-            "level": "第几次督办",
-            "reply_by": "报送期限",
+            "issuer": _("出具机关，如“××区纪检监察工委”"),
+            "number": _("督办文号"),
+            "unit_name": _("承办单位"),
+            "opened_on": _("立单日期"),
+            "source": _("来源（差评、12345热线……）"),
+            "window": _("窗口"),
+            "tracking_code": _("查询码"),
+            "summary": _("问题描述"),
+            "visit_due": _("回访期限"),
+            "rectify_due": _("整改期限"),
+            "today": _("发函日期"),
+            "overdue_text": _("逾期情况，如“仍未完成整改”"),
+            "level": _("第几次督办"),
+            "reply_by": _("报送期限"),
         },
         {
             "issuer": "示例区纪检监察工委",
@@ -135,17 +137,17 @@ doc_kinds.register(
 doc_kinds.register(
     doc_kinds.DocKind(
         SUGGESTION,
-        "纪检监察建议书",
+        gettext_noop("纪检监察建议书"),
         DOCX / "suggestion_letter.docx",
         {
-            "issuer": "出具机关",
-            "number": "文号",
-            "unit_name": "被建议单位",
-            "issues": "存在问题",
-            "suggestions": "监察建议",
-            "basis": "依据列表（工单、检查发现），每项为一句话",
-            "reply_by": "反馈期限",
-            "issued_on": "发出日期",
+            "issuer": _("出具机关"),
+            "number": _("文号"),
+            "unit_name": _("被建议单位"),
+            "issues": _("存在问题"),
+            "suggestions": _("监察建议"),
+            "basis": _("依据列表（工单、检查发现），每项为一句话"),
+            "reply_by": _("反馈期限"),
+            "issued_on": _("发出日期"),
         },
         {
             "issuer": "示例区纪检监察工委",

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.lib.phonefields import EncryptedPhone
@@ -170,7 +171,7 @@ class TicketEvent(models.Model):
         from pingyi.tickets.workflow import ACTIONS, EVENT_LABELS
 
         action = ACTIONS.get(self.action)
-        return action.label if action else EVENT_LABELS.get(self.action, self.action)
+        return action.title if action else str(EVENT_LABELS.get(self.action, self.action))
 
     @property
     def to_state_label(self) -> str:
@@ -189,7 +190,7 @@ class TicketEvent(models.Model):
             if value in ("", None):
                 continue
             if key in FIELD_LABELS or key == "cctv_ref":
-                shown.append((FIELD_LABELS.get(key, "监控录像编号"), str(value)))
+                shown.append((str(FIELD_LABELS.get(key, gettext("监控录像编号"))), str(value)))
         return shown
 
 

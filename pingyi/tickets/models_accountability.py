@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,7 +28,7 @@ class SanctionType(models.Model):
         ordering = ["category", "severity"]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} · {self.name}"
+        return f"{self.get_category_display()} · {gettext(self.name)}"  # shipped names: tickets/sanctions.py
 
 
 class AccountabilityRecord(models.Model):

@@ -5,29 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 SANCTIONS = [
-    ("OR01", "提醒谈话", "organisational"),
-    ("OR02", "批评教育", "organisational"),
-    ("OR03", "责令书面检查", "organisational"),
-    ("OR04", "诫勉谈话", "organisational"),
-    ("OR05", "通报批评", "organisational"),
-    ("OR06", "责令公开道歉", "organisational"),
-    ("OR07", "停职检查", "organisational"),
-    ("OR08", "调整职务", "organisational"),
-    ("OR09", "责令辞职", "organisational"),
-    ("OR10", "降职", "organisational"),
-    ("OR11", "免职", "organisational"),
-    ("GV01", "政务警告", "government"),
-    ("GV02", "政务记过", "government"),
-    ("GV03", "政务记大过", "government"),
-    ("GV04", "政务降级", "government"),
-    ("GV05", "政务撤职", "government"),
-    ("GV06", "政务开除", "government"),
-    ("PT01", "党内警告", "party"),
-    ("PT02", "党内严重警告", "party"),
-    ("PT03", "撤销党内职务", "party"),
-    ("PT04", "留党察看", "party"),
-    ("PT05", "开除党籍", "party"),
+    ("OR01", gettext_noop("提醒谈话"), "organisational"),
+    ("OR02", gettext_noop("批评教育"), "organisational"),
+    ("OR03", gettext_noop("责令书面检查"), "organisational"),
+    ("OR04", gettext_noop("诫勉谈话"), "organisational"),
+    ("OR05", gettext_noop("通报批评"), "organisational"),
+    ("OR06", gettext_noop("责令公开道歉"), "organisational"),
+    ("OR07", gettext_noop("停职检查"), "organisational"),
+    ("OR08", gettext_noop("调整职务"), "organisational"),
+    ("OR09", gettext_noop("责令辞职"), "organisational"),
+    ("OR10", gettext_noop("降职"), "organisational"),
+    ("OR11", gettext_noop("免职"), "organisational"),
+    ("GV01", gettext_noop("政务警告"), "government"),
+    ("GV02", gettext_noop("政务记过"), "government"),
+    ("GV03", gettext_noop("政务记大过"), "government"),
+    ("GV04", gettext_noop("政务降级"), "government"),
+    ("GV05", gettext_noop("政务撤职"), "government"),
+    ("GV06", gettext_noop("政务开除"), "government"),
+    ("PT01", gettext_noop("党内警告"), "party"),
+    ("PT02", gettext_noop("党内严重警告"), "party"),
+    ("PT03", gettext_noop("撤销党内职务"), "party"),
+    ("PT04", gettext_noop("留党察看"), "party"),
+    ("PT05", gettext_noop("开除党籍"), "party"),
 ]
 
 

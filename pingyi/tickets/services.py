@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record
@@ -81,13 +83,13 @@ def _check_opener(actor: Any, source: str, unit: Any) -> None:
         isinstance(actor, str) or actor is None
     ):  # the intake ("system") and the citizen's own form ("citizen")
         if actor == "citizen" and source != Source.HELP:
-            raise TicketError("群众只能通过“不满意请找我”提出诉求")
+            raise TicketError(gettext("群众只能通过“不满意请找我”提出诉求"))
         return
     superuser = actor.is_superuser or actor.role == Role.SUPERUSER
     if source not in OPENERS.get(Role.SUPERUSER if superuser else actor.role, frozenset()):
-        raise TicketError("无权登记此类投诉")
+        raise TicketError(gettext("无权登记此类投诉"))
     if not superuser and unit.district_id != actor.district_id:
-        raise TicketError("只能登记本辖区单位的投诉")
+        raise TicketError(gettext("只能登记本辖区单位的投诉"))
 
 
 def ticket_open(
@@ -107,7 +109,7 @@ def ticket_open(
     _check_opener(actor, source, unit)
     summary = summary.strip()
     if not summary:
-        raise TicketError("请填写问题描述")
+        raise TicketError(gettext("请填写问题描述"))
     opened = opened_at or timezone.now()
     visit_due, rectify_due, calendar_note = _deadlines(opened)
     ticket = Ticket(
@@ -131,7 +133,7 @@ def ticket_open(
         try:
             ticket.set_phone(phone)
         except ValueError:
-            raise TicketError("电话号码格式不正确") from None
+            raise TicketError(gettext("电话号码格式不正确")) from None
     with transaction.atomic():
         ticket.save()
         _event(ticket, actor, "open", "", calendar_note, {"source": source}, public=True)
@@ -203,7 +205,7 @@ def may_act(actor: Any, ticket: Ticket, side: str) -> bool:
     return is_district_inspector(actor, ticket.district_id)
 
 
-SIDE_NAMES = {UNIT: "承办单位管理员", INSPECTOR: "纪检监察人员"}
+SIDE_NAMES = {UNIT: _("承办单位管理员"), INSPECTOR: _("纪检监察人员")}
 
 
 def _clean(action: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -216,17 +218,17 @@ def _clean(action: str, fields: dict[str, Any]) -> dict[str, Any]:
         if name == "evidence" and fields.get("verdict") in (Verdict.TRUE, Verdict.PARTLY) and not value:
             value = ""  # a complaint found true needs no defence
         elif value in (None, ""):
-            raise TicketError(f"请填写{FIELD_LABELS[name]}")
+            raise TicketError(gettext("请填写%(field)s") % {"field": FIELD_LABELS[name]})
         if name == "verdict" and value not in Verdict.values:
-            raise TicketError("核实结论应为：属实、部分属实、不属实或解释说明")
+            raise TicketError(gettext("核实结论应为：属实、部分属实、不属实或解释说明"))
         if name == "called_at":
             if not isinstance(value, datetime):
-                raise TicketError("回访时间格式不正确")
+                raise TicketError(gettext("回访时间格式不正确"))
             if value > timezone.now():
-                raise TicketError("回访时间不能晚于现在")
+                raise TicketError(gettext("回访时间不能晚于现在"))
             value = value.isoformat()
         if isinstance(value, str) and len(value) > 5000:
-            raise TicketError(f"{FIELD_LABELS[name]}不能超过 5000 字")
+            raise TicketError(gettext("%(field)s不能超过 5000 字") % {"field": FIELD_LABELS[name]})
         data[name] = value
     if fields.get("cctv_ref"):
         data["cctv_ref"] = str(fields["cctv_ref"]).strip()[:200]
@@ -242,10 +244,10 @@ def ticket_act(
     """
     spec = ACTIONS.get(action)
     if spec is None:
-        raise TicketError("未知的操作")
+        raise TicketError(gettext("未知的操作"))
     data = _clean(action, fields)
     if files and action not in FILE_ACTIONS:
-        raise TicketError("该步骤不需要附件")
+        raise TicketError(gettext("该步骤不需要附件"))
     try:
         names = [checked_name(upload) for upload in files]
     except UploadRefused as exc:
@@ -253,13 +255,18 @@ def ticket_act(
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
         if ticket is None:
-            raise TicketError("工单不存在")
+            raise TicketError(gettext("工单不存在"))
         if not may_act(actor, ticket, spec.side):
-            raise TicketError(f"只有{SIDE_NAMES[spec.side]}可以{spec.label}")
+            raise TicketError(
+                gettext("只有%(who)s可以%(action)s") % {"who": SIDE_NAMES[spec.side], "action": spec.title}
+            )
         if ticket.state not in spec.sources:
-            raise TicketError(f"工单当前状态为“{ticket.get_state_display()}”，不能{spec.label}")
+            raise TicketError(
+                gettext("工单当前状态为“%(state)s”，不能%(action)s")
+                % {"state": ticket.get_state_display(), "action": spec.title}
+            )
         if action == "revoke" and ticket.appeal_reviewer_id == actor.pk:
-            raise TicketError("申诉复核须由初审以外的另一名纪检监察人员进行")
+            raise TicketError(gettext("申诉复核须由初审以外的另一名纪检监察人员进行"))
         before = ticket.state
         ticket.state = target_state(action, data.get("verdict", ""))
         now = timezone.now()
@@ -379,11 +386,11 @@ def ticket_call_relay(*, actor: Any, ticket_id: int) -> Any:
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
         if ticket is None or not may_act(actor, ticket, UNIT):
-            raise TicketError("只有承办单位管理员可以发起回访通话")
+            raise TicketError(gettext("只有承办单位管理员可以发起回访通话"))
         if not ticket.phone_ciphertext:
-            raise TicketError("群众未留电话，无法回访通话")
+            raise TicketError(gettext("群众未留电话，无法回访通话"))
         if not ticket.is_open:
-            raise TicketError("工单已办结")
+            raise TicketError(gettext("工单已办结"))
         binding = relay().bind(
             citizen_phone=ticket.phone_plain(), caller_label=_label(actor), reference=ticket.tracking_code
         )
@@ -401,6 +408,6 @@ def ticket_phone_reveal(*, actor: Any, ticket_id: int) -> str:
     with transaction.atomic():
         ticket = Ticket.objects.filter(pk=ticket_id).first()
         if ticket is None or not may_act(actor, ticket, INSPECTOR):
-            raise TicketError("无权查看该号码")
+            raise TicketError(gettext("无权查看该号码"))
         audit_record(actor=actor, action="personal_data.read", obj=ticket, after={"field": "phone"})
     return ticket.phone_plain()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record
@@ -19,14 +20,20 @@ def _basis(unit: Any, tickets: list[Ticket], findings: list[Any]) -> None:
     """The grounds must be about this unit: tickets found true (not revoked), findings confirmed."""
     for ticket in tickets:
         if ticket.unit_id != unit.pk:
-            raise TicketError(f"工单 {ticket.tracking_code} 不属于{unit.name}")
+            raise TicketError(
+                gettext("工单 %(code)s 不属于%(unit)s") % {"code": ticket.tracking_code, "unit": unit.name}
+            )
         if ticket.revoked or ticket.verdict not in (Verdict.TRUE, Verdict.PARTLY):
-            raise TicketError(f"工单 {ticket.tracking_code} 未经核实属实，不能作为依据")
+            raise TicketError(
+                gettext("工单 %(code)s 未经核实属实，不能作为依据") % {"code": ticket.tracking_code}
+            )
     for finding in findings:
         if finding.inspection.unit_id != unit.pk:
-            raise TicketError(f"检查发现 #{finding.pk} 不属于{unit.name}")
+            raise TicketError(
+                gettext("检查发现 #%(id)s 不属于%(unit)s") % {"id": finding.pk, "unit": unit.name}
+            )
         if not finding.confirmed:
-            raise TicketError(f"检查发现 #{finding.pk} 尚未查实，不能作为依据")
+            raise TicketError(gettext("检查发现 #%(id)s 尚未查实，不能作为依据") % {"id": finding.pk})
 
 
 def accountability_record(
@@ -45,16 +52,16 @@ def accountability_record(
 ) -> AccountabilityRecord:
     """An inspector records a 问责 decision about a person, grounded in true tickets or confirmed findings."""
     if not is_district_inspector(actor, unit.district_id):
-        raise TicketError("只有纪检监察人员可以作出问责处理")
+        raise TicketError(gettext("只有纪检监察人员可以作出问责处理"))
     tickets, findings = list(tickets), list(findings)
     if not tickets and not findings:
-        raise TicketError("问责须关联至少一个属实的工单或查实的检查发现")
+        raise TicketError(gettext("问责须关联至少一个属实的工单或查实的检查发现"))
     if not person_name.strip() or not reason.strip():
-        raise TicketError("请填写被问责人姓名和问责事由")
+        raise TicketError(gettext("请填写被问责人姓名和问责事由"))
     if staff is not None and staff.unit_id != unit.pk:
-        raise TicketError("该工作人员不属于所选单位")
+        raise TicketError(gettext("该工作人员不属于所选单位"))
     if decided_on > timezone.localdate():
-        raise TicketError("决定日期不能晚于今天")
+        raise TicketError(gettext("决定日期不能晚于今天"))
     _basis(unit, tickets, findings)
     with transaction.atomic():
         record = AccountabilityRecord.objects.create(
@@ -98,15 +105,15 @@ def suggestion_issue(
 ) -> Suggestion:
     """An inspector issues a 纪检监察建议书 to a unit (its Word and PDF come from ``documents.py``)."""
     if not is_district_inspector(actor, unit.district_id):
-        raise TicketError("只有纪检监察人员可以发出监察建议书")
+        raise TicketError(gettext("只有纪检监察人员可以发出监察建议书"))
     tickets, findings = list(tickets), list(findings)
     if not tickets and not findings:
-        raise TicketError("监察建议须关联至少一个属实的工单或查实的检查发现")
+        raise TicketError(gettext("监察建议须关联至少一个属实的工单或查实的检查发现"))
     if not number.strip() or not issues.strip() or not suggestions.strip():
-        raise TicketError("请填写文号、存在问题和监察建议")
+        raise TicketError(gettext("请填写文号、存在问题和监察建议"))
     today = timezone.localdate()
     if reply_by <= today:
-        raise TicketError("反馈期限应晚于今天")
+        raise TicketError(gettext("反馈期限应晚于今天"))
     _basis(unit, tickets, findings)
     try:
         with transaction.atomic():
@@ -126,7 +133,7 @@ def suggestion_issue(
                 actor=actor, action="suggestion.issue", obj=suggestion, after={"number": suggestion.number}
             )
     except IntegrityError:
-        raise TicketError(f"文号 {number.strip()} 已被使用") from None
+        raise TicketError(gettext("文号 %(number)s 已被使用") % {"number": number.strip()}) from None
     return suggestion
 
 
@@ -144,15 +151,17 @@ def mechanism_record(
     """A unit (its admin) or an inspector records a rule the unit built, and what prompted it."""
     own_unit = actor.role == Role.UNIT_ADMIN and actor.unit_id == unit.pk
     if not (own_unit or is_district_inspector(actor, unit.district_id)):
-        raise TicketError("只有本单位管理员或纪检监察人员可以登记制度机制")
+        raise TicketError(gettext("只有本单位管理员或纪检监察人员可以登记制度机制"))
     if not title.strip() or not description.strip():
-        raise TicketError("请填写名称和主要内容")
+        raise TicketError(gettext("请填写名称和主要内容"))
     if suggestion is not None and suggestion.unit_id != unit.pk:
-        raise TicketError("该建议书不是发给本单位的")
+        raise TicketError(gettext("该建议书不是发给本单位的"))
     tickets, findings = list(tickets), list(findings)
     for ticket in tickets:
         if ticket.unit_id != unit.pk:
-            raise TicketError(f"工单 {ticket.tracking_code} 不属于{unit.name}")
+            raise TicketError(
+                gettext("工单 %(code)s 不属于%(unit)s") % {"code": ticket.tracking_code, "unit": unit.name}
+            )
     with transaction.atomic():
         mechanism = Mechanism.objects.create(
             district_id=unit.district_id,

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.models import Role
@@ -88,7 +89,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             forms[action.name] = (action, form)
     if posted:
         if posted not in forms:
-            messages.error(request, "当前不能执行该操作")
+            messages.error(request, gettext("当前不能执行该操作"))
             return redirect("tickets:ticket_detail", pk=pk)
         form = forms[posted][1]
         if form.is_valid():
@@ -99,7 +100,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except TicketError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"已{forms[posted][0].label}")
+                messages.success(request, gettext("已%(action)s") % {"action": forms[posted][0].title})
                 return redirect("tickets:ticket_detail", pk=pk)
     user = request.user
     context = {
@@ -110,6 +111,8 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_unit": may_act(user, ticket, "unit"),
         "is_inspector": may_act(user, ticket, "inspector"),
         "staff_name": ticket.staff.name if ticket.staff else "",
+        # The channel names (lib/scales.CHANNEL_LABELS) are Chinese msgids of the catalogue.
+        "channel_label": gettext(ticket.rating.get_channel_display()) if ticket.rating else "",
     }
     return render(request, "tickets/ticket_detail.html", context, status=400 if posted else 200)
 
@@ -139,7 +142,8 @@ def ticket_call(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"请在 {timezone.localtime(binding.expires_at):%H:%M} 前拨打隐私号 {binding.virtual_number} 回访（号码不显示群众真实电话）",
+            gettext("请在 %(until)s 前拨打隐私号 %(number)s 回访（号码不显示群众真实电话）")
+            % {"until": f"{timezone.localtime(binding.expires_at):%H:%M}", "number": binding.virtual_number},
         )
     return redirect("tickets:ticket_detail", pk=pk)
 
@@ -153,7 +157,7 @@ def ticket_phone(request: HttpRequest, pk: int) -> HttpResponse:
     except TicketError as exc:
         messages.error(request, str(exc))
     else:
-        messages.info(request, f"群众电话：{phone}（本次查看已记录）")
+        messages.info(request, gettext("群众电话：%(phone)s（本次查看已记录）") % {"phone": phone})
     return redirect("tickets:ticket_detail", pk=pk)
 
 
@@ -187,7 +191,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         except TicketError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已立单，查询码 {ticket.tracking_code}")
+            messages.success(request, gettext("已立单，查询码 %(code)s") % {"code": ticket.tracking_code})
             if (
                 can_view(request.user, Ticket)
                 and restrict(Ticket.objects.filter(pk=ticket.pk), request.user).exists()

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.tickets import documents
@@ -21,21 +23,21 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGES: dict[str, dict[str, Any]] = {
     "accountability": {
         "model": AccountabilityRecord,
-        "title": "问责处理",
+        "title": _("问责处理"),
         "form": AccountabilityForm,
         "service": accountability_record,
         "related": ("unit", "sanction", "staff"),
     },
     "suggestions": {
         "model": Suggestion,
-        "title": "纪检监察建议书",
+        "title": _("纪检监察建议书"),
         "form": SuggestionForm,
         "service": suggestion_issue,
         "related": ("unit",),
     },
     "mechanisms": {
         "model": Mechanism,
-        "title": "制度机制",
+        "title": _("制度机制"),
         "form": MechanismForm,
         "service": mechanism_record,
         "related": ("unit", "suggestion"),
@@ -76,7 +78,7 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
         except TicketError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已登记{page['title']}")
+            messages.success(request, gettext("已登记%(record)s") % {"record": page["title"]})
             return redirect("tickets:record_list", kind=kind)
     status = 400 if form.errors else 200
     return render(

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from pingyi.tickets.models import State, Verdict
 
 UNIT = "unit"  # the admin of the unit that served (谁办理谁负责)
@@ -27,40 +30,59 @@ class Action:
     side: str
     required: tuple[str, ...] = ()
 
+    @property
+    def title(self) -> str:
+        """The label in the reader's language (``label`` stays the Chinese msgid)."""
+        return gettext(self.label)
+
 
 ACTIONS = {
     a.name: a
     for a in (
-        Action("visit", "记录回访", frozenset({State.OPEN}), UNIT, ("caller", "called_at", "citizen_said")),
-        Action("verify", "核实", frozenset({State.VISITED}), UNIT, ("verdict", "evidence")),
-        Action("rectify", "提交整改", frozenset({State.RECTIFYING}), UNIT, ("plan", "proof")),
-        Action("review_pass", "审核通过", frozenset({State.REVIEW}), INSPECTOR),
-        Action("review_fail", "审核退回", frozenset({State.REVIEW}), INSPECTOR, ("note",)),
-        Action("appeal_accept", "申诉初审同意", frozenset({State.APPEAL}), INSPECTOR, ("note",)),
         Action(
-            "appeal_reject", "申诉驳回", frozenset({State.APPEAL, State.APPEAL_SECOND}), INSPECTOR, ("note",)
+            "visit",
+            gettext_noop("记录回访"),
+            frozenset({State.OPEN}),
+            UNIT,
+            ("caller", "called_at", "citizen_said"),
         ),
-        Action("revoke", "复核撤销差评", frozenset({State.APPEAL_SECOND}), INSPECTOR, ("note",)),
-        Action("reopen", "重新整改", frozenset({State.CLOSED}), INSPECTOR, ("note",)),
+        Action("verify", gettext_noop("核实"), frozenset({State.VISITED}), UNIT, ("verdict", "evidence")),
+        Action("rectify", gettext_noop("提交整改"), frozenset({State.RECTIFYING}), UNIT, ("plan", "proof")),
+        Action("review_pass", gettext_noop("审核通过"), frozenset({State.REVIEW}), INSPECTOR),
+        Action("review_fail", gettext_noop("审核退回"), frozenset({State.REVIEW}), INSPECTOR, ("note",)),
+        Action(
+            "appeal_accept", gettext_noop("申诉初审同意"), frozenset({State.APPEAL}), INSPECTOR, ("note",)
+        ),
+        Action(
+            "appeal_reject",
+            gettext_noop("申诉驳回"),
+            frozenset({State.APPEAL, State.APPEAL_SECOND}),
+            INSPECTOR,
+            ("note",),
+        ),
+        Action(
+            "revoke", gettext_noop("复核撤销差评"), frozenset({State.APPEAL_SECOND}), INSPECTOR, ("note",)
+        ),
+        Action("reopen", gettext_noop("重新整改"), frozenset({State.CLOSED}), INSPECTOR, ("note",)),
     )
 }
 
 FIELD_LABELS = {
-    "caller": "回访人",
-    "called_at": "回访时间",
-    "citizen_said": "群众反映",
-    "verdict": "核实结论",
-    "evidence": "核实依据",
-    "plan": "整改措施",
-    "proof": "整改佐证",
-    "note": "意见",
+    "caller": _("回访人"),
+    "called_at": _("回访时间"),
+    "citizen_said": _("群众反映"),
+    "verdict": _("核实结论"),
+    "evidence": _("核实依据"),
+    "plan": _("整改措施"),
+    "proof": _("整改佐证"),
+    "note": _("意见"),
 }
 
 EVENT_LABELS = {
-    "open": "立单",
-    "remind": "期限提醒",
-    "escalate": "督办",
-    "handling_rate": "群众评价处理结果",
+    "open": pgettext_lazy("ticket event", "立单"),
+    "remind": pgettext_lazy("ticket event", "期限提醒"),
+    "escalate": pgettext_lazy("ticket event", "督办"),
+    "handling_rate": pgettext_lazy("ticket event", "群众评价处理结果"),
 }
 
 AFTER_VERDICT = {
