@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pingyi.accounts.scopes import hall_subtree_ids
 from pingyi.catalog.models import District, Hall, Unit, Window
@@ -43,7 +44,7 @@ def change_text(row: RankRow) -> str:
         return f"↑{moved}"
     if moved < 0:
         return f"↓{-moved}"
-    return "持平"
+    return gettext("持平")
 
 
 def score_change_text(row: RankRow) -> str:

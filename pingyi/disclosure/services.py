@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import Staff
@@ -42,7 +43,10 @@ def _links(
     for group in (inspections, accountability, tickets):
         for obj in group:
             if obj.district_id != district_id:
-                raise BulletinError(f"{obj._meta.verbose_name} {obj} 不属于本区，不能关联")
+                raise BulletinError(
+                    gettext("%(kind)s %(object)s 不属于本区，不能关联")
+                    % {"kind": obj._meta.verbose_name, "object": obj}
+                )
 
 
 def names_concerned(
@@ -82,14 +86,14 @@ def _content(
     tickets: Iterable[Ticket],
 ) -> None:
     if not title.strip() or not body.strip():
-        raise BulletinError("请填写标题和正文")
+        raise BulletinError(gettext("请填写标题和正文"))
     if len(title.strip()) > 200:
-        raise BulletinError("标题不能超过 200 字")
+        raise BulletinError(gettext("标题不能超过 200 字"))
     if len(body) > 20000:
-        raise BulletinError("正文不能超过 20000 字")
+        raise BulletinError(gettext("正文不能超过 20000 字"))
     text = f"{title}\n{body}"
     if _PHONE.search(text):
-        raise BulletinError("通报不得包含电话号码")
+        raise BulletinError(gettext("通报不得包含电话号码"))
     if not show_names:
         # The people the links concern, and any staff member of the district, linked or not.
         staff = Staff.objects.filter(unit__district_id=district_id).values_list("name", flat=True)
@@ -97,13 +101,14 @@ def _content(
         named = sorted(name for name in names if name in text)
         if named:
             raise BulletinError(
-                f"未选择公开被问责人姓名，标题和正文不得出现人员姓名（{'、'.join(named)}）；请改用“某”称谓"
+                gettext("未选择公开被问责人姓名，标题和正文不得出现人员姓名（%(names)s）；请改用“某”称谓")
+                % {"names": "、".join(named)}
             )
 
 
 def _require_inspector(actor: Any, district_id: int, what: str) -> None:
     if actor is None or isinstance(actor, str) or not is_district_inspector(actor, district_id):
-        raise BulletinError(f"只有纪检监察人员可以{what}")
+        raise BulletinError(gettext("只有纪检监察人员可以%(what)s") % {"what": what})
 
 
 def _snapshot(bulletin: Bulletin) -> dict[str, Any]:
@@ -131,9 +136,9 @@ def bulletin_draft(
     tickets: Sequence[Ticket] = (),
 ) -> Bulletin:
     """An inspector drafts a bulletin of its district."""
-    _require_inspector(actor, district.pk, "起草通报")
+    _require_inspector(actor, district.pk, gettext("起草通报"))
     if kind not in Kind.values:
-        raise BulletinError("请选择通报类别")
+        raise BulletinError(gettext("请选择通报类别"))
     inspections, accountability, tickets = list(inspections), list(accountability), list(tickets)
     _links(district.pk, inspections, accountability, tickets)
     _content(district.pk, title, body, show_names, inspections, accountability, tickets)
@@ -157,13 +162,16 @@ def bulletin_draft(
 def _locked(bulletin_id: int) -> Bulletin:
     bulletin = Bulletin.objects.select_for_update().filter(pk=bulletin_id).first()
     if bulletin is None:
-        raise BulletinError("通报不存在")
+        raise BulletinError(gettext("通报不存在"))
     return bulletin
 
 
 def _state_allows(bulletin: Bulletin, allowed: set[str], what: str) -> None:
     if bulletin.state not in allowed:
-        raise BulletinError(f"通报当前状态为“{bulletin.get_state_display()}”，不能{what}")
+        raise BulletinError(
+            gettext("通报当前状态为“%(state)s”，不能%(what)s")
+            % {"state": bulletin.get_state_display(), "what": what}
+        )
 
 
 def bulletin_update(
@@ -180,14 +188,14 @@ def bulletin_update(
 ) -> Bulletin:
     """The drafter edits its draft (a reviewed bulletin is no longer edited: withdraw it and draft anew)."""
     if kind not in Kind.values:
-        raise BulletinError("请选择通报类别")
+        raise BulletinError(gettext("请选择通报类别"))
     inspections, accountability, tickets = list(inspections), list(accountability), list(tickets)
     with transaction.atomic():
         bulletin = _locked(bulletin_id)
-        _require_inspector(actor, bulletin.district_id, "修改通报")
-        _state_allows(bulletin, {State.DRAFTED}, "修改")
+        _require_inspector(actor, bulletin.district_id, gettext("修改通报"))
+        _state_allows(bulletin, {State.DRAFTED}, gettext("修改"))
         if bulletin.drafted_by_id != actor.pk:
-            raise BulletinError("只有起草人可以修改草稿")
+            raise BulletinError(gettext("只有起草人可以修改草稿"))
         _links(bulletin.district_id, inspections, accountability, tickets)
         _content(bulletin.district_id, title, body, show_names, inspections, accountability, tickets)
         before = _snapshot(bulletin)
@@ -220,10 +228,10 @@ def bulletin_review(*, actor: Any, bulletin_id: int) -> Bulletin:
     """A second inspector — never the drafter — approves the draft for publication (four eyes)."""
     with transaction.atomic():
         bulletin = _locked(bulletin_id)
-        _require_inspector(actor, bulletin.district_id, "审核通报")
-        _state_allows(bulletin, {State.DRAFTED}, "审核")
+        _require_inspector(actor, bulletin.district_id, gettext("审核通报"))
+        _state_allows(bulletin, {State.DRAFTED}, gettext("审核"))
         if bulletin.drafted_by_id == actor.pk:
-            raise BulletinError("通报须由起草人以外的另一名纪检监察人员审核")
+            raise BulletinError(gettext("通报须由起草人以外的另一名纪检监察人员审核"))
         _recheck(bulletin)
         before = bulletin.state
         bulletin.state = State.REVIEWED
@@ -243,8 +251,8 @@ def bulletin_publish(*, actor: Any, bulletin_id: int) -> Bulletin:
     """An inspector publishes a reviewed bulletin: from now on it is on the public page."""
     with transaction.atomic():
         bulletin = _locked(bulletin_id)
-        _require_inspector(actor, bulletin.district_id, "发布通报")
-        _state_allows(bulletin, {State.REVIEWED}, "发布")
+        _require_inspector(actor, bulletin.district_id, gettext("发布通报"))
+        _state_allows(bulletin, {State.REVIEWED}, gettext("发布"))
         _recheck(bulletin)
         before = bulletin.state
         bulletin.state = State.PUBLISHED
@@ -264,11 +272,11 @@ def bulletin_withdraw(*, actor: Any, bulletin_id: int, reason: str) -> Bulletin:
     """An inspector withdraws a bulletin (published or not yet): it leaves the public page at once."""
     reason = reason.strip()
     if not reason:
-        raise BulletinError("请填写撤回理由")
+        raise BulletinError(gettext("请填写撤回理由"))
     with transaction.atomic():
         bulletin = _locked(bulletin_id)
-        _require_inspector(actor, bulletin.district_id, "撤回通报")
-        _state_allows(bulletin, {State.DRAFTED, State.REVIEWED, State.PUBLISHED}, "撤回")
+        _require_inspector(actor, bulletin.district_id, gettext("撤回通报"))
+        _state_allows(bulletin, {State.DRAFTED, State.REVIEWED, State.PUBLISHED}, gettext("撤回"))
         before = bulletin.state
         bulletin.state = State.WITHDRAWN
         bulletin.withdrawn_by, bulletin.withdrawn_at = actor, timezone.now()

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.scopes import can_edit, can_view, restrict
@@ -80,7 +82,7 @@ def bulletin_create(request: HttpRequest) -> HttpResponse:
         except BulletinError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "已保存通报草稿，请另一名纪检监察人员审核")
+            messages.success(request, gettext("已保存通报草稿，请另一名纪检监察人员审核"))
             return redirect("disclosure:manage_detail", pk=bulletin.pk)
     status = 400 if form.errors else 200
     return render(request, "disclosure/manage_form.html", {"form": form, "bulletin": None}, status=status)
@@ -96,7 +98,7 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except BulletinError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "已保存修改")
+            messages.success(request, gettext("已保存修改"))
             return redirect("disclosure:manage_detail", pk=pk)
     status = 400 if form.errors else 200
     return render(request, "disclosure/manage_form.html", {"form": form, "bulletin": bulletin}, status=status)
@@ -118,7 +120,7 @@ def bulletin_detail(request: HttpRequest, pk: int, withdraw_form: WithdrawForm |
     return render(request, "disclosure/manage_detail.html", context, status=400 if withdraw_form else 200)
 
 
-STEPS = {"review": ("审核通过", bulletin_review), "publish": ("发布", bulletin_publish)}
+STEPS = {"review": (_("审核通过"), bulletin_review), "publish": (_("发布"), bulletin_publish)}
 
 
 @login_required
@@ -131,14 +133,15 @@ def bulletin_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             if not form.is_valid():
                 return bulletin_detail(request, pk, withdraw_form=form)
             bulletin_withdraw(actor=request.user, bulletin_id=pk, reason=form.cleaned_data["reason"])
-            label = "撤回"
+            label = gettext("撤回")
         elif step in STEPS:
-            label, service = STEPS[step]
+            done, service = STEPS[step]
+            label = str(done)
             service(actor=request.user, bulletin_id=pk)
         else:
             raise Http404
     except BulletinError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已{label}")
+        messages.success(request, gettext("已%(action)s") % {"action": label})
     return redirect("disclosure:manage_detail", pk=pk)
