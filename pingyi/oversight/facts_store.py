@@ -41,6 +41,7 @@ FACT_COLUMNS = {
     "oversight_ratday": "unit_id, window_id, day, active, qr, qr_top, unlinked, linked, linked_top, hotline, neg, "
     "l1, l2, l3, l4, l5, burst_flag, swap_differs",
     "oversight_burstday": "day, unit_id, window_id, n",
+    "oversight_seenday": "day, kind, h",
     "oversight_phonemonth": "month, phone_index, unit_id, n, units",
     "oversight_devicemonth": "month, device_fp, unit_id, n, top",
 }
@@ -210,14 +211,16 @@ def _recount(district_id: int, stale: list[date], covered: set[date], counting: 
     try:
         for a, b in _runs(stale):
             recount_days(district_id, a, b, counting, _swapped(a, b))
-            if a.replace(day=1) in covered_months:
-                for table in months.TABLES:
+            for table in months.TABLES:
+                months.recount_seen(table, district_id, a, b)
+                if a.replace(day=1) in covered_months:
                     months.touch(table, district_id, a, b)
         after = covered | set(stale)
         for month in sorted({d.replace(day=1) for d in stale}):
             spans = _runs([d for d in after if d.replace(day=1) == month])
+            again = [d for d in stale if d.replace(day=1) == month]
             for table in months.TABLES:
-                months.recount(table, district_id, month, spans, every_key=month not in covered_months)
+                months.recount(table, district_id, month, spans, again, every_key=month not in covered_months)
     finally:
         months.stop_touching()
     if q.is_postgres() and len(stale) > 3:  # many new rows: fresh statistics for the readers' plans

@@ -156,6 +156,7 @@ from pingyi.oversight.models_facts import (  # noqa: E402  (the facts' models li
     PhoneMonth,
     RatDay,
     RecDay,
+    SeenDay,
 )
 
 __all__ = [
@@ -170,4 +171,5 @@ __all__ = [
     "PhoneMonth",
     "RatDay",
     "RecDay",
+    "SeenDay",
 ]

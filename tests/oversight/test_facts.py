@@ -44,11 +44,16 @@ def _recounted(run: Any) -> dict[str, int]:
 
 def test_a_second_run_recounts_only_the_days_that_received_rows(world: Any) -> None:
     hall = clean_hall(world)
+    days = working_days(*MONTH)
+    hall.record(world.unit_a, at(days[2], 10), tel=phone(3131))  # a phone and a device seen once …
+    hall.rating(world.unit_b, at(days[2], 10), device_fp="fp-twice")
+    hall.save()
     first = hall.compare()
     assert _recounted(first)["days"] == 122  # June–August history and September, from scratch
     assert _recounted(hall.compare())["days"] == 0
-    day = working_days(*MONTH)[6]
-    hall.rating(world.unit_a, at(day, 10))  # a rating arrives for one day
+    hall.rating(world.unit_a, at(days[6], 10))  # a rating arrives for one day
+    hall.record(world.unit_b, at(days[6], 11), tel=phone(3131))  # … and once more, on that day
+    hall.rating(world.unit_b, at(days[6], 11), device_fp="fp-twice")
     hall.save()
     assert _recounted(hall.compare())["days"] == 1
     assert FactDay.objects.filter(district_id=world.district.pk).count() == 122
