@@ -30,6 +30,7 @@ import json
 import os
 import platform
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -69,6 +70,15 @@ class Run:
     p50_ms: float
     p99_ms: float
     load: str
+    cpu_ms: tuple[float, float, float] = (
+        0.0,
+        0.0,
+        0.0,
+    )  # CPU per acknowledged request: server, PostgreSQL, wrk
+
+    @property
+    def cpu(self) -> str:
+        return "/".join(f"{ms:.2f}" for ms in self.cpu_ms)
 
 
 def loadavg() -> str:
@@ -171,14 +181,51 @@ def lua_script(name: str, targets: list[tuple[str, str]]) -> Path:
     return script
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command line) of every process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            ppid = int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("PPid:")))
+            found.append((int(entry.name), ppid, cmdline))
+    return found
+
+
+def cpu_now(server: Server) -> tuple[float, float]:
+    """CPU seconds used so far by the server (gunicorn master and workers) and by this database's backends."""
+    procs = _processes()
+    app = [pid for pid, ppid, _ in procs if pid == server.proc.pid or ppid == server.proc.pid]
+    pg = [pid for pid, _, cmd in procs if cmd.startswith("postgres: ") and f" {DB_NAME} " in cmd]
+    return sum(map(_cpu_seconds, app)), sum(map(_cpu_seconds, pg))
+
+
 def wrk(server: Server, script: Path, *, connections: int, seconds: float, run: int, delay_ms: int = 0,
         acks: str = "") -> Run:  # fmt: skip
     load = loadavg()
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", str(script)]
     command += [server.base, "--", str(run), str(delay_ms), acks]
+    app0, pg0 = cpu_now(server)
+    wrk0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    app1, pg1 = cpu_now(server)
     line = next(line for line in out.stdout.splitlines() if line.startswith("P1JSON "))
     data = json.loads(line[7:])
+    per = 1000 / max(1, data["ok"])
+    wrk_cpu = wrk1.ru_utime + wrk1.ru_stime - wrk0.ru_utime - wrk0.ru_stime
     return Run(
         rps=data["ok"] / (data["duration_us"] / 1e6),
         ok=data["ok"],
@@ -187,6 +234,7 @@ def wrk(server: Server, script: Path, *, connections: int, seconds: float, run: 
         p50_ms=data["p50_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
         load=load,
+        cpu_ms=((app1 - app0) * per, (pg1 - pg0) * per, wrk_cpu * per),
     )
 
 
@@ -262,7 +310,7 @@ def main() -> None:
                 results[(workers, threads)][name] = r
                 print(
                     f"{workers}x{threads} {name:11s} {r.rps:6.0f}/s ok={r.ok} non2xx={r.non2xx} errors={r.errors} "
-                    f"p50={r.p50_ms:.1f}ms p99={r.p99_ms:.1f}ms load={r.load}",
+                    f"p50={r.p50_ms:.1f}ms p99={r.p99_ms:.1f}ms cpu/req server/pg/wrk={r.cpu}ms load={r.load}",
                     flush=True,
                 )
         finally:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from pingyi.lib.crypto import blind_index
@@ -35,14 +37,21 @@ def ensure_device_cookie(request: HttpRequest, response: HttpResponse) -> None:
 
 def device_fingerprint(request: HttpRequest) -> str:
     cookie = device_cookie(request)
-    agent = request.headers.get("User-Agent", "")[:300]
-    basis = f"c:{cookie}" if cookie else f"ua:{agent}|{request.headers.get('Accept-Language', '')[:50]}"
+    if cookie:
+        basis = f"c:{cookie}"
+    else:
+        meta = request.META
+        basis = f"ua:{meta.get('HTTP_USER_AGENT', '')[:300]}|{meta.get('HTTP_ACCEPT_LANGUAGE', '')[:50]}"
     return blind_index(basis, purpose="device-fingerprint")
 
 
 def network_fingerprint(request: HttpRequest) -> str:
     """The /24 (IPv4) or /48 (IPv6) network of the client, hashed."""
-    raw = request.META.get("REMOTE_ADDR", "")
+    return _network_fingerprint(request.META.get("REMOTE_ADDR", ""), settings.PINGYI_FIELD_KEY)
+
+
+@lru_cache(maxsize=4096)  # keyed by blind_index's key too, so that a new key is not answered from the cache
+def _network_fingerprint(raw: str, _field_key: str) -> str:
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:

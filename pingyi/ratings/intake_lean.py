@@ -8,8 +8,9 @@ the URL resolver, the request signals (so Django's per-request connection health
    ``formtoken.refusal`` (own origin, signed form token), the honeypot empty;
 2. the form read as the view's form reads it (Django's QueryDict), and taken only when plainly valid: a level of the
    deployment's scale, each dimension empty or 1–5, a comment within the limit, a phone that normalises;
-3. ``intake_sql.rating_submit_poster``: the poster lookup, the reason-tag check (active tags of the chosen level),
-   the rate limits and the flags in one prepared statement, on the thread's own Django connection;
+3. ``intake_batch``: the poster lookup, the reason-tag check (active tags of the chosen level), the rate limits and
+   the flags in one prepared statement, which stores the ratings of the requests that arrived meanwhile in the same
+   round trip and commit (``intake_group``: group commit, on the connection of the thread that leads the batch);
 4. the view's JSON answer (``views_citizen.thanks_json``), the device cookie, the security headers of the
    middleware stack.
 
@@ -21,30 +22,39 @@ statement (a rate limit, a tag) stored nothing, so the view decides them afresh.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from functools import cache
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 
 from pingyi.lib import crypto, scales
 from pingyi.lib.middleware import CONTENT_SECURITY_POLICY
 from pingyi.ratings import formtoken
 from pingyi.ratings.errors import RatingError
-from pingyi.ratings.fingerprints import device_fingerprint, ensure_device_cookie, network_fingerprint
+from pingyi.ratings.fingerprints import (
+    device_cookie,
+    device_fingerprint,
+    ensure_device_cookie,
+    network_fingerprint,
+)
 from pingyi.ratings.forms_citizen import DIMENSION_PREFIX, HONEYPOT, comment_max
-from pingyi.ratings.intake_sql import Undecided, rating_submit_poster
+from pingyi.ratings.intake_batch import Prepared, Stored, Undecided, prepare, store
+from pingyi.ratings.intake_group import GroupCommit
+from pingyi.ratings.models import Rating
 from pingyi.ratings.services import RatingInput
 from pingyi.ratings.tagdata import DIMENSIONS
-from pingyi.ratings.views_citizen import thanks_json
+from pingyi.ratings.views_citizen import thanks_message
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -90,20 +100,30 @@ class LeanIntake:
         request = WSGIRequest(environ)
         body = request.body  # read once; replayed to Django if the lean path does not answer
         try:
-            response = _answer(request, code)
+            answer = _answer(request, code)
         except Exception:  # after the statement a rating may be stored: answer, never hand it on
             log.exception("lean intake: internal error")
-            response = _error("server_error", MSG_FAILED, 500)
-        if response is None:
+            answer = _error("server_error", MSG_FAILED, 500)
+        if answer is None:
             environ["wsgi.input"] = io.BytesIO(body)
             return self.app(environ, start_response)
-        _secure_headers(request, response)
-        headers = [*response.items(), *(("Set-Cookie", c.OutputString()) for c in response.cookies.values())]
-        start_response(f"{response.status_code} {response.reason_phrase}", headers)
-        return [response.content]
+        status, payload, cookies = answer
+        content = json.dumps(payload).encode()  # as JsonResponse writes it
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(content))),
+            *_secure_headers(request),
+            *(("Set-Cookie", cookie) for cookie in cookies),
+        ]
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [content]
 
 
-def _answer(request: WSGIRequest, code: str) -> HttpResponse | None:
+# status, the JSON answer, the Set-Cookie headers
+Answer = tuple[int, dict[str, Any], list[str]]
+
+
+def _answer(request: WSGIRequest, code: str) -> Answer | None:
     """The lean answer, or None for Django's."""
     try:
         request.get_host()
@@ -117,22 +137,59 @@ def _answer(request: WSGIRequest, code: str) -> HttpResponse | None:
     data = _plain_input(request)
     if data is None:
         return None
+    try:
+        prepared = prepare(data, code)
+    except RatingError:
+        return None
+    try:
+        result = GROUP.submit(prepared)
+    except (OperationalError, InterfaceError):
+        return _error("unavailable", MSG_UNAVAILABLE, 503)
+    if isinstance(result, Undecided | RatingError):
+        return None
+    if isinstance(result, Exception):
+        raise result
+    values = prepared.values
+    thanks = {  # views_citizen.thanks_json's
+        "ok": True,
+        "tracking_code": values["tracking_code"],
+        "message": _thanks_message(values["negative"], bool(values["phone_index"])),
+    }
+    return 200, thanks, _device_cookie(request)
+
+
+@cache
+def _thanks_message(negative: bool, with_phone: bool) -> str:
+    """The view's message (``views_citizen.thanks_message``, which reads only these two)."""
+    return thanks_message(Rating(negative=negative, phone_index="x" if with_phone else ""))
+
+
+def _device_cookie(request: WSGIRequest) -> list[str]:
+    """The Set-Cookie header of a first visit's device cookie (``ensure_device_cookie``), or none."""
+    if device_cookie(request):
+        return []
+    response = HttpResponse()
+    ensure_device_cookie(request, response)
+    return [c.OutputString() for c in response.cookies.values()]
+
+
+def _store(batch: list[Prepared]) -> list[Stored | Exception]:
+    """``intake_batch.store`` on the connection of the thread that leads the batch."""
     fresh_connection()
     try:
-        rating = rating_submit_poster(data, code)
-    except (Undecided, RatingError):
-        return None
+        return store(batch)
     except (OperationalError, InterfaceError):
         log.exception("lean intake: database unavailable")
         connections[DEFAULT_DB_ALIAS].close()
-        return _error("unavailable", MSG_UNAVAILABLE, 503)
-    response = thanks_json(rating)
-    ensure_device_cookie(request, response)
-    return response
+        raise
 
 
-def _error(code: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, "field": ""}}, status=status)
+# One per worker process: its request threads' ratings, stored by at most two statements at a time.
+GROUP: GroupCommit[Prepared, Stored | Exception] = GroupCommit(_store, leaders=2)
+
+
+def _error(code: str, message: str, status: int) -> Answer:
+    return status, {"error": {"code": code, "message": message, "field": ""}}, []
 
 
 def _plain_input(request: WSGIRequest) -> RatingInput | None:
@@ -198,20 +255,22 @@ def fresh_connection() -> None:
     setattr(conn, _LAST_USE, now)
 
 
-def _secure_headers(request: WSGIRequest, response: HttpResponse) -> None:
+def _secure_headers(request: WSGIRequest) -> list[tuple[str, str]]:
     """What the middleware stack adds to every response (security, CSP, request id, language)."""
     incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-    response["X-Request-ID"] = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-    response["Cache-Control"] = "no-store"
-    for name, value in _static_headers():
-        response[name] = value
+    headers = [
+        ("X-Request-ID", incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex),
+        ("Cache-Control", "no-store"),
+        *_static_headers(),
+    ]
     if settings.SECURE_HSTS_SECONDS and request.is_secure():
         hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
         if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
             hsts += "; includeSubDomains"
         if settings.SECURE_HSTS_PRELOAD:
             hsts += "; preload"
-        response["Strict-Transport-Security"] = hsts
+        headers.append(("Strict-Transport-Security", hsts))
+    return headers
 
 
 def _static_headers() -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ reason tags, duty roster, unit, device count, phone counts, staff phone, staff d
 Here Python does what needs no database (the level, dimensions, comment, phone, target and time checks — the very
 functions of ``services``), and everything else is one statement:
 
-    WITH t (the target: unit and window given, or those of a current QR poster — ``rating_submit_poster``),
+    WITH t (the target: the unit and window given),
          dev (device count, 10 min), ph (phone counts: day, records and units in 30 days, unit seen),
          v (district, staff on duty, the first rating a follow-up follows, whether every tag fits the level),
          f (staff phone, staff device, outside the posted hours), g (the flags, in ``_flags``'s order)
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
@@ -40,10 +40,10 @@ from django.db.models import Field
 from django.utils import timezone
 from psycopg._queries import PostgresQuery, _query2pg_nocache
 
-from pingyi.catalog.models import DutyShift, Staff, Unit, Window, WindowHours
+from pingyi.catalog.models import DutyShift, Staff, Unit, WindowHours
 from pingyi.lib import crypto, scales
 from pingyi.ratings.errors import AlreadyRated, InvalidRating
-from pingyi.ratings.models import QrPoster, Rating, ReasonTag, StaffDevice
+from pingyi.ratings.models import Rating, ReasonTag, StaffDevice
 from pingyi.ratings.services import (
     RatingInput,
     _check_limits,
@@ -70,11 +70,10 @@ MAX_TAG_RACES = 3
 # must know every parameter's type without seeing its value).
 PARAM_TYPES = {
     **dict.fromkeys(
-        "need_dev need_phone need_duty need_follows has_device need_hours phone_differs limit_dev limit_phone"
-        " active_only".split(),
+        "need_dev need_phone need_duty need_follows has_device need_hours phone_differs limit_dev limit_phone".split(),
         "boolean",
     ),
-    **dict.fromkeys("device_fp phone_index stage tag_version poster_token".split(), "text"),
+    **dict.fromkeys("device_fp phone_index stage tag_version".split(), "text"),
     **dict.fromkeys("dev_since day_ago since duty_at".split(), "timestamptz"),
     **dict.fromkeys("unit_id window_id record_id district_id staff_id follows_id".split(), "bigint"),
     **dict.fromkeys(
@@ -84,23 +83,12 @@ PARAM_TYPES = {
     "tag_level5s": "int[]",
     "local": "timestamp",
     "local_date": "date",
-    "today": "date",
     "grace": "interval",
-}
-
-# What is rated (t: one row, or none): the unit and window given as parameters, or those of a current QR poster
-# (not retired, not expired: ``selectors.target_by_code``'s "ok"), looked up inside the statement.
-TARGETS = {
-    "params": "SELECT %(unit_id)s::bigint AS unit_id, %(window_id)s::bigint AS window_id",
-    "poster": (
-        "SELECT w.unit_id, w.id AS window_id FROM {poster} p JOIN {window} w ON w.id = p.window_id "
-        "WHERE p.token = %(poster_token)s AND p.retired_at IS NULL AND p.expires_on >= %(today)s"
-    ),
 }
 
 _STATEMENT = """
 WITH t AS (
-    {target}
+    SELECT %(unit_id)s::bigint AS unit_id, %(window_id)s::bigint AS window_id
 ), dev AS (
     SELECT count(*) AS n FROM {rating}
     WHERE %(need_dev)s AND device_fp = %(device_fp)s AND received_at >= %(dev_since)s
@@ -129,7 +117,7 @@ WITH t AS (
         %(tag_count)s = 0 OR (
             SELECT count(*) FROM {tag}
             WHERE version = %(tag_version)s AND code = ANY(%(tag_codes)s::text[])
-              AND level5 = ANY(%(tag_level5s)s::int[]) AND (active OR NOT %(active_only)s)
+              AND level5 = ANY(%(tag_level5s)s::int[])
         ) = %(tag_count)s AS tags_ok,
         dev.n AS dev_n, ph.day, ph.records, ph.units, ph.seen_unit
     FROM t, dev, ph
@@ -181,8 +169,8 @@ def _insert_fields() -> tuple[Field, ...]:
 
 
 @cache
-def statement(target: str = "params") -> str:
-    """The SQL text for a target of ``TARGETS`` (built once per process from the models' table and column names)."""
+def statement() -> str:
+    """The SQL text (built once per process from the models' table and column names)."""
     fields = _insert_fields()
     columns = [str(f.column) for f in fields]
     missing = (set(COMPUTED) | {FLAGS_COLUMN}) - set(columns)
@@ -191,7 +179,6 @@ def statement(target: str = "params") -> str:
         COMPUTED.get(c) or ("to_jsonb(g.flag_list)" if c == FLAGS_COLUMN else f"%(c_{c})s") for c in columns
     ]
     text = _STATEMENT.format(
-        target=TARGETS[target].format(poster=QrPoster._meta.db_table, window=Window._meta.db_table),
         rating=Rating._meta.db_table,
         unit=Unit._meta.db_table,
         shift=DutyShift._meta.db_table,
@@ -222,10 +209,6 @@ def _pk(obj: Any) -> Any:
     return obj.pk if obj is not None else None
 
 
-class Undecided(Exception):
-    """``rating_submit_poster`` stored nothing and leaves the answer to the full path (the citizen page's view)."""
-
-
 def rating_submit_fast(data: RatingInput) -> Rating:
     """``rating_submit`` in one statement on PostgreSQL: same errors, same refusals, same flags, same row."""
     if connection.vendor != "postgresql":
@@ -238,23 +221,26 @@ def rating_submit_fast(data: RatingInput) -> Rating:
     raise InvalidRating("评价标签正在更新，请稍后再试", field="tags")
 
 
-def rating_submit_poster(data: RatingInput, poster_token: str) -> Rating:
-    """``rating_submit_fast`` of ``data`` for the window of the QR poster ``poster_token``, looked up in the same
-    statement; only active reason tags are accepted (those the citizen page offers).
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    """A rating's answer as ``services._validate`` accepts it, the time it was taken and its phone's blind index."""
 
-    Raises Undecided, storing nothing, when the poster is not current or a tag is refused (the citizen page's view
-    then gives its own answer), and the RatingErrors of ``rating_submit_fast`` otherwise.
+    level: scales.Level
+    tags: list[str]
+    dimensions: dict[str, int]
+    phone: str
+    comment: str
+    now: datetime
+    rated_at: datetime
+    phone_index: str
+
+
+def check(data: RatingInput, *, has_target: bool) -> Checked:
+    """What needs no database, with ``rating_submit``'s errors in its order (a reason-tag error comes first).
+
+    The reason tags are the statement's to check; with tags, any refusal here is settled by the full ``_validate``,
+    which checks the tags first, as rating_submit does. ``has_target``: a unit, window, record or poster is named.
     """
-    assert data.window is None and data.unit is None and data.record is None, "the poster is the target"
-    rating = _submit_once(data, poster_token=poster_token)
-    if rating is None:
-        raise Undecided("a reason tag was refused")
-    return rating
-
-
-def _submit_once(data: RatingInput, *, poster_token: str | None = None) -> Rating | None:
-    # Validation without the reason-tag query (the statement checks the tags); with tags, any refusal here is
-    # settled by the full _validate, which checks the tags first, as rating_submit does.
     tags = list(dict.fromkeys(str(t).strip() for t in data.tags if str(t).strip()))  # as _validate does
     try:
         level, _, dimensions, phone, comment = _validate(dataclasses.replace(data, tags=[]) if tags else data)
@@ -262,19 +248,7 @@ def _submit_once(data: RatingInput, *, poster_token: str | None = None) -> Ratin
         if tags:
             _validate(data)
         raise
-    # _resolve, by id: the record's unit, window, staff and item, else the window's unit and the staff on duty.
-    record = data.record
-    window_id = _pk(data.window) if data.window is not None else (record.window_id if record else None)
-    unit_id = (
-        _pk(data.unit)
-        or (record.unit_id if record else None)
-        or (data.window.unit_id if data.window else None)
-    )
-    staff_id = _pk(data.staff) or (record.staff_id if record else None)
-    item_id = _pk(data.item) or (record.item_id if record else None)
-    # The errors below come after the tags' in rating_submit: with tags, check them first (the ORM way, errors only).
-    has_window = window_id is not None or poster_token is not None
-    if unit_id is None and poster_token is None:  # no target: _resolve asks nothing and raises its own error
+    if not has_target:  # no target: _resolve asks nothing and raises its own error
         if tags:
             _validate(data)
         _resolve(data)
@@ -286,6 +260,30 @@ def _submit_once(data: RatingInput, *, poster_token: str | None = None) -> Ratin
             _validate(data)
         raise InvalidRating("评价时间不能晚于当前时间", field="rated_at")
     phone_index = crypto.blind_index(phone) if phone else ""
+    return Checked(level, tags, dimensions, phone, comment, now, rated_at, phone_index)
+
+
+def _submit_once(data: RatingInput) -> Rating | None:
+    # _resolve, by id: the record's unit, window, staff and item, else the window's unit and the staff on duty.
+    record = data.record
+    window_id = _pk(data.window) if data.window is not None else (record.window_id if record else None)
+    unit_id = (
+        _pk(data.unit)
+        or (record.unit_id if record else None)
+        or (data.window.unit_id if data.window else None)
+    )
+    staff_id = _pk(data.staff) or (record.staff_id if record else None)
+    item_id = _pk(data.item) or (record.item_id if record else None)
+    checked = check(data, has_target=unit_id is not None)
+    level, tags, dimensions, phone, comment = (
+        checked.level,
+        checked.tags,
+        checked.dimensions,
+        checked.phone,
+        checked.comment,
+    )
+    now, rated_at, phone_index = checked.now, checked.rated_at, checked.phone_index
+    has_window = window_id is not None
     need_follows = data.kind == Rating.Kind.FOLLOW_UP and data.follows is None and record is not None
     limits = _limits()
 
@@ -354,31 +352,24 @@ def _submit_once(data: RatingInput, *, poster_token: str | None = None) -> Ratin
         "dev_limit": limits["limit_per_device_10min"],
         "limit_phone": bool(phone_index) and not data.historical,
         "phone_limit": limits["limit_per_phone_day"],
-        "poster_token": poster_token or "",
-        "today": timezone.localdate(),
-        "active_only": poster_token is not None,
     }
 
-    target = "params" if poster_token is None else "poster"
     try:
         if connection.in_atomic_block:
             with (
                 transaction.atomic()
             ):  # a savepoint, so that a duplicate does not break the caller's transaction
-                row = _execute(params, target)
+                rows = execute(statement(), params)
         else:
-            row = _execute(params, target)  # autocommit: one statement, one round trip
+            rows = execute(statement(), params)  # autocommit: one statement, one round trip
     except IntegrityError as exc:
         if record is not None and data.kind == Rating.Kind.FIRST:
             raise AlreadyRated() from exc
         raise
-    if row is None:  # no current poster of that token
-        raise Undecided("the poster is not current")
+    (row,) = rows
     new_id, unit_id, window_id, district_id, duty_staff_id, follows_id, flags, tags_ok, dev_n, phone_day = row
 
     if not tags_ok:
-        if poster_token is not None:
-            return None
         _validate(data)  # raises the tag's own message; if it does not, the tags changed meanwhile: try again
         return None
     if need_follows and follows_id is None:
@@ -428,7 +419,8 @@ _NEVER = 1 << 62
 _CURSOR = "_pingyi_intake_cursor"
 
 
-def _execute(params: dict[str, Any], target: str) -> tuple[Any, ...] | None:
+def execute(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Run ``sql`` prepared, on this thread's Django connection (Django's error classes); the rows it returns."""
     connection.ensure_connection()
     raw = connection.connection
     threshold = raw.prepare_threshold
@@ -445,8 +437,8 @@ def _execute(params: dict[str, Any], target: str) -> tuple[Any, ...] | None:
             else connection.make_cursor(pg_cursor)
         )
         # Django's wrapper (its error classes, IntegrityError; execute wrappers; query log), not closed after use
-        cursor.execute(statement(target), params)
-        row = cursor.fetchone()
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     finally:
         raw.prepare_threshold = threshold
-    return None if row is None else tuple(row)
+    return [tuple(row) for row in rows]
