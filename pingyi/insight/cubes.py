@@ -43,10 +43,10 @@ class Cube:
 
 
 DISTRICT = Cube(m.DayDistrict, (), "staff", hours=True)
-UNIT = Cube(m.DayUnit, ("hall", "unit"), "staff", hours=True)
-STAFF = Cube(m.DayStaff, ("hall", "unit", "window", "staff"), "staff")
+UNIT = Cube(m.DayUnit, ("unit",), "staff", hours=True)
+STAFF = Cube(m.DayStaff, ("hall", "unit", "window", "staff"), "staff", hours=True)
 ITEM = Cube(m.DayItem, ("hall", "unit", "item"), "item")
-UNIT_MONTHS = Cube(m.MonthUnit, ("hall", "unit"), "staff", monthly_from=UNIT)
+UNIT_MONTHS = Cube(m.MonthUnit, ("unit",), "staff", monthly_from=UNIT)
 WINDOW_MONTHS = Cube(m.MonthWindow, ("hall", "unit", "window"), "staff", monthly_from=STAFF)
 ITEM_MONTHS = Cube(m.MonthItem, ("hall", "unit", "item"), "item", monthly_from=ITEM)
 DAY_CUBES = (DISTRICT, UNIT, STAFF, ITEM)
@@ -150,11 +150,13 @@ def _narrow(district_id: int, first: date, last: date) -> None:
         f"GROUP BY {cday}, {', '.join(_SOURCE[d] for d in rec_dims)}",
         [district_id, lo, hi],
     )
+    hour = q.local_hour("r.rated_at")
+    staff_dims = _NARROW["rat_staff"]
     _execute(
         "CREATE TEMP TABLE insight_tmp_hours AS "
-        f"SELECT {rday} AS day, w.hall_id, r.unit_id, {q.local_hour('r.rated_at')} AS hour, COUNT(*) AS hn "
-        f"FROM ratings_rating r {window} {where} AND r.is_default = %s "
-        f"GROUP BY {rday}, w.hall_id, r.unit_id, {q.local_hour('r.rated_at')}",
+        f"SELECT {rday} AS day, {', '.join(f'{_SOURCE[d]} AS {d}_id' for d in staff_dims)}, {hour} AS hour, "
+        f"COUNT(*) AS hn FROM ratings_rating r {window} {where} AND r.is_default = %s "
+        f"GROUP BY {rday}, {', '.join(_SOURCE[d] for d in staff_dims)}, {hour}",
         [district_id, lo, hi, False],
     )
 

@@ -1,6 +1,6 @@
 """Rollups: ratings and service records counted per local day (and per month) in a few wide "cubes".
 
-A cube row is one place (district; unit with its window's hall; window and staff member; unit and service item) and
+A cube row is one place (district; unit; window and staff member with the window's hall; unit and service item) and
 one day, holding every count the measures need for all channels together and for each channel (``columns.py``), so
 any channel set, level, 差评 or revocation question reads one row per place and day. A query reads the smallest cube
 holding the places it filters or groups by (``cubes.pick``). The cubes are derived data: ``rollups.py`` recomputes
@@ -59,7 +59,9 @@ class DayDistrict(HourCube):
 
 
 class DayUnit(HourCube):
-    hall = _fk("catalog.Hall", null=True)  # the hall of the window (a unit may serve in several halls)
+    """One row per unit and day (all its halls together: a province's district-wide breakdown reads 10,000 rows a
+    day and groups nothing); halls are read from the window/staff cube."""
+
     unit = _fk("catalog.Unit")
 
     class Meta:
@@ -67,14 +69,12 @@ class DayUnit(HourCube):
         indexes = [
             models.Index(fields=["district", "day"], name="du_district_day"),
             models.Index(fields=["unit", "day"], name="du_unit_day"),
-            models.Index(fields=["hall", "day"], name="du_hall_day"),
         ]
 
 
 class MonthUnit(Cube):
     """DayUnit summed per month: long periods read their whole months here."""
 
-    hall = _fk("catalog.Hall", null=True)
     unit = _fk("catalog.Unit")
 
     class Meta:
@@ -82,14 +82,14 @@ class MonthUnit(Cube):
         indexes = [
             models.Index(fields=["district", "day"], name="mu_district_day"),
             models.Index(fields=["unit", "day"], name="mu_unit_day"),
-            models.Index(fields=["hall", "day"], name="mu_hall_day"),
         ]
 
 
-class DayStaff(Cube):
-    """Window and staff grain (a row per staff member and window a day; staff NULL for ratings of a window)."""
+class DayStaff(HourCube):
+    """Window and staff grain (a row per staff member and window a day; staff NULL for ratings of a window, window
+    and hall NULL for a unit's ratings at no window, such as 12345 complaints); halls are read here."""
 
-    hall = _fk("catalog.Hall", null=True)
+    hall = _fk("catalog.Hall", null=True)  # the hall of the window
     unit = _fk("catalog.Unit")
     window = _fk("catalog.Window", null=True)
     staff = _fk("catalog.Staff", null=True)

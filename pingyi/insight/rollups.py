@@ -103,7 +103,9 @@ def rollups_refresh(now: datetime | None = None) -> RefreshResult:
                 cubes.fill_days(dirty.district_id, dirty.day, dirty.day)
                 months.add((dirty.district_id, cubes.month_start(dirty.day)))
                 result.days.append((dirty.district_id, dirty.day))
-            for district_id, month in sorted(months):  # each month summed once, however many of its days changed
+            for district_id, month in sorted(
+                months
+            ):  # each month summed once, however many of its days changed
                 for cube in cubes.MONTH_CUBES:
                     cubes.fill_months(cube, district_id, month, month)
         oldest = _oldest_open_transaction()
