@@ -20,15 +20,17 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pingyi.alerts.evaluate import alerts_evaluate
 from pingyi.alerts.models import Alert, AlertKind
 from pingyi.alerts.services import subscription_add
 from pingyi.catalog.models import District, Hall, ServiceItem, Staff, Unit, Window
+from pingyi.inspections.feedback import feedback_context
 from pingyi.inspections.plan_services import draw_make
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.services import RatingInput, rating_submit
+from pingyi.tickets.documents import supervision_context
 from pingyi.tickets.models import SanctionType, Ticket, Verdict
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating
 from pingyi.tickets.services_accountability import accountability_record, mechanism_record, suggestion_issue
@@ -217,3 +219,16 @@ def test_an_untranslated_label_is_caught():
     page = '<html lang="en"><h1>Inspections</h1><p>区市场监管局</p><th>整改期限</th></html>'
     found = leftover_chinese(page, ["区市场监管局"])
     assert len(found) == 1 and "<th>整改期限</th>" in found[0]
+
+
+def test_the_official_documents_an_english_reader_generates_stay_chinese(world, scene):
+    inspection, ticket = scene["inspection"], scene["ticket"]
+    with translation.override("en"):
+        form = feedback_context(
+            inspection, deadline=timezone.localdate(), requirement="", issued_on=timezone.localdate()
+        )
+        letter = supervision_context(ticket)
+        page = _client(world, "inspector", "en").get(f"/inspections/{inspection.pk}/").content.decode()
+    assert form["kind"] == "随机查" and form["methods"] == "数据比对、现场核查"
+    assert letter["source"] == "差评"
+    assert "Random inspection" in page and "Comparison, On-site check" in page

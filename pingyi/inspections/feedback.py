@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -81,6 +82,8 @@ def confirmed_findings(inspection: Inspection) -> list[Finding]:
     )
 
 
+# The form is an official Chinese document: its labels (kind, methods) are Chinese whoever generates it.
+@translation.override("zh-hans")
 def feedback_context(
     inspection: Inspection, *, deadline: date | None, requirement: str, issued_on: date
 ) -> dict[str, Any]:

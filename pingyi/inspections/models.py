@@ -33,7 +33,7 @@ class Method(models.TextChoices):
 
 def method_labels(codes: list[str]) -> str:
     labels = dict(Method.choices)
-    return "、".join(str(labels.get(code, code)) for code in codes)
+    return gettext("、").join(str(labels.get(code, code)) for code in codes)
 
 
 class InspectionPlan(models.Model):

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -36,6 +36,8 @@ def _reply_by(today: date) -> str:
         return f"收函后 {REPLY_WORKING_DAYS} 个工作日内"
 
 
+# The letters are official Chinese documents: their labels (source, verdict) are Chinese whoever generates them.
+@translation.override("zh-hans")
 def supervision_context(ticket: Ticket, *, today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     overdue = ticket.overdue()
@@ -67,6 +69,7 @@ def supervision_pdf(ticket: Ticket) -> bytes:
     return pdf_render("tickets/supervision_pdf.html", supervision_context(ticket))
 
 
+@translation.override("zh-hans")
 def suggestion_context(suggestion: Suggestion) -> dict[str, Any]:
     basis = [f"工单 {t.tracking_code}（{t.get_verdict_display()}）" for t in suggestion.tickets.all()]
     basis += [
