@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_noop
+
 
 class Scale(StrEnum):
     FIVE = "five"
@@ -157,18 +159,19 @@ class Channel(StrEnum):
     MAYOR_LINE = "mayor_line"  # 市长专线
 
 
+# The labels are Chinese (stored, exported); gettext_noop puts them in the catalogue for pages to translate.
 CHANNEL_LABELS = {
-    Channel.PC: "PC端",
-    Channel.MOBILE: "移动端",
-    Channel.QR: "二维码",
-    Channel.PAD: "大厅平板",
-    Channel.TERMINAL: "大厅其他终端",
-    Channel.SMS: "短信",
-    Channel.PHONE: "电话",
-    Channel.DEFAULT: "系统默认评价",
-    Channel.HOTLINE: "12345热线",
-    Channel.MESSAGE_BOARD: "城市留言板",
-    Channel.MAYOR_LINE: "市长专线",
+    Channel.PC: gettext_noop("PC端"),
+    Channel.MOBILE: gettext_noop("移动端"),
+    Channel.QR: gettext_noop("二维码"),
+    Channel.PAD: gettext_noop("大厅平板"),
+    Channel.TERMINAL: gettext_noop("大厅其他终端"),
+    Channel.SMS: gettext_noop("短信"),
+    Channel.PHONE: gettext_noop("电话"),
+    Channel.DEFAULT: gettext_noop("系统默认评价"),
+    Channel.HOTLINE: gettext_noop("12345热线"),
+    Channel.MESSAGE_BOARD: gettext_noop("城市留言板"),
+    Channel.MAYOR_LINE: gettext_noop("市长专线"),
 }
 
 # pf codes (domain.md §4): 1 PC, 2 移动端, 3 二维码, 4 大厅平板, 5 大厅其他终端, 6 短信, 7 系统默认评价.

@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import can_view
@@ -48,7 +49,8 @@ NAV = [
     NavEntry("staff", _("工作人员"), "catalog:staff_list", "catalog.Staff"),
     NavEntry("shifts", _("排班"), "catalog:shift_list", "catalog.DutyShift"),
     NavEntry("items", _("事项"), "catalog:item_list", "catalog.ServiceItem"),
-    NavEntry("posters", _("二维码"), "posters:poster_list", "ratings.QrPoster"),
+    # "二维码" alone is also a rating channel (QR code); the menu entry means the posters.
+    NavEntry("posters", pgettext_lazy("navigation", "二维码"), "posters:poster_list", "ratings.QrPoster"),
     NavEntry("devices", _("评价器"), "operator:device_list", "ratings.Device"),
     NavEntry("imports", _("导入"), "imports:job_list", "imports.ImportJob"),
     NavEntry("workdays", _("工作日"), "workdays:calendar", "workdays.HolidayNotice"),
