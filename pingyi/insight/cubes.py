@@ -49,9 +49,10 @@ ITEM = Cube(m.DayItem, ("hall", "unit", "item"), "item")
 UNIT_MONTHS = Cube(m.MonthUnit, ("unit",), "staff", monthly_from=UNIT)
 WINDOW_MONTHS = Cube(m.MonthWindow, ("hall", "unit", "window"), "staff", monthly_from=STAFF)
 ITEM_MONTHS = Cube(m.MonthItem, ("hall", "unit", "item"), "item", monthly_from=ITEM)
+UNIT_TO_DATE = Cube(m.CumUnit, ("unit",), "staff")  # month-to-date sums of UNIT (cumulative.py)
 DAY_CUBES = (DISTRICT, UNIT, STAFF, ITEM)
 MONTH_CUBES = (UNIT_MONTHS, WINDOW_MONTHS, ITEM_MONTHS)
-ALL_CUBES = (*DAY_CUBES, *MONTH_CUBES)
+ALL_CUBES = (*DAY_CUBES, *MONTH_CUBES, UNIT_TO_DATE)
 RAW = None  # ``pick``'s answer when the raw rows are the cheaper source
 
 

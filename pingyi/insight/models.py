@@ -85,6 +85,20 @@ class MonthUnit(Cube):
         ]
 
 
+class CumUnit(Cube):
+    """Each unit's counts from the first of the month through ``day`` (``cumulative.py``): any span inside a month
+    is two rows per unit."""
+
+    unit = _fk("catalog.Unit")
+
+    class Meta:
+        verbose_name = _("评价月累计（单位）")
+        indexes = [
+            models.Index(fields=["district", "day"], name="cu_district_day"),
+            models.Index(fields=["unit", "day"], name="cu_unit_day"),
+        ]
+
+
 class DayStaff(HourCube):
     """Window and staff grain (a row per staff member and window a day; staff NULL for ratings of a window, window
     and hall NULL for a unit's ratings at no window, such as 12345 complaints); halls are read here."""

@@ -9,12 +9,12 @@ wants only the biggest groups. So a province's month grouped by unit is one stat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
 
-from pingyi.insight import columns, cubes
+from pingyi.insight import columns, cubes, cumulative
 from pingyi.lib import sqlbits as q
 from pingyi.lib.scales import FIVE_LEVELS
 
@@ -64,33 +64,40 @@ def _row_expr(measure: str, channels: tuple[str, ...]) -> str:
     return " + ".join(f"COALESCE({columns.column(measure, c)}, 0)" for c in known) if known else "0"
 
 
-def _cube_rows(ask: Ask, cube: cubes.Cube, lo: date, hi: date) -> list[tuple[str, list[Any]]]:
+def _signed(expr: str, sign: int) -> str:
+    return expr if sign > 0 or expr == "0" else f"-({expr})"
+
+
+def _cube_rows(ask: Ask, cube: cubes.Cube, lo: date, hi: date, sign: int = 1) -> list[tuple[str, list[Any]]]:
+    """The cube's rows of days lo..hi in the common shape (``sign`` -1: subtracted, a month-to-date row)."""
     where, params = _place_where(ask, "", "hall_id")
     clause = " AND ".join(["district_id = %s", "day >= %s", "day <= %s", *where])
     base = [ask.district_id, _day(lo), _day(hi), *params]
     if ask.group == "channel":
         out = []
         for c in ask.channels or columns.CHANNELS:
-            values = _named([*(columns.column(m, c) for m in columns.MEASURES), "0"])
+            values = _named([*(_signed(columns.column(m, c), sign) for m in columns.MEASURES), "0"])
             sql = f"SELECT '{c}' AS k, {values} FROM {cube.table} WHERE {clause} AND {c}_n IS NOT NULL"
             out.append((sql, base))
         return out
     if ask.group == "level":
         out = []
         for k in range(1, 6):
-            lk = _row_expr(f"l{k}", ask.channels)
+            lk = _signed(_row_expr(f"l{k}", ask.channels), sign)
             neg = lk if k in NEGATIVE_LEVELS else "0"
             levels = [lk if j == k else "0" for j in range(1, 6)]
             sql = f"SELECT {k} AS k, {_named([lk, '0', neg, '0', *levels, '0'])} FROM {cube.table} WHERE {clause}"
             out.append((sql, base))
-        dflt = _row_expr("dflt", ask.channels)  # default ratings: level 0, no level a citizen chose
+        dflt = _signed(_row_expr("dflt", ask.channels), sign)  # default ratings: level 0, no level chosen
         zeros = ["0"] * 7
         out.append(
             (f"SELECT 0 AS k, {_named([dflt, dflt, *zeros, '0'])} FROM {cube.table} WHERE {clause}", base)
         )
         return out
     key = {None: "0", "day": "day"}.get(ask.group) or PLACE_COLUMNS[str(ask.group)]
-    values = _named([*(_row_expr(m, ask.channels) for m in columns.MEASURES), "records"])
+    values = _named(
+        [*(_signed(_row_expr(m, ask.channels), sign) for m in columns.MEASURES), _signed("records", sign)]
+    )
     return [(f"SELECT {key} AS k, {values} FROM {cube.table} WHERE {clause}", base)]
 
 
@@ -150,20 +157,44 @@ def _raw_rows(ask: Ask) -> list[tuple[str, list[Any]]]:
 
 
 # ------------------------------------------------------------------------------------------------- the query
-def sources(ask: Ask, needed: set[str], *, by_day: bool) -> list[tuple[cubes.Cube | None, date, date]]:
-    """(cube or RAW, first day, last day) whose rows add up to the answer: whole months from a month cube when one
-    holds the question, days for the rest."""
+Part = tuple[cubes.Cube | None, date, date, int]  # (cube or RAW, first day, last day, sign)
+
+
+def sources(ask: Ask, needed: set[str], *, by_day: bool) -> list[Part]:
+    """The signed parts whose rows add up to the answer: whole months from a month cube when one holds the question;
+    inside a month, a unit's days as the difference of two month-to-date rows (``cumulative``); days for the rest."""
     day_cube = cubes.pick(needed)
     if day_cube is cubes.RAW:
-        return [(cubes.RAW, ask.start, ask.end)]
+        return [(cubes.RAW, ask.start, ask.end, 1)]
     month_cube = None if by_day else cubes.pick_month(day_cube, needed)
     if month_cube is None:
-        return [(day_cube, ask.start, ask.end)]
-    ranges, whole = cubes.split(ask.start, ask.end)
-    parts: list[tuple[cubes.Cube | None, date, date]] = [(day_cube, lo, hi) for lo, hi in ranges]
-    if whole is not None:
-        parts.append((month_cube, whole[0], whole[1]))
+        ranges, whole = [(ask.start, ask.end)], None
+    else:
+        ranges, whole = cubes.split(ask.start, ask.end)
+    parts: list[Part] = []
+    for lo, hi in ranges:
+        if by_day or day_cube is not cubes.UNIT:
+            parts.append((day_cube, lo, hi, 1))
+            continue
+        for first, last in _months(lo, hi):
+            if first == last:  # one day: its own row
+                parts.append((day_cube, first, last, 1))
+            else:
+                reads = cumulative.reads(ask.district_id, first, last)
+                parts += [(cubes.UNIT_TO_DATE, day, day, sign) for day, sign in reads]
+    if month_cube is not None and whole is not None:
+        parts.append((month_cube, whole[0], whole[1], 1))
     return parts
+
+
+def _months(first: date, last: date) -> list[tuple[date, date]]:
+    """first..last cut at month ends."""
+    out = []
+    while first <= last:
+        end = min(last, cubes.month_end(first))
+        out.append((first, end))
+        first = end + timedelta(days=1)
+    return out
 
 
 def counts(
@@ -172,11 +203,13 @@ def counts(
     """Rows ``(k, n, dflt, neg, rev, l1 … l5, records)``, one per group with ratings or records; the biggest first
     (most ratings, then most records) and only ``limit`` of them when given."""
     parts: list[tuple[str, list[Any]]] = []
-    for source, lo, hi in sources(ask, needed, by_day=by_day):
+    for source, lo, hi, sign in sources(ask, needed, by_day=by_day):
         if source is cubes.RAW:
             parts += _raw_rows(ask)
         else:
-            parts += _cube_rows(ask, source, lo, hi)
+            parts += _cube_rows(ask, source, lo, hi, sign)
+    if not parts:  # nothing filled for the period yet
+        return []
     sums = ", ".join(f"COALESCE(SUM({c}), 0)" for c in SHAPE)
     sql = (
         f"SELECT k, {sums} FROM ({' UNION ALL '.join(p for p, _ in parts)}) x GROUP BY k "

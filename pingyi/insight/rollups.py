@@ -21,7 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pingyi.insight import cubes
+from pingyi.insight import cubes, cumulative
 from pingyi.insight.models import DirtyDay, RollupState
 from pingyi.lib import sqlbits as q
 
@@ -75,6 +75,7 @@ def recompute(district_id: int, first: date, last: date) -> None:
     cubes.fill_days(district_id, first, last)
     for cube in cubes.MONTH_CUBES:
         cubes.fill_months(cube, district_id, first, last)
+    cumulative.fill(district_id, first, last)
 
 
 @dataclass
@@ -95,19 +96,18 @@ def rollups_refresh(now: datetime | None = None) -> RefreshResult:
         else:
             for district_id, day in _received_days(q.ts(state.watermark - MARGIN)):
                 DirtyDay.objects.get_or_create(district_id=district_id, day=day)
-            months: set[tuple[int, date]] = set()
+            earliest: dict[tuple[int, date], date] = {}  # (district, month): its first day recounted
             for dirty in list(DirtyDay.objects.order_by("district_id", "day")):
                 # Take the mark before counting: a revocation marking the same day meanwhile waits, then marks anew.
                 if not DirtyDay.objects.filter(pk=dirty.pk).delete()[0]:
                     continue
                 cubes.fill_days(dirty.district_id, dirty.day, dirty.day)
-                months.add((dirty.district_id, cubes.month_start(dirty.day)))
+                earliest.setdefault((dirty.district_id, cubes.month_start(dirty.day)), dirty.day)
                 result.days.append((dirty.district_id, dirty.day))
-            for district_id, month in sorted(
-                months
-            ):  # each month summed once, however many of its days changed
+            for (district_id, month), first in sorted(earliest.items()):  # each month once, however many days
                 for cube in cubes.MONTH_CUBES:
                     cubes.fill_months(cube, district_id, month, month)
+                cumulative.fill(district_id, first, cubes.month_end(month))
         oldest = _oldest_open_transaction()
         state.watermark = min(now, oldest) if oldest else now
         state.refreshed_at = timezone.now()

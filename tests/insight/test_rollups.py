@@ -300,3 +300,38 @@ def test_a_window_or_staff_member_read_from_the_raw_rows_equals_the_recount(worl
         local_time = when.astimezone(TZ)
         expected_grid[local_time.weekday()][local_time.hour] += 1
     assert grid == expected_grid and sum(map(sum, grid)) > 0
+
+
+def test_spans_inside_a_month_stay_right_when_an_earlier_day_changes(world: Any) -> None:
+    """A span inside a month is read as two month-to-date rows per unit; a late rating of an earlier day must move
+    every later month-to-date row, and a day with nothing new must not be counted twice."""
+    plant(world, random.Random(21), 200, days=20)
+    later = timezone.now() + timedelta(hours=1)
+    rollups_refresh(now=later)
+    d = world.district.pk
+    spans = [
+        (FIRST + timedelta(days=a), FIRST + timedelta(days=b)) for a, b in ((2, 9), (0, 19), (5, 5), (12, 25))
+    ]
+
+    def by_unit(first: date, last: date) -> dict[Any, tuple[int, int, int]]:
+        rows = metrics.breakdown(Scope(d), Period(first, last), "unit")
+        return {r.key: (r.summary.ratings, r.summary.negative, r.summary.records) for r in rows}
+
+    def expected(first: date, last: date) -> dict[Any, tuple[int, int, int]]:
+        out = {}
+        for unit in (world.unit_a, world.unit_b, world.unit_sub):
+            c = recount(Scope(d, unit_id=unit.pk), Period(first, last))
+            if c["ratings"] or c["records"]:
+                out[unit.pk] = (c["ratings"], c["negative"], c["records"])
+        return out
+
+    for first, last in spans:
+        assert by_unit(first, last) == expected(first, last), (first, last)
+    # A late 差评 of day 4 arrives: every month-to-date row from day 4 on must include it.
+    Rating.objects.create(
+        district=world.district, unit=world.unit_b, window=world.window_b, channel="qr", scale="five", level=1,
+        level5=1, negative=True, rated_at=local(FIRST + timedelta(days=4), 10), received_at=later + timedelta(minutes=5),
+    )  # fmt: skip
+    rollups_refresh(now=later + timedelta(minutes=6))
+    for first, last in spans:
+        assert by_unit(first, last) == expected(first, last), (first, last)
