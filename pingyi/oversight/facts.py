@@ -159,16 +159,11 @@ class Facts:
 
     def silent_days(self) -> list[tuple[int, int, date, int]]:
         """(window, unit, day, records) for compared days on which a window served people and got no QR scan."""
-        sql = """SELECT rc.window_id, rc.unit_id, rc.day, rc.n FROM
-              (SELECT window_id, unit_id, day, SUM(n) AS n FROM oversight_recday
-               WHERE district_id = %s AND day >= %s AND day <= %s AND window_id IS NOT NULL
-               GROUP BY window_id, unit_id, day) rc
-            LEFT JOIN (SELECT window_id, day, SUM(qr) AS qr FROM oversight_ratday
-               WHERE district_id = %s AND day >= %s AND day <= %s AND window_id IS NOT NULL
-               GROUP BY window_id, day) rt ON rt.window_id = rc.window_id AND rt.day = rc.day
-            WHERE COALESCE(rt.qr, 0) = 0 ORDER BY rc.window_id, rc.day"""
-        span = self._span(self.start)
-        return [(w, u, q.as_date(d), int(n)) for w, u, d, n in rows(sql, span + span)]
+        sql = (
+            "SELECT window_id, unit_id, day, n FROM oversight_silentday WHERE district_id = %s AND day >= %s "
+            "AND day <= %s ORDER BY window_id, day"
+        )
+        return [(w, u, q.as_date(d), int(n)) for w, u, d, n in rows(sql, self._span(self.start))]
 
     def daily(self, unit_ids: list[int]) -> dict[int, dict[date, tuple[int, int]]]:
         """Per unit and compared day: (records, ratings not tied to a record) — the evidence's daily series."""

@@ -21,7 +21,9 @@ from pingyi.lib.scales import Channel
 
 HOTLINE = (Channel.HOTLINE.value, Channel.MESSAGE_BOARD.value, Channel.MAYOR_LINE.value)
 CITIZEN_DEVICE_CHANNELS = (Channel.QR.value, Channel.MOBILE.value, Channel.PC.value)
-DAY_TABLES = ("oversight_recday", "oversight_ratday", "oversight_burstday", "oversight_seenday")
+DAY_TABLES = (
+    "oversight_recday", "oversight_ratday", "oversight_burstday", "oversight_silentday", "oversight_seenday",
+)  # fmt: skip
 
 
 def in_list(values: tuple[str, ...]) -> str:
@@ -191,6 +193,18 @@ def _bursts_sql(counting: Counting) -> str:
         GROUP BY r.district_id, r.unit_id, r.window_id, {q.bucket10("r.received_at")} HAVING COUNT(*) >= {limit}"""
 
 
+# Window-days with records and no QR scan at the window (whatever unit a rating names), from the two day tables.
+SILENT_SQL = """INSERT INTO oversight_silentday (district_id, day, unit_id, window_id, n)
+    SELECT rc.district_id, rc.day, rc.unit_id, rc.window_id, rc.n FROM
+      (SELECT district_id, window_id, unit_id, day, SUM(n) AS n FROM oversight_recday
+       WHERE district_id = %s AND day >= %s AND day <= %s AND window_id IS NOT NULL
+       GROUP BY district_id, window_id, unit_id, day) rc
+    LEFT JOIN (SELECT window_id, day, SUM(qr) AS qr FROM oversight_ratday
+       WHERE district_id = %s AND day >= %s AND day <= %s AND window_id IS NOT NULL
+       GROUP BY window_id, day) rt ON rt.window_id = rc.window_id AND rt.day = rc.day
+    WHERE COALESCE(rt.qr, 0) = 0"""
+
+
 def recount_days(district_id: int, first: date, last: date, counting: Counting, swapped: list[date]) -> None:
     """Replace every per-day table's rows of local days first..last with a recount from the raw rows."""
     d1, d2 = day_param(first), day_param(last)
@@ -202,6 +216,7 @@ def recount_days(district_id: int, first: date, last: date, counting: Counting, 
     execute(_records_sql(counting, swapped, windows=False), [district_id, lo, hi])
     execute(_ratings_sql(), [district_id, lo, hi])
     execute(_bursts_sql(counting), [district_id, d1, d2, district_id, lo, hi])
+    execute(SILENT_SQL, [district_id, d1, d2, district_id, d1, d2])
 
 
 def recount_windows(

@@ -41,6 +41,7 @@ FACT_COLUMNS = {
     "oversight_ratday": "unit_id, window_id, day, active, qr, qr_top, unlinked, linked, linked_top, hotline, neg, "
     "l1, l2, l3, l4, l5, burst_flag, swap_differs",
     "oversight_burstday": "day, unit_id, window_id, n",
+    "oversight_silentday": "day, unit_id, window_id, n",
     "oversight_seenday": "day, kind, h",
     "oversight_phonemonth": "month, phone_index, unit_id, n, units",
     "oversight_devicemonth": "month, device_fp, unit_id, n, top",

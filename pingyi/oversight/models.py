@@ -157,6 +157,7 @@ from pingyi.oversight.models_facts import (  # noqa: E402  (the facts' models li
     RatDay,
     RecDay,
     SeenDay,
+    SilentDay,
 )
 
 __all__ = [
@@ -172,4 +173,5 @@ __all__ = [
     "RatDay",
     "RecDay",
     "SeenDay",
+    "SilentDay",
 ]

@@ -132,6 +132,20 @@ class BurstDay(_Fact):
         indexes = [models.Index(fields=["district_id", "day"], name="oversight_burstday_day")]
 
 
+class SilentDay(_Fact):
+    """A window that served people on a day and got no QR scan (records; the silent-window rule reads these)."""
+
+    district_id = models.BigIntegerField()
+    day = models.DateField()
+    unit_id = models.BigIntegerField()
+    window_id = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta(_Fact.Meta):
+        db_table = "oversight_silentday"
+        indexes = [models.Index(fields=["district_id", "day"], name="oversight_silentday_day")]
+
+
 class SeenDay(_Fact):
     """PostgreSQL: a 64-bit hash of every phone (kind 1) and citizen device (kind 2) seen on a covered day. It tells a
     new day's keys seen before in the month (to be recounted) from the many seen once (skipped: nothing to count)."""
