@@ -60,7 +60,8 @@ def _date(value: str | None, errors: list[str], label: str) -> date | None:
 
 def read_period(query: QueryDict, user: Any, errors: list[str]) -> Period:
     today = timezone.localdate()
-    start = _date(query.get("from"), errors, "开始日期") or today.replace(day=1)
+    # The last 30 days by default: "this month so far" shows nearly nothing on the first days of a month.
+    start = _date(query.get("from"), errors, "开始日期") or today - timedelta(days=29)
     end = _date(query.get("to"), errors, "结束日期") or today
     if end < start:
         errors.append("结束日期早于开始日期，已按开始日期起一个月显示")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -102,3 +102,18 @@ def test_the_drill_table_exports_as_csv_within_the_scope(rated: Any) -> None:
     assert lines[0].startswith("窗口")
     assert len(lines) == 2 and lines[1].startswith(str(rated.window_a))
     assert "区城管局" not in body and "邻区" not in body
+
+
+def test_the_default_period_is_the_last_30_days(world: Any) -> None:
+    """Not "this month so far", which shows nearly nothing on the first days of a month."""
+    today = timezone.localdate()
+    when = datetime.combine(today - timedelta(days=20), time(10), tzinfo=TZ)
+    Rating.objects.create(
+        district=world.district, unit=world.unit_a, window=world.window_a, channel="qr", scale="five", level=5,
+        level5=5, negative=False, rated_at=when, received_at=timezone.now(),
+    )  # fmt: skip
+    rollups_refresh()
+    html = world.client("inspector").get("/insight/").content.decode()
+    assert f'value="{(today - timedelta(days=29)).isoformat()}"' in html
+    assert f'value="{today.isoformat()}"' in html
+    assert figure(html, "ratings") == "1"
