@@ -151,6 +151,9 @@ def rollups_rebuild(
                         cursor.execute(f"DELETE FROM {cube.table} WHERE district_id = %s", [d])
             recompute(d, start, end)
             DirtyDay.objects.filter(district_id=d, day__gte=start, day__lte=end).delete()
+        if q.is_postgres():  # fresh statistics: the month-to-date recount joins the day cube by unit and day
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {', '.join(cube.table for cube in cubes.ALL_CUBES)}")
     log.info("rollups rebuilt for %d district(s)", len(spans))
     return len(spans)
 
