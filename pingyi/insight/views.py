@@ -148,7 +148,7 @@ def _month(value: str | None) -> date:
                 return date(year, month, 1)
         except ValueError:
             pass
-    return today.replace(day=1)
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # last month: the last complete ranking
 
 
 def _sees_rankings(user: Any) -> bool:
@@ -163,7 +163,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
     if scope is None or not _sees_rankings(request.user):
         raise Http404
     month = _month(request.GET.get("month"))
-    week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    # Last week by default, like the published 十差: the current week is not over.
+    week = timezone.localdate() - timedelta(days=timezone.localdate().weekday() + 7)
     if request.GET.get("week"):
         try:
             asked = date.fromisoformat(request.GET["week"])

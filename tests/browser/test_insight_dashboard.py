@@ -67,7 +67,7 @@ def test_dashboard_draws_every_chart_and_drills_down(world: Any, new_page: Any, 
     expect(page.get_by_test_id("crumbs")).to_contain_text(world.unit_b.name)
     expect(page.get_by_test_id("ratings")).to_have_text("6")
     expect(page.get_by_test_id("satisfaction")).to_have_text("0.00%")
-    page.goto("/insight/rankings/")
+    page.goto(f"/insight/rankings/?week={timezone.localdate().isoformat()}")  # the default is last week
     expect(page.get_by_test_id("shicha")).to_contain_text(world.unit_b.name)
     screenshot(page, f"insight-rankings-{size}")
     watch.assert_clean()
@@ -77,7 +77,7 @@ def test_unit_admin_dashboard_shows_only_its_unit(world: Any, new_page: Any) -> 
     seed(world)
     page, watch = new_page("desktop")
     login(page, world.users["unit_a"].username)
-    since = (timezone.localdate() - timedelta(days=10)).isoformat()  # the default period is this month so far
+    since = (timezone.localdate() - timedelta(days=10)).isoformat()
     page.goto(f"/insight/?from={since}")
     expect(page.get_by_test_id("ratings")).to_have_text("6")
     expect(page.get_by_test_id("drill")).not_to_contain_text(world.unit_b.name)

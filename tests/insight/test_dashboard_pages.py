@@ -117,3 +117,13 @@ def test_the_default_period_is_the_last_30_days(world: Any) -> None:
     assert f'value="{(today - timedelta(days=29)).isoformat()}"' in html
     assert f'value="{today.isoformat()}"' in html
     assert figure(html, "ratings") == "1"
+
+
+def test_rankings_default_to_last_month_and_last_week(world: Any) -> None:
+    """The current month and week are not over: the page opens on the last complete ones, as the public page."""
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    last_monday = today - timedelta(days=today.weekday() + 7)
+    html = world.client("inspector").get("/insight/rankings/").content.decode()
+    assert f'value="{last_month:%Y-%m}"' in html
+    assert f'value="{last_monday.isoformat()}"' in html
