@@ -214,12 +214,14 @@ def main() -> None:
         print(f"rollups built for the month in {time.monotonic() - started:.1f} s", flush=True)
     from pingyi.insight.rollups import recompute
 
-    started = time.monotonic()
-    with transaction.atomic():
-        recompute(district.pk, date(2023, 7, 18), date(2023, 7, 18))
-    print(
-        f"one busy day recomputed (what a refresh tick does): {time.monotonic() - started:.1f} s", flush=True
-    )
+    for day, what in (
+        (MONTH[1], "the newest day (a tick for today)"),
+        (date(2023, 7, 18), "a mid-month day"),
+    ):
+        started = time.monotonic()
+        with transaction.atomic():
+            recompute(district.pk, day, day)
+        print(f"one busy day recomputed, {what}: {time.monotonic() - started:.1f} s", flush=True)
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
