@@ -172,6 +172,12 @@ class Server:
                 self.proc.wait()
         self.log.close()
 
+    def group_commit(self) -> str:
+        """What the workers said at exit: ratings per group-commit statement of the lean intake."""
+        counts = re.findall(r"P1GROUP pid=\d+ batches=(\d+) items=(\d+)", Path(self.log.name).read_text())
+        batches, items = sum(int(b) for b, _ in counts), sum(int(i) for _, i in counts)
+        return f"{items} ratings in {batches} statements ({items / max(1, batches):.1f} per statement)"
+
 
 def lua_script(name: str, targets: list[tuple[str, str]]) -> Path:
     template = (BENCH / "p1_app" / "load.lua").read_text()
@@ -285,6 +291,7 @@ def main() -> None:
     posters = create_database()
     configs = [tuple(int(n) for n in c.split("x")) for c in args.configs.split(",")]
     results: dict[tuple[int, int], dict[str, Run]] = {}
+    groups: dict[tuple[int, int], str] = {}
     scripts: dict[str, Path] = {}
     run_no = 0
     for workers, threads in configs:
@@ -315,6 +322,8 @@ def main() -> None:
                 )
         finally:
             server.stop()
+        groups[(workers, threads)] = server.group_commit()
+        print(f"{workers}x{threads} group commit: {groups[(workers, threads)]}", flush=True)
 
     best = {n: max(results, key=lambda c, n=n: results[c][n].rps) for n in ENDPOINTS}  # type: ignore[misc]
     top = {n: results[best[n]][n].rps for n in ENDPOINTS}
@@ -333,7 +342,7 @@ def main() -> None:
         f"| {cfg(c)} | "
         + " | ".join(f"{r[n].rps:.0f}" for n in ENDPOINTS)
         + f" | {100 * r['rating'].rps / r['bare_raw'].rps:.0f} % | {100 * r['rating'].rps / r['bare_django'].rps:.0f} %"
-        + f" | {r['rating'].p99_ms:.1f} | {r['rating'].load} |"
+        + f" | {r['rating'].p99_ms:.1f} | {r['rating'].cpu} | {r['bare_raw'].cpu} | {r['rating'].load} |"
         for c, r in results.items()
     ]
     goal_raw = 100 * top["rating"] / top["bare_raw"]
@@ -352,9 +361,14 @@ def main() -> None:
         "INSERT in a Django view through the middleware stack; django = the rating post through Django and the view.",
         "",
         "| workers x threads | rating /s | bare_raw /s | bare_django /s | django /s | rating/bare_raw "
-        "| rating/bare_django | rating p99 at max (ms) | load average |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| rating/bare_django | rating p99 at max (ms) | rating CPU ms/req | bare_raw CPU ms/req | load average |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         *rows,
+        "",
+        "CPU ms/req: CPU time per answered request of the server (gunicorn) / PostgreSQL backends / wrk. Group commit "
+        "(ratings per statement of the lean intake): "
+        + "; ".join(f"{cfg(c)}: {g}" for c, g in groups.items())
+        + ".",
         "",
         f"- **Ratio to the bare raw-WSGI INSERT (like-for-like): {goal_raw:.0f} %** (goal ≥ 60 %) — best "
         f"{top['rating']:.0f} vs {top['bare_raw']:.0f} /s.",

@@ -5,11 +5,16 @@
 - ``POST /bench/django/r/<code>``: the citizen page's view through the whole Django stack (the lean intake
   bypassed), for comparison.
 - ``POST /bench/bare`` (p1_app.urls): one INSERT in a Django view, through the middleware stack.
+
+Each worker prints how many group-commit statements stored how many ratings when it exits.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -18,9 +23,17 @@ from pingyi.wsgi import django_application
 
 from django.db import DEFAULT_DB_ALIAS, connections  # isort: skip (after the apps are loaded)
 
-from pingyi.ratings.intake_lean import fresh_connection  # isort: skip
+from pingyi.ratings.intake_lean import GROUP, fresh_connection  # isort: skip
 
 DJANGO_PREFIX = "/bench/django"
+
+
+@atexit.register
+def _batch_sizes() -> None:
+    """How many ratings each group-commit statement of this worker stored (read by p1_intake.py from the log)."""
+    print(
+        f"P1GROUP pid={os.getpid()} batches={GROUP.batches} items={GROUP.items}", file=sys.stderr, flush=True
+    )
 
 
 def bare_raw(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -223,7 +223,7 @@ def prepare(data: RatingInput, poster_token: str) -> Prepared:
     today = local.date() if data.rated_at is None else timezone.localdate(checked.now)
     values: dict[str, Any] = {
         "phone_ciphertext": crypto.encrypt(stored_phone),
-        "phone_index": crypto.blind_index(stored_phone),
+        "phone_index": checked.phone_index if stored_phone == phone else crypto.blind_index(stored_phone),
         "phone_masked": crypto.mask_phone(stored_phone),
         "channel": data.channel,
         "scale": data.scale,

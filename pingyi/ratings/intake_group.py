@@ -68,6 +68,8 @@ class GroupCommit(Generic[Item, Result]):
         self._queue: deque[_Waiter[Item, Result]] = deque()
         self._busy: set[str] = set()  # the keys of the batches being stored (no key in two of them)
         self._leading = 0
+        self.batches = 0  # stored so far (statements run), and the items in them
+        self.items = 0
 
     def submit(self, item: Item) -> Result:
         waiter: _Waiter[Item, Result] = _Waiter(item)
@@ -125,6 +127,8 @@ class GroupCommit(Generic[Item, Result]):
         except BaseException as exc:  # every waiter of the batch is answered, whatever happened
             error = exc
         with self._mutex:
+            self.batches += 1
+            self.items += len(batch)
             for n, w in enumerate(batch):
                 if results is None:
                     w.error = error
