@@ -11,8 +11,8 @@ the URL resolver, the request signals (so Django's per-request connection health
 3. ``intake_batch``: the poster lookup, the reason-tag check (active tags of the chosen level), the rate limits and
    the flags in one prepared statement, which stores the ratings of the requests that arrived meanwhile in the same
    round trip and commit (``intake_group``: group commit, on the connection of the thread that leads the batch);
-4. the view's JSON answer (``views_citizen.thanks_json``), the device cookie, the security headers of the
-   middleware stack.
+4. the view's JSON answer (``views_citizen.thanks_json``'s, with its ``thanks_message``), the device cookie, the
+   security headers of the middleware stack, written straight to WSGI.
 
 Anything else — any refusal, a retired or unknown poster, a receipt code, a form the lean path does not read — goes to
 Django with the body replayed, so every refusal is the view's own answer, word for word. Refusals found by the
@@ -184,8 +184,8 @@ def _store(batch: list[Prepared]) -> list[Stored | Exception]:
         raise
 
 
-# One per worker process: its request threads' ratings, stored by at most two statements at a time.
-GROUP: GroupCommit[Prepared, Stored | Exception] = GroupCommit(_store, leaders=2)
+# One per worker process: its request threads' ratings, one statement at a time.
+GROUP: GroupCommit[Prepared, Stored | Exception] = GroupCommit(_store)
 
 
 def _error(code: str, message: str, status: int) -> Answer:

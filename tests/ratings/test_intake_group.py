@@ -117,7 +117,7 @@ def token(world: Any, settings: Any) -> str:
 
 def test_ratings_of_one_phone_or_device_are_stored_one_after_the_other(token: str) -> None:
     recorder = Recorder()
-    group: GroupCommit[Prepared, Outcome] = GroupCommit(recorder, leaders=1)
+    group: GroupCommit[Prepared, Outcome] = GroupCommit(recorder)
     items = [
         rating(token, "first"),
         rating(token, "phone once", phone="13911112222"),
@@ -148,12 +148,12 @@ def test_ratings_of_one_phone_or_device_are_stored_one_after_the_other(token: st
             "other",
         }
     )
-    assert group._leading == 0 and not group._queue
+    assert not group._leading and not group._queue
 
 
 def test_a_failed_batch_answers_each_of_its_ratings_and_the_next_one_is_stored(token: str) -> None:
     recorder = Recorder(fail=1)
-    group: GroupCommit[Prepared, Outcome] = GroupCommit(recorder, leaders=1)
+    group: GroupCommit[Prepared, Outcome] = GroupCommit(recorder)
     items = [rating(token, "first"), rating(token, "lost 1"), rating(token, "lost 2")]
     answers = submit_all(group, items, recorder)
     assert recorder.batches == [["first"], ["lost 1", "lost 2"]]
@@ -164,7 +164,7 @@ def test_a_failed_batch_answers_each_of_its_ratings_and_the_next_one_is_stored(t
 
 
 def test_many_threads_at_once_are_all_answered_and_stored(token: str) -> None:
-    group: GroupCommit[Prepared, Outcome] = GroupCommit(_closing(store), leaders=2)
+    group: GroupCommit[Prepared, Outcome] = GroupCommit(_closing(store))
     answers: list[Outcome] = []
     phones = ["13900000001", "13900000002"]
 
@@ -183,7 +183,7 @@ def test_many_threads_at_once_are_all_answered_and_stored(token: str) -> None:
     assert stored == sorted(Rating.objects.values_list("pk", flat=True))
     assert len(stored) == 80 - 8  # one a day per phone: 5 ratings each, 4 refused
     assert sum(isinstance(a, RateLimited) for a in answers) == 8
-    assert group._leading == 0 and not group._queue
+    assert not group._leading and not group._queue
 
 
 def _closing(inner: Callable[[list[Prepared]], list[Outcome]]) -> Callable[[list[Prepared]], list[Outcome]]:
