@@ -215,6 +215,10 @@ def recount_days(district_id: int, first: date, last: date, counting: Counting, 
         )
     execute(_records_sql(counting, swapped, windows=False), [district_id, lo, hi])
     execute(_ratings_sql(), [district_id, lo, hi])
+    if q.is_postgres() and (last - first).days >= 3:
+        # Many new rows in this transaction: without fresh statistics the joins below nest loops over them.
+        for table in ("oversight_recday", "oversight_ratday"):
+            execute(f"ANALYZE {table}", [])
     execute(_bursts_sql(counting), [district_id, d1, d2, district_id, lo, hi])
     execute(SILENT_SQL, [district_id, d1, d2, district_id, d1, d2])
 
