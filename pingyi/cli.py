@@ -60,7 +60,7 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
-def _gunicorn(bind: str, workers: int) -> None:
+def _gunicorn(bind: str, workers: int, threads: int = 8) -> None:
     from gunicorn.app.wsgiapp import run
 
     sys.argv = [
@@ -71,7 +71,7 @@ def _gunicorn(bind: str, workers: int) -> None:
         "--workers",
         str(workers),
         "--threads",
-        "4",
+        str(threads),
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",
@@ -84,12 +84,15 @@ def serve(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="pingyi serve", description="Migrate, then serve with gunicorn.")
     parser.add_argument("--bind", default=os.environ.get("PINGYI_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("PINGYI_WEB_WORKERS", "3")))
+    # Eight threads a worker: the citizen intake's group commit stores the ratings that arrive together in one
+    # statement, and more threads make fuller batches (P1: 2x8 the best, 2x4 half the rate; decision 0016).
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("PINGYI_WEB_THREADS", "8")))
     parser.add_argument("--no-migrate", action="store_true")
     args = parser.parse_args(argv)
     _setup()
     if not args.no_migrate:
         _manage("migrate", "--no-input", "-v", "0")
-    _gunicorn(args.bind, args.workers)
+    _gunicorn(args.bind, args.workers, args.threads)
 
 
 def worker(argv: list[str]) -> None:
