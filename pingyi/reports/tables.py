@@ -101,7 +101,9 @@ def _rank_rows(scope: Scope, period: Period, by: str, places: list[tuple[Any, st
         for key, label in places
     ]
     listed = {key for key, _ in places}
-    rows += [RankRow(None, key, row.label, row.summary, None) for key, row in found.items() if key not in listed]
+    rows += [
+        RankRow(None, key, row.label, row.summary, None) for key, row in found.items() if key not in listed
+    ]
     for row in rows:
         rate = row.summary.satisfaction
         row.score = round(100 * rate, 2) if rate is not None else None
