@@ -11,7 +11,7 @@ from pingyi.catalog.models import DutyShift
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.errors import AlreadyRated, InvalidRating
-from pingyi.ratings.models import Rating
+from pingyi.ratings.models import Rating, new_tracking_code
 from pingyi.ratings.services import RatingInput, rating_submit
 
 
@@ -45,6 +45,15 @@ def test_a_qr_rating_of_a_window_belongs_to_whoever_was_on_duty(world):
 def test_a_negative_rating_gets_a_tracking_code(world):
     rating = rating_submit(RatingInput(channel=Channel.QR, scale=Scale.THREE, level=1, window=world.window_a))
     assert rating.negative and rating.level5 == 2 and len(rating.tracking_code) == 10
+
+
+def test_tracking_codes_are_easy_to_read_out_and_never_repeat():
+    codes = {new_tracking_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    letters = "".join(codes)
+    # every letter and digit of the alphabet turns up; none that looks like another (0/O, 1/I)
+    assert set(letters) == set("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+    assert all(len(code) == 10 for code in codes)
 
 
 def test_a_tag_of_another_level_is_refused(world):
