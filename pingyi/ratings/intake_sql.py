@@ -35,7 +35,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 import psycopg
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Field
 from django.utils import timezone
 from psycopg._queries import PostgresQuery, _query2pg_nocache
@@ -421,8 +421,9 @@ _CURSOR = "_pingyi_intake_cursor"
 
 def execute(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Run ``sql`` prepared, on this thread's Django connection (Django's error classes); the rows it returns."""
-    connection.ensure_connection()
-    raw = connection.connection
+    conn = connections[DEFAULT_DB_ALIAS]  # ``connection`` itself, looked up once instead of at every use
+    conn.ensure_connection()
+    raw = conn.connection
     threshold = raw.prepare_threshold
     raw.prepare_threshold = _NEVER if threshold is None else threshold
     try:
@@ -431,11 +432,7 @@ def execute(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         if pg_cursor is None or pg_cursor.closed:
             pg_cursor = _PreparedCursor(raw)
             setattr(raw, _CURSOR, pg_cursor)
-        cursor = (
-            connection.make_debug_cursor(pg_cursor)
-            if connection.queries_logged
-            else connection.make_cursor(pg_cursor)
-        )
+        cursor = conn.make_debug_cursor(pg_cursor) if conn.queries_logged else conn.make_cursor(pg_cursor)
         # Django's wrapper (its error classes, IntegrityError; execute wrappers; query log), not closed after use
         cursor.execute(sql, params)
         rows = cursor.fetchall()
