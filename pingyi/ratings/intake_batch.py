@@ -115,7 +115,8 @@ WITH r AS (
                               AND date_trunc('minute', v.local::date + h.closes) + %(grace)s
         ) AS outside_hours
     FROM v
-), g AS MATERIALIZED (  -- once per row: the id below is drawn once, for an accepted row only
+), g AS MATERIALIZED (  -- once per row: the id below is drawn once, for an accepted row only (the sequence is
+    -- looked up once per statement: an uncorrelated subquery)
     SELECT f.*, array_remove(ARRAY[
         CASE WHEN f.staff_phone THEN 'staff_phone' END,
         CASE WHEN f.staff_device THEN 'staff_device' END,
@@ -128,7 +129,7 @@ WITH r AS (
     CASE WHEN f.tags_ok
           AND NOT (f.need_dev AND f.dev_n >= %(dev_limit)s)
           AND NOT (f.phone_key <> '' AND NOT f.historical AND f.day >= %(phone_limit)s)
-         THEN nextval(pg_get_serial_sequence('{rating}', 'id')) END AS new_id
+         THEN nextval((SELECT pg_get_serial_sequence('{rating}', 'id')::regclass)) END AS new_id
     FROM f
 ), ins AS (
     INSERT INTO {rating} (id, {columns})
