@@ -122,11 +122,17 @@ class Rating(EncryptedPhone):
         FINISHED = "finished", _("办结")
 
     id = models.BigAutoField(primary_key=True)
+    # No single-column index on district, unit, window or staff: the (column, rated_at) indexes below serve every
+    # lookup by them, and each index is paid by every rating stored (P1, decision 0016).
     district = models.ForeignKey(
-        "catalog.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+"
+        "catalog.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     unit = models.ForeignKey(
-        "catalog.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="ratings"
+        "catalog.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        db_index=False,
     )
     window = models.ForeignKey(
         "catalog.Window",
@@ -135,6 +141,7 @@ class Rating(EncryptedPhone):
         blank=True,
         on_delete=models.PROTECT,
         related_name="ratings",
+        db_index=False,
     )
     staff = models.ForeignKey(
         "catalog.Staff",
@@ -143,6 +150,7 @@ class Rating(EncryptedPhone):
         blank=True,
         on_delete=models.PROTECT,
         related_name="ratings",
+        db_index=False,
     )
     item = models.ForeignKey(
         "catalog.ServiceItem",
