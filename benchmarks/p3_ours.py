@@ -71,7 +71,7 @@ def uncover_newest_day() -> None:
             FactDay.objects.filter(district_id=district, day__gte=MONTH[0]).values_list("day", flat=True)
         )
         for table in months.TABLES:
-            months.recount(table, district, MONTH[0], _runs(left), [day], every_key=False)
+            months.recount(table, district, MONTH[0], _runs(left), every_key=False)
         months.stop_touching()
 
 

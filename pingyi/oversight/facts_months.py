@@ -20,7 +20,6 @@ from pingyi.oversight.facts_sql import CITIZEN_DEVICE_CHANNELS, bounds, by_key, 
 @dataclass(frozen=True)
 class MonthTable:
     table: str
-    kind: int  # in oversight_seenday
     raw: str  # the raw table (alias x)
     key: str
     stamp: str  # the raw timestamp whose local day is the row's day
@@ -32,7 +31,6 @@ class MonthTable:
 
 PHONES = MonthTable(
     table="oversight_phonemonth",
-    kind=1,
     raw="ledger_servicerecord",
     key="phone_index",
     stamp="received_at",
@@ -43,7 +41,6 @@ PHONES = MonthTable(
 )
 DEVICES = MonthTable(
     table="oversight_devicemonth",
-    kind=2,
     raw="ratings_rating",
     key="device_fp",
     stamp="rated_at",
@@ -82,33 +79,19 @@ def touch(table: MonthTable, district_id: int, first: date, last: date) -> None:
     )
 
 
-def recount_seen(table: MonthTable, district_id: int, first: date, last: date) -> None:
-    """PostgreSQL: the hashes of the keys seen on each of days first..last (their old rows are deleted already)."""
-    if not q.is_postgres():
-        return
-    lo, hi = bounds(first, last)
-    execute(
-        f"INSERT INTO oversight_seenday (district_id, day, kind, h) SELECT DISTINCT x.district_id, "
-        f"{q.local_day('x.' + table.stamp)}, {table.kind}, hashtextextended(x.{table.key}, 0) FROM {table.raw} x "
-        f"WHERE x.district_id = %s AND x.{table.stamp} >= %s AND x.{table.stamp} < %s AND {table.where}",
-        [district_id, lo, hi],
-    )
-
-
-def _skip_seen_once(table: MonthTable, district_id: int, month: date, again: list[date]) -> None:
-    """PostgreSQL: drop the touched keys that occur once in the month — once on the recounted days, on no other
-    covered day (by hash: a collision only keeps a key) and not in the month table: there is nothing to count."""
+def _skip_seen_once(table: MonthTable, district_id: int, month: date) -> None:
+    """PostgreSQL: drop the touched keys that occur once in the month: once on the recounted days, and the raw table
+    holds no other counted row of that key in the month (a probe of its key index that stops at two rows; most
+    keys have one, on a page the recount just read). Such a key has nothing to count and no month row (a month row
+    needs two rows, and raw rows are never deleted without ``facts_forget``)."""
     if not q.is_postgres():
         return
     t = f"ov_touch_{table.key}"
     execute(
         f"""DELETE FROM {t} t WHERE t.k IN (SELECT u.k FROM {t} u GROUP BY u.k HAVING SUM(u.n) < 2)
-          AND NOT EXISTS (SELECT 1 FROM {table.table} m
-            WHERE m.district_id = %s AND m.month = %s AND m.{table.key} = t.k)
-          AND NOT EXISTS (SELECT 1 FROM oversight_seenday s
-            WHERE s.district_id = %s AND s.kind = {table.kind} AND s.day >= %s AND s.day <= %s
-              AND NOT (s.day = ANY(%s)) AND s.h = hashtextextended(t.k, 0))""",
-        [district_id, month, district_id, month, month_end(month), again],
+          AND (SELECT COUNT(*) FROM (SELECT 1 FROM {table.raw} x WHERE x.{table.key} = t.k AND x.district_id = %s
+                 AND x.{table.stamp} >= %s AND x.{table.stamp} < %s AND {table.where} LIMIT 2) two) < 2""",
+        [district_id, *bounds(month, month_end(month))],
     )
 
 
@@ -117,23 +100,23 @@ def recount(
     district_id: int,
     month: date,
     spans: list[tuple[date, date]],
-    again: list[date],
     *,
     every_key: bool,
 ) -> None:
     """Replace the month's rows of the touched keys (of every key when ``every_key``) with a recount over the
-    month's covered days (``spans``); ``again`` are the days just recounted."""
+    month's covered days (``spans``)."""
     touched = f" AND {table.key} IN (SELECT k FROM ov_touch_{table.key})" if not every_key else ""
     if touched:
-        _skip_seen_once(table, district_id, month, again)
+        _skip_seen_once(table, district_id, month)
+        # A temp table has no statistics otherwise; the delete and the recount probe by key.
+        if q.is_postgres():
+            execute(f"ANALYZE ov_touch_{table.key}", [])
     execute(
         f"DELETE FROM {table.table} WHERE district_id = %s AND month = %s{touched}",
         [district_id, day_param(month)],
     )
     if not spans:
         return
-    if touched and q.is_postgres():
-        execute(f"ANALYZE ov_touch_{table.key}", [])  # a temp table has no statistics otherwise
     when = [f"(x.{table.stamp} >= %s AND x.{table.stamp} < %s)" for _ in spans]
     within = f"x.district_id = %s AND ({' OR '.join(when)}) AND {table.where}"
     params: list[Any] = [district_id, day_param(month)]

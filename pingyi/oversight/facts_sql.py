@@ -22,7 +22,7 @@ from pingyi.lib.scales import Channel
 HOTLINE = (Channel.HOTLINE.value, Channel.MESSAGE_BOARD.value, Channel.MAYOR_LINE.value)
 CITIZEN_DEVICE_CHANNELS = (Channel.QR.value, Channel.MOBILE.value, Channel.PC.value)
 DAY_TABLES = (
-    "oversight_recday", "oversight_ratday", "oversight_burstday", "oversight_silentday", "oversight_seenday",
+    "oversight_recday", "oversight_ratday", "oversight_burstday", "oversight_silentday",
 )  # fmt: skip
 
 

@@ -42,7 +42,6 @@ FACT_COLUMNS = {
     "l1, l2, l3, l4, l5, burst_flag, swap_differs",
     "oversight_burstday": "day, unit_id, window_id, n",
     "oversight_silentday": "day, unit_id, window_id, n",
-    "oversight_seenday": "day, kind, h",
     "oversight_phonemonth": "month, phone_index, unit_id, n, units",
     "oversight_devicemonth": "month, device_fp, unit_id, n, top",
 }
@@ -138,6 +137,8 @@ def _hours_changed(district_id: int) -> int:
         "WHERE u.district_id = %s"
     )
     seen = "SELECT window_id, weekday, opens, closes FROM oversight_hoursseen WHERE district_id = %s"
+    if q.is_postgres() and _digest(current, district_id) == _digest(seen, district_id):
+        return 0  # the same rows (a 64-bit hash per row, summed): nothing changed, no row-by-row comparison
     execute(
         f"INSERT INTO ov_windows (k) SELECT window_id FROM ({current} EXCEPT {seen}) a "
         f"UNION SELECT window_id FROM ({seen} EXCEPT {current}) b",
@@ -156,6 +157,16 @@ def _hours_changed(district_id: int) -> int:
             [district_id, district_id],
         )
     return changed
+
+
+def _digest(hours: str, district_id: int) -> tuple[int, int]:
+    """PostgreSQL: the number of office-hours rows and the sum of a 64-bit hash of each."""
+    row = rows(
+        "SELECT COUNT(*), COALESCE(SUM(hashtextextended(h.window_id || '/' || h.weekday || '/' || h.opens || '/' "
+        f"|| h.closes, 0)), 0) FROM ({hours}) h",
+        [district_id],
+    )[0]
+    return int(row[0]), int(row[1])
 
 
 def _forget_all(district_id: int) -> None:
@@ -213,15 +224,13 @@ def _recount(district_id: int, stale: list[date], covered: set[date], counting: 
         for a, b in _runs(stale):
             recount_days(district_id, a, b, counting, _swapped(a, b))
             for table in months.TABLES:
-                months.recount_seen(table, district_id, a, b)
                 if a.replace(day=1) in covered_months:
                     months.touch(table, district_id, a, b)
         after = covered | set(stale)
         for month in sorted({d.replace(day=1) for d in stale}):
             spans = _runs([d for d in after if d.replace(day=1) == month])
-            again = [d for d in stale if d.replace(day=1) == month]
             for table in months.TABLES:
-                months.recount(table, district_id, month, spans, again, every_key=month not in covered_months)
+                months.recount(table, district_id, month, spans, every_key=month not in covered_months)
     finally:
         months.stop_touching()
     if q.is_postgres() and len(stale) > 3:  # many new rows: fresh statistics for the readers' plans

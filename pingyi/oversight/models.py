@@ -156,7 +156,6 @@ from pingyi.oversight.models_facts import (  # noqa: E402  (the facts' models li
     PhoneMonth,
     RatDay,
     RecDay,
-    SeenDay,
     SilentDay,
 )
 
@@ -172,6 +171,5 @@ __all__ = [
     "PhoneMonth",
     "RatDay",
     "RecDay",
-    "SeenDay",
     "SilentDay",
 ]

@@ -146,20 +146,6 @@ class SilentDay(_Fact):
         indexes = [models.Index(fields=["district_id", "day"], name="oversight_silentday_day")]
 
 
-class SeenDay(_Fact):
-    """PostgreSQL: a 64-bit hash of every phone (kind 1) and citizen device (kind 2) seen on a covered day. It tells a
-    new day's keys seen before in the month (to be recounted) from the many seen once (skipped: nothing to count)."""
-
-    district_id = models.BigIntegerField()
-    day = models.DateField()
-    kind = models.SmallIntegerField()
-    h = models.BigIntegerField()
-
-    class Meta(_Fact.Meta):
-        db_table = "oversight_seenday"
-        indexes = [models.Index(fields=["district_id", "day"], name="oversight_seenday_day")]
-
-
 class HoursSeen(_Fact):
     """The office hours the records' facts were counted with; a difference recounts that window's days."""
 
