@@ -25,6 +25,7 @@ from pingyi.oversight.facts_sql import (
     execute,
     in_list,
     rows,
+    tune_transaction,
 )
 from pingyi.oversight.facts_store import coverage, refresh
 from pingyi.oversight.thresholds import Thresholds
@@ -87,10 +88,7 @@ class Facts:
 
     def build(self) -> dict[str, int]:
         """Bring the facts of the history months and the period up to date (recounting only what changed)."""
-        if q.is_postgres():
-            # Hash aggregates in memory, no JIT compilation (seconds for these expressions); the run's transaction.
-            execute("SET LOCAL work_mem = '256MB'", [])
-            execute("SET LOCAL jit = off", [])
+        tune_transaction()
         return refresh(self.district_id, self.history_start, self.end, self.limits)
 
     def _span(self, first: date) -> list[Any]:

@@ -42,6 +42,14 @@ def rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
+def tune_transaction() -> None:
+    """PostgreSQL, for the rest of the transaction: hash aggregates in memory and no JIT compilation (seconds for
+    these expressions). Every recount of facts runs so (the comparison, the check)."""
+    if q.is_postgres():
+        execute("SET LOCAL work_mem = '256MB'", [])
+        execute("SET LOCAL jit = off", [])
+
+
 def day_param(day: date) -> date | str:
     return day if q.is_postgres() else day.isoformat()
 

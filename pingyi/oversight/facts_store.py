@@ -29,6 +29,7 @@ from pingyi.oversight.facts_sql import (
     recount_days,
     recount_windows,
     rows,
+    tune_transaction,
 )
 from pingyi.oversight.models_facts import FactDay, FactState
 from pingyi.oversight.thresholds import Thresholds
@@ -256,6 +257,7 @@ def facts_check(district_id: int, first: date, last: date, limits: Thresholds) -
     whose rows differ (empty when the incremental facts equal a recount). Changes nothing (rolled back)."""
     differing: list[str] = []
     with transaction.atomic():
+        tune_transaction()
         refresh(district_id, first, last, limits)
         for table, columns in FACT_COLUMNS.items():
             execute(f"DROP TABLE IF EXISTS ov_before_{table}", [])
