@@ -74,7 +74,7 @@ def touch(table: MonthTable, district_id: int, first: date, last: date) -> None:
     execute(
         f"INSERT INTO ov_touch_{table.key} (k, n) SELECT x.{table.key}, COUNT(*) FROM {table.raw} x "
         f"WHERE x.district_id = %s AND x.{table.stamp} >= %s AND x.{table.stamp} < %s AND {table.where} "
-        f"GROUP BY x.{table.key}",
+        f"GROUP BY x.{table.key} ORDER BY x.{table.key}",  # stored in key order: the probes walk the index in order
         [district_id, lo, hi],
     )
 

@@ -70,7 +70,7 @@ def by_key(table: str, key: str, keys: str, columns: str, when: str) -> str:
     if q.is_postgres():
         return (
             f"SELECT {columns} FROM (SELECT DISTINCT k.{key} FROM ({keys}) k) s "
-            f"CROSS JOIN LATERAL (SELECT * FROM {table} x WHERE x.{key} = s.{key} AND {when} OFFSET 0) x"
+            f"CROSS JOIN LATERAL (SELECT {columns} FROM {table} x WHERE x.{key} = s.{key} AND {when} OFFSET 0) x"
         )
     return f"SELECT {columns} FROM {table} x WHERE x.{key} IN ({keys}) AND {when}"
 
