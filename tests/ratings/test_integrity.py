@@ -51,9 +51,13 @@ def last_weekday(before: date, weekday: int) -> date:
     return day
 
 
-TODAY = timezone.localdate()
-MONDAY = last_weekday(TODAY, 0)
-SUNDAY = last_weekday(TODAY, 6)
+def today() -> date:
+    """Read at use, never at import: a suite that runs over local midnight must not test yesterday as today."""
+    return timezone.localdate()
+
+
+MONDAY = last_weekday(today(), 0)  # past days stay past however long the suite runs
+SUNDAY = last_weekday(today(), 6)
 
 
 def behind_the_back(sql: str, *params: Any) -> None:
@@ -108,7 +112,7 @@ def test_sealing_a_day_stores_its_digest_and_writes_one_audit_entry(world):
 
 def test_a_day_is_sealed_only_once_and_only_when_it_is_over(world):
     a_day_of_ratings(world, MONDAY, 2)
-    for day in (TODAY, TODAY + timedelta(days=3)):
+    for day in (today(), today() + timedelta(days=3)):
         with pytest.raises(SealError, match="not over yet"):
             seal_day(day)
     seal_day(MONDAY)
@@ -119,9 +123,10 @@ def test_a_day_is_sealed_only_once_and_only_when_it_is_over(world):
 
 
 def test_pending_days_are_sealed_empty_ones_included(world):
-    first = TODAY - timedelta(days=4)
+    now = today()
+    first = now - timedelta(days=4)
     a_day_of_ratings(world, first, 2)
-    a_day_of_ratings(world, TODAY - timedelta(days=2), 3)
+    a_day_of_ratings(world, now - timedelta(days=2), 3)
     rate(world)  # today's rating waits for tomorrow
     assert seal_pending() == [(first + timedelta(days=n)).isoformat() for n in range(4)]
     counts = dict(DailySeal.objects.values_list("day", "count"))
@@ -129,7 +134,7 @@ def test_pending_days_are_sealed_empty_ones_included(world):
         first: 2,
         first + timedelta(days=1): 0,
         first + timedelta(days=2): 3,
-        TODAY - timedelta(days=1): 0,
+        now - timedelta(days=1): 0,
     }
     assert DailySeal.objects.get(day=first + timedelta(days=1)).digest == EMPTY_DIGEST
     assert seal_pending() == []
@@ -225,7 +230,8 @@ def test_the_seal_command(transactional_db, world, tmp_path):
     result = live.pingyi("ratings", "seal", "--date", MONDAY.isoformat())
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"sealed {MONDAY}: 3 ratings, digest ")
-    refused = live.pingyi("ratings", "seal", "--date", TODAY.isoformat())
+    tomorrow = today() + timedelta(days=1)  # never over, even if local midnight passes during the test
+    refused = live.pingyi("ratings", "seal", "--date", tomorrow.isoformat())
     assert refused.returncode != 0 and "not over yet" in refused.stderr
     again = live.pingyi("ratings", "seal")
     assert again.returncode == 0 and DailySeal.objects.filter(day=MONDAY).count() == 1
