@@ -74,6 +74,8 @@ def _gunicorn(bind: str, workers: int, threads: int = 8) -> None:
         str(threads),
         "--access-logfile",
         "-",
+        "--logger-class",
+        "pingyi.lib.accesslog.AccessLog",
         "--forwarded-allow-ips",
         os.environ.get("PINGYI_FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]
