@@ -83,6 +83,14 @@ def test_each_role_sees_exactly_its_menu(world, new_page, who, size):
     for key in keys:
         expect(nav.locator(f'a[data-nav="{key}"]')).to_be_visible()
 
+    # Each entry reads as a word: on one line, never squeezed to a character per line by the other entries.
+    line = nav.locator("a[data-nav]").first.evaluate("a => parseFloat(getComputedStyle(a).lineHeight)")
+    heights = nav.locator("a[data-nav]").evaluate_all(
+        "links => links.map(a => a.getBoundingClientRect().height - parseFloat(getComputedStyle(a).paddingTop)"
+        " - parseFloat(getComputedStyle(a).paddingBottom))"
+    )
+    assert max(heights) < 1.5 * line, f"a menu entry wraps: heights {heights}, line {line}"
+
     # Nothing in the header spills past the right edge of the screen.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the {size} screen"
