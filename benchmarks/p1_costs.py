@@ -11,7 +11,7 @@ CPU time of this process and of its PostgreSQL backend (``/proc``) around each s
   statement stores one rating);
 - ``rating, no statement``: the same request with the group commit's store answering "stored" without a database —
   the lean request's own Python (form, token, checks, row values, answer);
-- the batch statement (``intake_batch.store``) alone at 0, 1, 4 and 16 ratings per statement: its cost per statement
+- the batch statement (``intake_batch.store``) alone at 1, 4 and 16 ratings per statement: its cost per statement
   and per row, for the client and the backend.
 
 Prints only. The CPU figures are what to compare between runs; a series' wall time depends on what else runs.
