@@ -76,10 +76,13 @@ class Run:
         0.0,
         0.0,
     )  # CPU per acknowledged request: server, PostgreSQL, wrk
+    # backends that ended during the run (a connection past CONN_MAX_AGE, 60 s): their CPU is missing from the figure
+    pg_exited: int = 0
 
     @property
     def cpu(self) -> str:
-        return "/".join(f"{ms:.2f}" for ms in self.cpu_ms)
+        text = "/".join(f"{ms:.2f}" for ms in self.cpu_ms)
+        return text + (f" (PostgreSQL low: {self.pg_exited} backend(s) ended)" if self.pg_exited else "")
 
 
 def loadavg() -> str:
@@ -249,6 +252,7 @@ def wrk(server: Server, script: Path, *, connections: int, seconds: float, run: 
         p99_ms=data["p99_us"] / 1000,
         load=load,
         cpu_ms=(_used(app0, app1) * per, _used(pg0, pg1) * per, wrk_cpu * per),
+        pg_exited=len(pg0.keys() - pg1.keys()),
     )
 
 
