@@ -26,7 +26,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 import p1_intake as p1
@@ -37,9 +36,7 @@ SCALE_RUN = 7  # phones and cookies of this script's requests: distinct from P1'
 def backend_cpu() -> float:
     from django.db import connection
 
-    pid = connection.connection.info.backend_pid
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return p1._cpu_seconds(connection.connection.info.backend_pid)
 
 
 def measure(fn: Callable[[], Any], n: int) -> tuple[float, float]:
