@@ -34,6 +34,7 @@ def demo(argv: list[str]) -> None:
     # The demo is served over plain HTTP on loopback: cookies cannot be "Secure" there.
     os.environ.setdefault("PINGYI_HTTPS", "0")
     os.environ.setdefault("PINGYI_SITE_URL", f"http://127.0.0.1:{args.port}")
+    _metrics_folder(f"127.0.0.1:{args.port}")
     _setup()
     _manage("migrate", "--no-input", "-v", "0")
     from pingyi.demo.seed import seed_demo
@@ -48,6 +49,13 @@ def demo(argv: list[str]) -> None:
         _gunicorn(f"127.0.0.1:{args.port}", workers=2)
     finally:
         _stop(worker)
+
+
+def _metrics_folder(bind: str) -> None:
+    """Count requests across gunicorn's worker processes for /metrics (before anything imports prometheus_client)."""
+    from pingyi.ops.metrics.multiprocess import prepare
+
+    prepare(bind, Path(os.environ.get("PINGYI_HOME", "var")))
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -91,6 +99,7 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("PINGYI_WEB_THREADS", "8")))
     parser.add_argument("--no-migrate", action="store_true")
     args = parser.parse_args(argv)
+    _metrics_folder(args.bind)
     _setup()
     if not args.no_migrate:
         _manage("migrate", "--no-input", "-v", "0")

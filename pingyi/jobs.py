@@ -6,6 +6,7 @@ from __future__ import annotations
 def ensure_schedules() -> None:
     from pingyi.alerts.tasks import ensure_schedules as alert_schedules
     from pingyi.insight.tasks import ensure_schedules as insight_schedules
+    from pingyi.ops.tasks import ensure_schedules as ops_schedules
     from pingyi.oversight.tasks import ensure_schedules as oversight_schedules
     from pingyi.ratings.seals import ensure_schedules as seal_schedules
     from pingyi.sms.tasks import ensure_schedules as sms_schedules
@@ -19,3 +20,4 @@ def ensure_schedules() -> None:
     ticket_schedules()
     insight_schedules()
     alert_schedules()
+    ops_schedules()

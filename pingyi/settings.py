@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from pingyi.lib.env import database_from_url, envbool, envint, envlist, envstr
 from pingyi.lib.keys import load_keys
 
@@ -56,10 +58,13 @@ INSTALLED_APPS = [
     "pingyi.alerts",
     "pingyi.reports",
     "pingyi.disclosure",
+    "pingyi.ops",
     "pingyi.web",
 ]
 
 MIDDLEWARE = [
+    # Requests by view and status for /metrics (docs/operations.md); the After half is the last middleware.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pingyi.lib.middleware.RequestIdMiddleware",
@@ -71,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "pingyi.urls"
@@ -161,14 +167,25 @@ SECURE_HSTS_PRELOAD = _https
 if envbool("PINGYI_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The probes and the scraper talk to an app host directly, over plain HTTP inside the deployment's network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
-# Jobs: the ORM broker on the embedded default, Redis when PINGYI_REDIS_URL is set.
+# Jobs: the ORM broker on the embedded default, Redis when PINGYI_REDIS_URL is set. A job gets ``timeout`` seconds
+# (then its worker process is killed); the ORM broker hands a task whose result never came back to another worker
+# after ``retry`` seconds, which must be longer than the time limit (docs/operations.md, "Jobs").
+_job_timeout = envint("PINGYI_JOB_TIMEOUT", 1800)
+_job_retry = envint("PINGYI_JOB_RETRY", 2 * _job_timeout)
+if _job_retry <= _job_timeout:
+    raise ImproperlyConfigured(
+        f"PINGYI_JOB_RETRY ({_job_retry}) must be longer than PINGYI_JOB_TIMEOUT ({_job_timeout})"
+    )
 Q_CLUSTER: dict = {
     "name": "pingyi",
     "workers": envint("PINGYI_WORKERS", 2),
-    "timeout": 1800,
-    "retry": 3600,
+    "timeout": _job_timeout,
+    "retry": _job_retry,
+    # A task that fails (or whose worker dies) is delivered again at most this often in all.
+    "max_attempts": envint("PINGYI_JOB_MAX_ATTEMPTS", 3),
     "catch_up": False,
     "label": "任务",
     "sync": TESTING,
@@ -236,3 +253,17 @@ PINGYI_RANKING_MIN_SAMPLE = envint("PINGYI_RANKING_MIN_SAMPLE", 30)
 PINGYI_COMPOSITE_WEIGHTS = {"sms_qr": 40.0, "public_lines": 20.0, "review": 40.0}
 # Reports (docs/reports.md): which finding types count as 作风 problems (迟到早退 by default).
 PINGYI_REPORT_WORK_STYLE_TYPES = tuple(envstr("PINGYI_REPORT_WORK_STYLE_TYPES", "late_early").split(","))
+
+# Operations (docs/operations.md): readiness thresholds, the reaper of jobs whose worker died, and /metrics.
+PINGYI_OPS = {
+    # /readyz fails when the worker's heartbeat job has not run for this long.
+    "heartbeat_max_age_seconds": envint("PINGYI_HEARTBEAT_MAX_AGE_SECONDS", 180),
+    # /readyz fails when less than this many MiB are free under PINGYI_HOME.
+    "disk_free_min_mib": envint("PINGYI_DISK_FREE_MIN_MIB", 1024),
+    # A job row still "running" this long after it started has outlived the time limit: its worker is gone.
+    "job_stale_seconds": envint("PINGYI_JOB_STALE_SECONDS", _job_timeout + 60),
+    # The counts /metrics reads from the database are recomputed at most this often per process (seconds).
+    "metrics_db_seconds": envint("PINGYI_METRICS_DB_SECONDS", 30),
+}
+# /metrics answers only a request bearing this token (Authorization: Bearer ...); empty: /metrics is off.
+PINGYI_METRICS_TOKEN = envstr("PINGYI_METRICS_TOKEN", "")

@@ -9,7 +9,7 @@ from pingyi.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
-    path("healthz", web_views.healthz, name="healthz"),
+    path("", include("pingyi.ops.urls")),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("account/", account_views.my_account, name="account"),
     path("account/tokens/<int:pk>/revoke/", account_views.token_revoke, name="token_revoke"),

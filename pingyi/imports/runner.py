@@ -56,10 +56,16 @@ def _fail(job: ImportJob, errors: list[dict[str, Any]], count: int, message: str
 
 
 def run_import_job(job_id: int, progress: Callable[[int, int], None] | None = None) -> ImportJob:
-    """Run the job; ``progress(rows checked, total rows)`` is called twice a second (the command line shows it)."""
+    """Run the job; ``progress(rows checked, total rows)`` is called twice a second (the command line shows it).
+
+    Only a queued job runs: the worker claims it (queued → running) in one statement, so a task delivered twice (the
+    broker hands a task whose worker died to another one) or a job the reaper gave up on is left alone."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    )
     job = ImportJob.objects.select_related("actor", "district").get(pk=job_id)
-    job.status = ImportJob.Status.RUNNING
-    job.save(update_fields=["status"])
+    if not claimed:
+        return job
     kind = get_kind(job.kind)(job)
     try:
         return _run(job, kind, progress)

@@ -92,9 +92,38 @@ def import_job_create(
             after={"kind": kind, "file": job.original_name, "size": size},
         )
         if enqueue:
-            transaction.on_commit(
-                lambda: async_task(
-                    "pingyi.imports.runner.run_import_job", job.pk, task_name=f"import-{job.pk}"
-                )
-            )
+            transaction.on_commit(lambda: import_job_enqueue(job))
+    return job
+
+
+def import_job_enqueue(job: ImportJob) -> None:
+    """Queue the job's task for the worker (a second task of the same job does nothing: the runner claims it)."""
+    async_task("pingyi.imports.runner.run_import_job", job.pk, task_name=f"import-{job.pk}")
+
+
+def import_job_retry(*, actor: Any, job: ImportJob) -> ImportJob:
+    """Run a failed job again from its stored file: back to queued, the counts cleared, queued for the worker."""
+    if job.status != ImportJob.Status.FAILED:
+        raise ValidationError("只有失败的导入任务可以重试")
+    if not Path(job.file_path).exists():
+        raise ValidationError("导入文件已不存在，请重新上传")
+    with transaction.atomic():
+        before = {"status": job.status, "message": job.message}
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.QUEUED,
+            total_rows=0,
+            processed_rows=0,
+            created_count=0,
+            updated_count=0,
+            error_count=0,
+            errors=[],
+            message="",
+            started_at=None,
+            finished_at=None,
+        )
+        job.refresh_from_db()
+        audit_record(
+            actor=actor, action="import_job.retry", obj=job, before=before, after={"status": job.status}
+        )
+        transaction.on_commit(lambda: import_job_enqueue(job))
     return job

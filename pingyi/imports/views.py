@@ -7,17 +7,19 @@ import io
 from typing import cast
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.imports.kinds import all_kinds, get_kind
 from pingyi.imports.models import ImportJob
-from pingyi.imports.services import import_job_create
+from pingyi.imports.services import import_job_create, import_job_retry
 
 
 def _kinds_for(user: object) -> list[tuple[str, str]]:
@@ -68,6 +70,21 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(restrict(ImportJob.objects.all(), request.user), pk=pk)
     template = "imports/_progress.html" if request.headers.get("HX-Request") else "imports/job_detail.html"
     return render(request, template, {"job": job, "kind": get_kind(job.kind)})
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed job again from its stored file (e.g. after its worker stopped), for whoever may import it."""
+    job = get_object_or_404(restrict(ImportJob.objects.all(), request.user), pk=pk)
+    model = getattr(get_kind(job.kind), "model", None)
+    if model is not None and not can_edit(request.user, model):
+        raise PermissionDenied
+    try:
+        import_job_retry(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("imports:job_detail", pk=job.pk)
 
 
 @login_required

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record
@@ -169,6 +170,23 @@ def comparison_run_period(
 ) -> ComparisonRun:
     run = comparison_start(actor=actor, district=district, start=start, end=end, trigger=trigger)
     return comparison_run(actor=actor, run=run)
+
+
+def comparison_retry(*, actor: Any, run: ComparisonRun) -> ComparisonRun:
+    """Compare a failed run's period again, as a new run queued for the worker (the failed one stays in the list)."""
+    if run.status != ComparisonRun.Status.FAILED:
+        raise AnomalyError("只有失败的比对可以重试")
+    district = District.objects.get(pk=run.district_id)
+    again = comparison_start(
+        actor=actor,
+        district=district,
+        start=run.period_start,
+        end=min(run.period_end, timezone.localdate()),
+        trigger=ComparisonRun.Trigger.BACK_OFFICE,
+    )
+    user_id = getattr(actor, "pk", None)
+    transaction.on_commit(lambda: async_task("pingyi.oversight.tasks.run_queued", again.pk, user_id))
+    return again
 
 
 def anomaly_samples_reveal(*, actor: Any, anomaly: Anomaly, rows: list[Any]) -> dict[int, str]:

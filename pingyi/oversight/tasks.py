@@ -38,6 +38,9 @@ def run_queued(run_id: int, user_id: int | None) -> str:
     from pingyi.oversight.services import comparison_run
 
     run = ComparisonRun.objects.get(pk=run_id)
+    if run.status != ComparisonRun.Status.RUNNING or run.finished_at is not None:
+        # A second delivery of the task, or a run the reaper gave up on (pingyi.ops.reaper): leave it as it is.
+        return f"run {run_id}: {run.status}, not run again"
     actor = User.objects.filter(pk=user_id).first() if user_id else "worker"
     comparison_run(actor=actor, run=run)
     return f"run {run_id}: {run.duration_ms} ms"

@@ -24,6 +24,7 @@ from pingyi.oversight.services import (
     anomaly_dismiss,
     anomaly_mark_under_inspection,
     anomaly_samples_reveal,
+    comparison_retry,
     comparison_run,
     comparison_start,
 )
@@ -133,6 +134,21 @@ def run_create(request: HttpRequest) -> HttpResponse:
 
         async_task("pingyi.oversight.tasks.run_queued", run.pk, request.user.pk)
         messages.success(request, "比对已排队，由后台任务执行；完成后列表自动刷新")
+    return redirect("oversight:anomaly_list")
+
+
+@login_required
+@require_POST
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compare a failed run's period again, queued for the worker."""
+    _guard(request)
+    run = get_object_or_404(selectors.visible_runs(request.user), pk=pk)
+    try:
+        comparison_retry(actor=request.user, run=run)
+    except AnomalyError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "比对已重新排队，由后台任务执行；完成后列表自动刷新")
     return redirect("oversight:anomaly_list")
 
 

@@ -54,6 +54,8 @@ class Report(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    # When a worker took the job (queued → running); a job still running long after is reaped (pingyi.ops.reaper).
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

@@ -164,10 +164,16 @@ def render_pdf(content: Content) -> bytes:
 
 
 def build_report(report_id: int) -> Report:
-    """The worker's job: build every part, store the files and the figures, and record it in the audit log."""
+    """The worker's job: build every part, store the files and the figures, and record it in the audit log.
+
+    Only a queued report is built: the worker claims it (queued → running) in one statement, so a task delivered
+    twice or a report the reaper gave up on is left alone."""
+    claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
+        status=Report.Status.RUNNING, started_at=timezone.now()
+    )
     report = Report.objects.select_related("district", "unit", "requested_by").get(pk=report_id)
-    report.status = Report.Status.RUNNING
-    report.save(update_fields=["status"])
+    if not claimed:
+        return report
     try:
         content = build_content(report)
         _step(report, 4)

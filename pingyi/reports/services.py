@@ -50,9 +50,32 @@ def report_request(
             after={"kind": kind, "unit": unit.code if unit else None, "start": start, "end": end},
         )
         if enqueue:
-            transaction.on_commit(
-                lambda: async_task(
-                    "pingyi.reports.runner.build_report", report.pk, task_name=f"report-{report.pk}"
-                )
-            )
+            transaction.on_commit(lambda: report_enqueue(report))
+    return report
+
+
+def report_enqueue(report: Report) -> None:
+    """Queue the report's job for the worker (a second task of the same report does nothing: the runner claims it)."""
+    async_task("pingyi.reports.runner.build_report", report.pk, task_name=f"report-{report.pk}")
+
+
+def report_retry(*, actor: Any, report: Report) -> Report:
+    """Build a failed report again: back to queued, its progress cleared, queued for the worker."""
+    if report.status != Report.Status.FAILED:
+        raise ValidationError("只有生成失败的报告可以重试")
+    with transaction.atomic():
+        before = {"status": report.status, "message": report.message}
+        Report.objects.filter(pk=report.pk).update(
+            status=Report.Status.QUEUED,
+            steps_done=0,
+            step_label="",
+            message="",
+            started_at=None,
+            finished_at=None,
+        )
+        report.refresh_from_db()
+        audit_record(
+            actor=actor, action="report.retry", obj=report, before=before, after={"status": report.status}
+        )
+        transaction.on_commit(lambda: report_enqueue(report))
     return report

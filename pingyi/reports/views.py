@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from pingyi.accounts.scopes import restrict
 from pingyi.insight.metrics import Period
@@ -18,7 +18,7 @@ from pingyi.reports.exports import XLSX_TYPE, export_response
 from pingyi.reports.figures import LABELS, Figures
 from pingyi.reports.forms import PeriodForm, ReportForm
 from pingyi.reports.models import Report
-from pingyi.reports.services import report_request
+from pingyi.reports.services import report_request, report_retry
 
 
 def _reports(user: Any) -> Any:
@@ -86,6 +86,20 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def report_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Build a failed report again (e.g. after its worker stopped), for whoever may see it and ask for reports."""
+    report = get_object_or_404(_reports(request.user), pk=pk)
+    if not access.may_report(request.user):
+        raise Http404
+    try:
+        report_retry(actor=request.user, report=report)
+    except ValidationError:
+        pass  # not failed (any more): the page shows what it is
+    return redirect("reports:report_detail", pk=report.pk)
 
 
 @login_required

@@ -1,12 +1,11 @@
-"""The home page (a summary of what the role may see) and a health check."""
+"""The home page: a summary of what the role may see (the health checks are in pingyi.ops)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,9 +53,3 @@ def _ticket_cards(user: Any) -> list[dict[str, Any]]:
         {"label": _("逾期工单"), "count": overdue.count(), "query": "overdue=1"},
         {"label": _("督办中"), "count": active.filter(escalation__gt=0).count(), "query": "escalated=1"},
     ]
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "database": connection.vendor})
