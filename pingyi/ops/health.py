@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -53,11 +53,11 @@ def check_worker() -> Check:
     return Check("worker", age <= limit, detail)
 
 
-def check_calendar() -> Check:
+def check_calendar(today: date | None = None) -> Check:
     from pingyi.workdays.days import is_known
     from pingyi.workdays.tasks import LOOKAHEAD_DAYS
 
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     try:
         years = sorted({today.year, (today + timedelta(days=LOOKAHEAD_DAYS)).year})
         missing = [year for year in years if not is_known(year)]

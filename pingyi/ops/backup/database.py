@@ -119,12 +119,14 @@ def restore(source: Path, *, stamp: str) -> None:
         temporary.replace(name)
         return
     if vendor() == "postgresql":
-        if not is_empty():
+        replacing = not is_empty()
+        if replacing:  # --force: every table goes, and pg_restore drops the archive's other objects (functions)
             _drop_everything()
         connections.close_all()
         _run(
             [
                 _tool("pg_restore"),
+                *(["--clean", "--if-exists"] if replacing else []),
                 "--single-transaction",
                 "--no-owner",
                 "--no-privileges",
