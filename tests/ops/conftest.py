@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from pingyi.imports.models import ImportJob
 from pingyi.imports.services import import_job_create
+from pingyi.lib.codes import credit_code_check_char
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.services import RatingInput, rating_submit
 from pingyi.tickets.services import ticket_open_for_rating
@@ -56,9 +57,14 @@ def made(world: Any) -> dict[str, Any]:
     return {"negative": negative, "ticket": ticket, "job": job}
 
 
+def _credit(n: int) -> str:
+    body = f"12420113{n:09d}"
+    return body + credit_code_check_char(body)
+
+
 def units_csv(rows: int) -> bytes:
     lines = ["单位编码,单位名称,统一社会信用代码,所在大厅,参评"]
-    lines += [f"X{n:06d},导入单位{n},,H01,是" for n in range(rows)]
+    lines += [f"X{n:06d},导入单位{n},{_credit(100000 + n)},H01,是" for n in range(rows)]
     return ("\n".join(lines) + "\n").encode()
 
 

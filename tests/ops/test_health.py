@@ -22,7 +22,9 @@ def calendar_known(db):
     """A notice for every year of the look-ahead that chinese-calendar may not know yet."""
     today = timezone.localdate()
     for year in {today.year, (today + timedelta(days=LOOKAHEAD_DAYS)).year}:
-        HolidayNotice.objects.get_or_create(year=year, defaults={"title": f"{year}年通知", "url": "https://x.cn"})
+        HolidayNotice.objects.get_or_create(
+            year=year, defaults={"title": f"{year}年通知", "url": "https://x.cn"}
+        )
     calendar_changed()
 
 
