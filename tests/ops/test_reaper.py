@@ -12,9 +12,9 @@ from django.utils import timezone
 from pingyi.audit.models import AuditEntry
 from pingyi.imports.models import ImportJob
 from pingyi.imports.runner import run_import_job
+from pingyi.ops.reaper import WORKER_STOPPED, reap
 from pingyi.oversight.models import ComparisonRun
 from pingyi.oversight.services import comparison_start
-from pingyi.ops.reaper import WORKER_STOPPED, reap
 from pingyi.reports.models import Report
 from pingyi.reports.runner import build_report
 from pingyi.reports.services import report_request

@@ -120,7 +120,8 @@ def restore(source: Path, *, stamp: str) -> None:
         return
     if vendor() == "postgresql":
         replacing = not is_empty()
-        if replacing:  # --force: every table goes, and pg_restore drops the archive's other objects (functions)
+        # --force: every table goes, and pg_restore drops the archive's other objects (functions) first.
+        if replacing:
             _drop_everything()
         connections.close_all()
         _run(
