@@ -62,9 +62,9 @@ def _credit(n: int) -> str:
     return body + credit_code_check_char(body)
 
 
-def units_csv(rows: int) -> bytes:
+def units_csv(rows: int, prefix: str = "X", first: int = 100000) -> bytes:
     lines = ["单位编码,单位名称,统一社会信用代码,所在大厅,参评"]
-    lines += [f"X{n:06d},导入单位{n},{_credit(100000 + n)},H01,是" for n in range(rows)]
+    lines += [f"{prefix}{n:06d},导入单位{prefix}{n},{_credit(first + n)},H01,是" for n in range(rows)]
     return ("\n".join(lines) + "\n").encode()
 
 
