@@ -30,8 +30,9 @@ from pingyi.inspections.feedback import feedback_context
 from pingyi.inspections.plan_services import draw_make
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.services import RatingInput, rating_submit
+from pingyi.tickets.choices import Verdict
 from pingyi.tickets.documents import supervision_context
-from pingyi.tickets.models import SanctionType, Ticket, Verdict
+from pingyi.tickets.models import SanctionType, Ticket
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating
 from pingyi.tickets.services_accountability import accountability_record, mechanism_record, suggestion_issue
 from tests.alerts.alerts_builders import NOW, Plant

@@ -23,7 +23,8 @@ from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import scales
 from pingyi.ratings.models import Rating
 from pingyi.ratings.selectors import deployment_scale
-from pingyi.tickets.models import State, Ticket, overdue_q
+from pingyi.tickets.choices import State
+from pingyi.tickets.models import Ticket, overdue_q
 from pingyi.workdays.days import is_working_day
 
 

@@ -18,8 +18,9 @@ from pingyi.catalog.models import District, Unit
 from pingyi.demo import names
 from pingyi.demo.seed import DEMO_END, Summary, step
 from pingyi.ratings.models import Rating
+from pingyi.tickets.choices import State, Verdict
 from pingyi.tickets.escalation import tickets_escalate
-from pingyi.tickets.models import AccountabilityRecord, SanctionType, State, Ticket, TicketEvent, Verdict
+from pingyi.tickets.models import AccountabilityRecord, SanctionType, Ticket, TicketEvent
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating
 from pingyi.tickets.services_accountability import accountability_record, mechanism_record, suggestion_issue
 

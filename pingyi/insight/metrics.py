@@ -278,7 +278,8 @@ def _ticket_counts() -> dict[str, Any]:
     from django.db.models.functions import Coalesce
     from django.utils import timezone
 
-    from pingyi.tickets.models import State, overdue_q
+    from pingyi.tickets.choices import State
+    from pingyi.tickets.models import overdue_q
 
     closed = Q(state=State.CLOSED)
     deadline = Coalesce(F("rectify_due"), F("visit_due"))

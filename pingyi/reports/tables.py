@@ -28,7 +28,8 @@ from pingyi.insight.rankings import RankRow, rank_rows
 from pingyi.inspections.models import VISIBLE_TO_UNIT, Finding
 from pingyi.reports.exports import Column, Table
 from pingyi.reports.figures import work_style_types
-from pingyi.tickets.models import Source, State, Ticket, Verdict
+from pingyi.tickets.choices import Source, State, Verdict
+from pingyi.tickets.models import Ticket
 
 
 @dataclass(frozen=True)

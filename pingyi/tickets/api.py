@@ -16,7 +16,8 @@ from ninja import Field, Query, Router, Schema, Status
 from pingyi.accounts.scopes import restrict
 from pingyi.api.errors import ApiError
 from pingyi.api.idempotency import run_idempotent
-from pingyi.tickets.models import State, Ticket
+from pingyi.tickets.choices import State
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import TicketError, may_act, ticket_act
 from pingyi.tickets.workflow import ACTIONS, FIELD_LABELS
 

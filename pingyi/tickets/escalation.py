@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pingyi.audit.services import audit_record
-from pingyi.tickets.models import State, Ticket, TicketEvent
+from pingyi.tickets.choices import State
+from pingyi.tickets.models import Ticket, TicketEvent
 from pingyi.workdays import days
 
 

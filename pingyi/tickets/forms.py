@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.tickets.models import Verdict
+from pingyi.tickets.choices import Verdict
 from pingyi.tickets.workflow import ACTIONS, FIELD_LABELS
 
 _WIDGETS: dict[str, Any] = {

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import Staff, Unit
 from pingyi.inspections.models import Finding
-from pingyi.tickets.models import SanctionType, Suggestion, Ticket, Verdict
+from pingyi.tickets.choices import Verdict
+from pingyi.tickets.models import SanctionType, Suggestion, Ticket
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -11,31 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.lib.phonefields import EncryptedPhone
-
-
-class Source(models.TextChoices):
-    RATING = "rating", _("差评")
-    HELP = "help", _("不满意请找我")
-    HOTLINE = "hotline", _("12345热线")
-    BOARD = "board", _("留言板")
-    INSPECTOR = "inspector", _("纪检交办")
-
-
-class State(models.TextChoices):
-    OPEN = "open", _("待回访")
-    VISITED = "visited", _("待核实")
-    RECTIFYING = "rectifying", _("整改中")
-    REVIEW = "review", _("待审核")
-    APPEAL = "appeal", _("申诉待初审")
-    APPEAL_SECOND = "appeal_second", _("申诉待复核")
-    CLOSED = "closed", _("已办结")
-
-
-class Verdict(models.TextChoices):
-    TRUE = "true", _("属实")
-    PARTLY = "partly", _("部分属实")
-    UNTRUE = "untrue", _("不属实")
-    EXPLAINED = "explained", _("解释说明")
+from pingyi.tickets.choices import Source, State, Verdict
+from pingyi.tickets.workflow import ACTIONS, EVENT_LABELS, FIELD_LABELS
 
 
 def overdue_q(now: datetime) -> models.Q:
@@ -168,8 +145,6 @@ class TicketEvent(models.Model):
         return f"{self.ticket_id} {self.action}"
 
     def get_action_label(self) -> str:
-        from pingyi.tickets.workflow import ACTIONS, EVENT_LABELS
-
         action = ACTIONS.get(self.action)
         return action.title if action else str(EVENT_LABELS.get(self.action, self.action))
 
@@ -179,8 +154,6 @@ class TicketEvent(models.Model):
 
     @property
     def data_items(self) -> list[tuple[str, str]]:
-        from pingyi.tickets.workflow import FIELD_LABELS
-
         shown = []
         for key, value in self.data.items():
             if key == "verdict" and value in Verdict.values:

@@ -23,7 +23,8 @@ from django.views.decorators.csrf import csrf_exempt
 from pingyi.accounts.scopes import restrict
 from pingyi.accounts.services import api_token_user
 from pingyi.catalog.models import Unit
-from pingyi.tickets.models import Source, State, Ticket
+from pingyi.tickets.choices import Source, State
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.open311_format import errors, respond
 from pingyi.tickets.services import OPENERS, TicketError, ticket_open
 from pingyi.tickets.views_public import OUTCOME, PUBLIC_STATE

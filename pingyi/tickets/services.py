@@ -21,7 +21,8 @@ from pingyi.audit.services import audit_record
 from pingyi.insight.rollups import rollups_mark_dirty
 from pingyi.lib.uploads import Upload, UploadRefused, checked_name
 from pingyi.ratings.models import Rating, ReasonTag, new_tracking_code
-from pingyi.tickets.models import Source, State, Ticket, TicketEvent, TicketFile, Verdict
+from pingyi.tickets.choices import Source, State, Verdict
+from pingyi.tickets.models import Ticket, TicketEvent, TicketFile
 from pingyi.tickets.workflow import ACTIONS, FIELD_LABELS, INSPECTOR, UNIT, target_state
 from pingyi.workdays import days
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext
 
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record
-from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Suggestion, Ticket, Verdict
+from pingyi.tickets.choices import Verdict
+from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Suggestion, Ticket
 from pingyi.tickets.services import TicketError, is_district_inspector
 
 

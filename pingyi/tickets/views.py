@@ -19,8 +19,9 @@ from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import Unit
 from pingyi.lib.uploads import Upload, content_type
+from pingyi.tickets.choices import Source, State
 from pingyi.tickets.forms import ComplaintForm, action_form
-from pingyi.tickets.models import Source, State, Ticket, TicketFile, overdue_q
+from pingyi.tickets.models import Ticket, TicketFile, overdue_q
 from pingyi.tickets.services import (
     TicketError,
     may_act,

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from pingyi.catalog.models import Unit
 from pingyi.ratings.models import Rating
+from pingyi.tickets.choices import Source, State, Verdict
 from pingyi.tickets.forms import HelpForm
-from pingyi.tickets.models import Source, State, Ticket, Verdict
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import TicketError, handling_rate, ticket_open
 
 PUBLIC_STEPS = {

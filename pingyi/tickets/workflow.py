@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.tickets.models import State, Verdict
+from pingyi.tickets.choices import State, Verdict
 
 UNIT = "unit"  # the admin of the unit that served (谁办理谁负责)
 INSPECTOR = "inspector"  # an inspector of the ticket's district

@@ -41,7 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _ticket_cards(user: Any) -> list[dict[str, Any]]:
     """What needs doing: open tickets, overdue ones and those under 督办 (reminders and escalations land here)."""
-    from pingyi.tickets.models import State, Ticket, overdue_q
+    from pingyi.tickets.choices import State
+    from pingyi.tickets.models import Ticket, overdue_q
 
     if not can_view(user, Ticket):
         return []

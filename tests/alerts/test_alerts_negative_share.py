@@ -9,7 +9,8 @@ from alerts_builders import NOW
 from pingyi.alerts.evaluate import alerts_evaluate
 from pingyi.alerts.models import Alert, AlertKind, AlertRule
 from pingyi.alerts.services import rule_create, rule_update
-from pingyi.tickets.models import State, Ticket
+from pingyi.tickets.choices import State
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import ticket_open_for_rating
 
 KIND = [AlertKind.NEGATIVE_SHARE]

@@ -14,7 +14,8 @@ from pingyi.catalog.models import DutyShift
 from pingyi.ratings.models import ReasonTag
 from pingyi.ratings.poster_services import poster_issue
 from pingyi.ratings.tagdata import load_tag_sets
-from pingyi.tickets.models import State, Ticket
+from pingyi.tickets.choices import State
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import tickets_open_pending
 from tests.browser.helpers import login, screenshot
 

@@ -15,7 +15,8 @@ from pingyi.inspections.finding_types import load_finding_types
 from pingyi.inspections.models import FindingType
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.services import RatingInput, rating_submit
-from pingyi.tickets.models import SanctionType, Verdict
+from pingyi.tickets.choices import Verdict
+from pingyi.tickets.models import SanctionType
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating
 from pingyi.tickets.services_accountability import accountability_record
 from tests.conftest import PASSWORD

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from pingyi.insight.rollups import rollups_refresh
 from pingyi.ratings.models import Rating
-from pingyi.tickets.models import Source, State, Ticket
+from pingyi.tickets.choices import Source, State
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import ticket_open
 from tests.disclosure.builders_disclosure import local_midnight, pct, plant, recount
 

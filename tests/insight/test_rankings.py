@@ -12,7 +12,8 @@ from django.utils import timezone
 from pingyi.insight.rankings import composite, shicha, unit_ranking, window_ranking
 from pingyi.insight.rollups import rollups_refresh
 from pingyi.ratings.models import Rating
-from pingyi.tickets.models import State, Ticket
+from pingyi.tickets.choices import State
+from pingyi.tickets.models import Ticket
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -20,15 +20,8 @@ from pingyi.inspections.finding_types import load_finding_types
 from pingyi.inspections.models import Finding, FindingType, Inspection, Kind, Rectification, Status
 from pingyi.ledger.models import ServiceRecord
 from pingyi.ratings.models import Rating
-from pingyi.tickets.models import (
-    AccountabilityRecord,
-    Mechanism,
-    SanctionType,
-    Source,
-    State,
-    Ticket,
-    Verdict,
-)
+from pingyi.tickets.choices import Source, State, Verdict
+from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Ticket
 
 TZ = ZoneInfo("Asia/Shanghai")
 YEAR = 2026

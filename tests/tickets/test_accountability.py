@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from pingyi.audit.models import AuditEntry
 from pingyi.tickets import documents
+from pingyi.tickets.choices import Verdict
 from pingyi.tickets.escalation import tickets_escalate
-from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Suggestion, Verdict
+from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Suggestion
 from pingyi.tickets.services import TicketError, ticket_act
 from pingyi.tickets.services_accountability import accountability_record, mechanism_record, suggestion_issue
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from pingyi.audit.models import AuditEntry
+from pingyi.tickets.choices import Source, State
 from pingyi.tickets.escalation import tickets_escalate
-from pingyi.tickets.models import Source, State
 from pingyi.tickets.services import ticket_act, ticket_open
 
 

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pingyi.audit.models import AuditEntry
-from pingyi.tickets.models import Source, State, Ticket, Verdict
+from pingyi.tickets.choices import Source, State, Verdict
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import TicketError, ticket_act, ticket_open
 from pingyi.tickets.workflow import ACTIONS, INSPECTOR, UNIT
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from pingyi.accounts.services import api_token_create
-from pingyi.tickets.models import State, Ticket
+from pingyi.tickets.choices import State
+from pingyi.tickets.models import Ticket
 
 
 def _client(world, who):

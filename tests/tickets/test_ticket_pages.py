@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from pingyi.audit.models import AuditEntry
-from pingyi.tickets.models import State, Ticket, Verdict
+from pingyi.tickets.choices import State, Verdict
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import ticket_act
 
 

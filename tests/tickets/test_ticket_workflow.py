@@ -10,7 +10,8 @@ from django.utils import timezone
 from pingyi.audit.models import AuditEntry
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.services import RatingInput, rating_submit
-from pingyi.tickets.models import Source, State, Ticket, Verdict
+from pingyi.tickets.choices import Source, State, Verdict
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import TicketError, handling_rate, ticket_act, ticket_open, tickets_open_pending
 
 
