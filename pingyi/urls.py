@@ -4,7 +4,7 @@ from django.views.i18n import set_language
 
 from pingyi.accounts import views as account_views
 from pingyi.api.routes import api
-from pingyi.tickets import views_public as tickets_public
+from pingyi.tickets.web import public as tickets_public
 from pingyi.web import views as web_views
 
 urlpatterns = [
@@ -38,6 +38,6 @@ urlpatterns = [
     path("track/", tickets_public.track_form, name="track"),
     path("track/<str:code>/", tickets_public.track_detail, name="track_detail"),
     path("help/", tickets_public.help_request, name="help_request"),
-    path("open311/v2/", include("pingyi.tickets.urls_open311")),
+    path("open311/v2/", include("pingyi.tickets.open311.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,6 +1,11 @@
+"""The back-office ticket pages under /tickets/ (and, until they move, the accountability records)."""
+
+from __future__ import annotations
+
 from django.urls import path
 
-from pingyi.tickets import views, views_accountability
+from pingyi.tickets import views_accountability
+from pingyi.tickets.web import tickets as views
 
 app_name = "tickets"
 
@@ -13,7 +18,7 @@ urlpatterns = [
     path("<int:pk>/files/<int:file_id>/", views.ticket_file, name="ticket_file"),
     path(
         "<int:pk>/supervision.<str:fmt>",
-        views_accountability.supervision_document,
+        views.supervision_document,
         name="supervision_document",
     ),
     path(

@@ -1,4 +1,4 @@
-"""Pages for 问责处理, 纪检监察建议书 (with Word and PDF) and 制度机制, and the 督办函 of a ticket."""
+"""Pages for 问责处理, 纪检监察建议书 (with Word and PDF) and 制度机制."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.tickets import documents
 from pingyi.tickets.forms_accountability import AccountabilityForm, MechanismForm, SuggestionForm
-from pingyi.tickets.models import AccountabilityRecord, Mechanism, Suggestion, Ticket
+from pingyi.tickets.models import AccountabilityRecord, Mechanism, Suggestion
 from pingyi.tickets.services import TicketError
 from pingyi.tickets.services_accountability import accountability_record, mechanism_record, suggestion_issue
 
@@ -105,19 +105,3 @@ def suggestion_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     if fmt == "docx":
         return _download(documents.suggestion_docx(suggestion), f"suggestion-{pk}.docx", DOCX)
     return _download(documents.suggestion_pdf(suggestion), f"suggestion-{pk}.pdf", "application/pdf")
-
-
-@login_required
-def supervision_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    ticket = (
-        restrict(Ticket.objects.select_related("unit__district", "window"), request.user)
-        .filter(pk=pk)
-        .first()
-    )
-    if ticket is None or fmt not in ("docx", "pdf") or not (ticket.escalation or ticket.overdue()):
-        raise Http404
-    if fmt == "docx":
-        return _download(documents.supervision_docx(ticket), f"supervision-{ticket.tracking_code}.docx", DOCX)
-    return _download(
-        documents.supervision_pdf(ticket), f"supervision-{ticket.tracking_code}.pdf", "application/pdf"
-    )

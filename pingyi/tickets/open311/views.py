@@ -25,9 +25,9 @@ from pingyi.accounts.services import api_token_user
 from pingyi.catalog.models import Unit
 from pingyi.tickets.choices import Source, State
 from pingyi.tickets.models import Ticket
-from pingyi.tickets.open311_format import errors, respond
+from pingyi.tickets.open311.format import errors, respond
 from pingyi.tickets.services import OPENERS, TicketError, ticket_open
-from pingyi.tickets.views_public import OUTCOME, PUBLIC_STATE
+from pingyi.tickets.web.public import OUTCOME, PUBLIC_STATE
 
 SERVICES = {
     "help": (Source.HELP, "不满意请找我", "群众对办事过程不满意，请求帮助"),

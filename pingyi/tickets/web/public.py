@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 from pingyi.catalog.models import Unit
 from pingyi.ratings.models import Rating
 from pingyi.tickets.choices import Source, State, Verdict
-from pingyi.tickets.forms import HelpForm
 from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import TicketError, handling_rate, ticket_open
+from pingyi.tickets.web.forms import HelpForm
 
 PUBLIC_STEPS = {
     "open": "已受理，转交承办单位",

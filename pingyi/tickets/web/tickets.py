@@ -1,4 +1,5 @@
-"""Back-office ticket pages: the list, one ticket with its timeline and the steps the viewer may take, new complaints."""
+"""Back-office ticket pages: the list, one ticket with its timeline and the steps the viewer may take, new complaints,
+and the 督办函 of an overdue ticket (Word and PDF)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import Unit
 from pingyi.lib.uploads import Upload, content_type
+from pingyi.tickets import documents
 from pingyi.tickets.choices import Source, State
-from pingyi.tickets.forms import ComplaintForm, action_form
 from pingyi.tickets.models import Ticket, TicketFile, overdue_q
 from pingyi.tickets.services import (
     TicketError,
@@ -30,6 +31,7 @@ from pingyi.tickets.services import (
     ticket_open,
     ticket_phone_reveal,
 )
+from pingyi.tickets.web.forms import ComplaintForm, action_form
 from pingyi.tickets.workflow import actions_from
 
 
@@ -200,3 +202,28 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
                 return redirect("tickets:ticket_detail", pk=ticket.pk)
             return redirect("tickets:ticket_create")
     return render(request, "tickets/ticket_form.html", {"form": form})
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@login_required
+def supervision_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    ticket = (
+        restrict(Ticket.objects.select_related("unit__district", "window"), request.user)
+        .filter(pk=pk)
+        .first()
+    )
+    if ticket is None or fmt not in ("docx", "pdf") or not (ticket.escalation or ticket.overdue()):
+        raise Http404
+    if fmt == "docx":
+        return _download(documents.supervision_docx(ticket), f"supervision-{ticket.tracking_code}.docx", DOCX)
+    return _download(
+        documents.supervision_pdf(ticket), f"supervision-{ticket.tracking_code}.pdf", "application/pdf"
+    )

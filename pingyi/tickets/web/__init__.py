@@ -1,0 +1,1 @@
+"""The tickets' pages and their forms: ``tickets`` (the back office), ``public`` (the citizen's side), ``forms``."""
