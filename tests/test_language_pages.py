@@ -27,7 +27,7 @@ from pingyi.alerts.models import Alert, AlertKind
 from pingyi.alerts.services import subscription_add
 from pingyi.catalog.models import District, Hall, ServiceItem, Staff, Unit, Window
 from pingyi.inspections.feedback import feedback_context
-from pingyi.inspections.plan_services import draw_make
+from pingyi.inspections.services.plans import draw_make
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.services import RatingInput, rating_submit
 from pingyi.tickets.choices import Verdict

@@ -18,10 +18,16 @@ from pingyi.accounts.models import User
 from pingyi.catalog.models import District, Staff, Unit
 from pingyi.demo import names
 from pingyi.demo.seed import Summary, step
-from pingyi.inspections import services
 from pingyi.inspections.attachments import Upload
 from pingyi.inspections.models import FindingType, Inspection, InspectionPlan, Rectification
-from pingyi.inspections.plan_services import draw_make, inspection_add, plan_create
+from pingyi.inspections.services.findings import finding_record, findings_conclude
+from pingyi.inspections.services.lifecycle import feedback_send, inspection_from_anomaly, inspection_start
+from pingyi.inspections.services.plans import draw_make, inspection_add, plan_create
+from pingyi.inspections.services.rectification import (
+    rectification_plan_submit,
+    rectification_proof_submit,
+    rectification_verify,
+)
 from pingyi.lib.documents import pdf_from_html
 from pingyi.oversight.models import Anomaly
 
@@ -65,9 +71,9 @@ def _overdue_late_arrivals(inspector: User, plan: InspectionPlan, unit: Unit, to
     inspection = inspection_add(
         actor=inspector, plan=plan, unit=unit, window=unit.windows.order_by("code").first()
     )
-    services.inspection_start(actor=inspector, inspection=inspection)
+    inspection_start(actor=inspector, inspection=inspection)
     people = list(Staff.objects.filter(unit=unit).order_by("employee_no")[:2])
-    services.finding_record(
+    finding_record(
         actor=inspector,
         inspection=inspection,
         type=_type("late_early"),
@@ -77,18 +83,18 @@ def _overdue_late_arrivals(inspector: User, plan: InspectionPlan, unit: Unit, to
         people_names="吴某（窗口负责人）",
         confirmed=True,
     )
-    services.findings_conclude(
+    findings_conclude(
         actor=inspector,
         inspection=inspection,
         summary="根据群众不满意评价，检查组实地走访并调取监控，核实窗口人员迟到早退问题属实，单位考勤制度不健全。",
     )
-    services.feedback_send(
+    feedback_send(
         actor=inspector,
         inspection=inspection,
         deadline=today + timedelta(days=1),
         requirement="严格执行窗口考勤制度，建立值班调整审批台账，对相关人员进行教育提醒。",
     )
-    services.rectification_plan_submit(
+    rectification_plan_submit(
         actor=admin,
         inspection=inspection,
         plan_text="一、修订窗口考勤制度；二、值班调整须经分管领导审批；三、每周通报到岗情况。",
@@ -102,8 +108,8 @@ def _closed_under_reporting(inspector: User, plan: InspectionPlan, unit: Unit, t
     """Entered records and scans disagree (漏报); the unit rectified and the inspectors closed it."""
     admin = User.objects.get(username="shichang")
     inspection = inspection_add(actor=inspector, plan=plan, unit=unit)
-    services.inspection_start(actor=inspector, inspection=inspection)
-    services.finding_record(
+    inspection_start(actor=inspector, inspection=inspection)
+    finding_record(
         actor=inspector,
         inspection=inspection,
         type=_type("under_reporting"),
@@ -112,29 +118,29 @@ def _closed_under_reporting(inspector: User, plan: InspectionPlan, unit: Unit, t
         people_names="周某（单位评议管理员）",
         confirmed=True,
     )
-    services.findings_conclude(
+    findings_conclude(
         actor=inspector,
         inspection=inspection,
         summary="经后台数据比对和现场核查，该单位存在漏报服务对象数据问题。",
     )
-    services.feedback_send(
+    feedback_send(
         actor=inspector,
         inspection=inspection,
         deadline=today + timedelta(days=15),
         requirement="补录 9 月全部服务对象数据，建立每日录入核对制度。",
     )
-    services.rectification_plan_submit(
+    rectification_plan_submit(
         actor=admin,
         inspection=inspection,
         plan_text="三个工作日内补录；指定 AB 岗每日下班前核对录入数与取号数。",
     )
-    services.rectification_proof_submit(
+    rectification_proof_submit(
         actor=admin,
         inspection=inspection,
         proof_text="已补录 9 月服务对象 77 条；《台账每日核对制度》已印发（市监办〔2026〕12号）。",
         files=[Upload(name="台账每日核对制度.pdf", content=pdf_from_html(RULE_HTML))],
     )
-    services.rectification_verify(
+    rectification_verify(
         actor=inspector, inspection=inspection, accepted=True, note="抽查补录数据，整改到位。"
     )
     Rectification.objects.filter(inspection=inspection).update(deadline=today - timedelta(days=20))
@@ -146,9 +152,9 @@ def _from_anomaly(inspector: User) -> Inspection | None:
     anomaly = Anomaly.objects.filter(status=Anomaly.Status.OPEN).order_by("-score", "id").first()
     if anomaly is None:
         return None
-    inspection = services.inspection_from_anomaly(actor=inspector, anomaly=anomaly)
-    services.inspection_start(actor=inspector, inspection=inspection)
-    services.finding_record(
+    inspection = inspection_from_anomaly(actor=inspector, anomaly=anomaly)
+    inspection_start(actor=inspector, inspection=inspection)
+    finding_record(
         actor=inspector,
         inspection=inspection,
         type=_type(ANOMALY_FINDING.get(anomaly.kind, "other")),
@@ -159,7 +165,7 @@ def _from_anomaly(inspector: User) -> Inspection | None:
         ),
         confirmed=True,
     )
-    services.findings_conclude(
+    findings_conclude(
         actor=inspector,
         inspection=inspection,
         summary="根据数据比对异常开展定点检查，调阅工作台账并回访抽查，问题属实。",
@@ -203,8 +209,8 @@ def seed_inspections(rng: random.Random, summary: Summary) -> None:
     )
     first = Inspection.objects.filter(draw=drawn).order_by("unit__code").first()
     assert first is not None
-    services.inspection_start(actor=inspector, inspection=first)
-    services.finding_record(
+    inspection_start(actor=inspector, inspection=first)
+    finding_record(
         actor=inspector,
         inspection=first,
         type=_type("qr_hidden"),

@@ -15,7 +15,7 @@ from pingyi.inspections import doc_kinds
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.feedback import KIND as FEEDBACK
 from pingyi.inspections.models import DocumentTemplate
-from pingyi.inspections.plan_services import require_inspector
+from pingyi.inspections.services.guards import require_inspector
 from pingyi.lib.documents import TemplateInvalid, docx_check
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024

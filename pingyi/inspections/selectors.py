@@ -6,11 +6,28 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import pgettext_lazy
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import restrict
 from pingyi.audit.models import AuditEntry
 from pingyi.inspections.models import VISIBLE_TO_UNIT, Draw, Inspection, InspectionPlan
+
+# What the timeline shows for each audit action of an inspection (a past event, hence the context: the same
+# words are buttons elsewhere).
+ACTION_LABELS = {
+    "inspection.create": pgettext_lazy("inspection timeline", "创建检查"),
+    "draw.make": pgettext_lazy("inspection timeline", "随机抽取"),
+    "inspection.start": pgettext_lazy("inspection timeline", "开始检查"),
+    "inspection.finding_record": pgettext_lazy("inspection timeline", "记录问题"),
+    "inspection.finding_confirm": pgettext_lazy("inspection timeline", "查实问题"),
+    "inspection.findings_conclude": pgettext_lazy("inspection timeline", "认定问题"),
+    "inspection.feedback_send": pgettext_lazy("inspection timeline", "发送检查反馈表"),
+    "inspection.rectification_plan": pgettext_lazy("inspection timeline", "单位提交整改方案"),
+    "inspection.rectification_proof": pgettext_lazy("inspection timeline", "单位提交整改情况及佐证"),
+    "inspection.rectification_reject": pgettext_lazy("inspection timeline", "整改验收未通过"),
+    "inspection.close": pgettext_lazy("inspection timeline", "办结"),
+}
 
 
 def is_inspector(user: Any, district_id: int | None = None) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pingyi.inspections import views, views_plans
+from pingyi.inspections.web import inspections as views
+from pingyi.inspections.web import plans
 
 app_name = "inspections"
 
@@ -23,14 +24,14 @@ urlpatterns = [
     path("<int:pk>/rectification/verify/", views.rectification_verify, name="rectification_verify"),
     path("<int:pk>/close/", views.inspection_close, name="inspection_close"),
     path("<int:pk>/files/<int:file_id>/", views.attachment_download, name="attachment_download"),
-    path("plans/", views_plans.plan_list, name="plan_list"),
-    path("plans/<int:pk>/", views_plans.plan_detail, name="plan_detail"),
-    path("plans/<int:pk>/draw/", views_plans.draw_create, name="draw_create"),
-    path("plans/<int:pk>/add/", views_plans.plan_add_unit, name="plan_add_unit"),
-    path("plans/<int:pk>/close/", views_plans.plan_close_view, name="plan_close"),
-    path("draws/<int:pk>/", views_plans.draw_detail, name="draw_detail"),
-    path("from-anomaly/<int:anomaly_id>/", views_plans.from_anomaly, name="from_anomaly"),
-    path("templates/", views_plans.template_list, name="template_list"),
-    path("templates/activate/", views_plans.template_activate, name="template_activate"),
-    path("templates/<int:version>.docx", views_plans.template_download, name="template_download"),
+    path("plans/", plans.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/draw/", plans.draw_create, name="draw_create"),
+    path("plans/<int:pk>/add/", plans.plan_add_unit, name="plan_add_unit"),
+    path("plans/<int:pk>/close/", plans.plan_close_view, name="plan_close"),
+    path("draws/<int:pk>/", plans.draw_detail, name="draw_detail"),
+    path("from-anomaly/<int:anomaly_id>/", plans.from_anomaly, name="from_anomaly"),
+    path("templates/", plans.template_list, name="template_list"),
+    path("templates/activate/", plans.template_activate, name="template_activate"),
+    path("templates/<int:version>.docx", plans.template_download, name="template_download"),
 ]

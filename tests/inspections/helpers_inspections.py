@@ -7,9 +7,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from pingyi.inspections import services
 from pingyi.inspections.models import FindingType, Inspection, InspectionPlan
-from pingyi.inspections.plan_services import inspection_add, plan_create
+from pingyi.inspections.services.findings import finding_record, findings_conclude
+from pingyi.inspections.services.lifecycle import feedback_send, inspection_start
+from pingyi.inspections.services.plans import inspection_add, plan_create
+from pingyi.inspections.services.rectification import rectification_plan_submit
 
 
 def make_plan(world: Any, **overrides: Any) -> InspectionPlan:
@@ -30,10 +32,10 @@ def walk(world: Any, to: str, *, unit: Any = None, deadline: date | None = None)
     inspection = inspection_add(actor=inspector, plan=make_plan(world), unit=unit or world.unit_a)
     if to == "planned":
         return inspection
-    services.inspection_start(actor=inspector, inspection=inspection)
+    inspection_start(actor=inspector, inspection=inspection)
     if to == "in_progress":
         return inspection
-    services.finding_record(
+    finding_record(
         actor=inspector,
         inspection=inspection,
         type=FindingType.objects.get(code="under_reporting"),
@@ -43,12 +45,10 @@ def walk(world: Any, to: str, *, unit: Any = None, deadline: date | None = None)
         people_names="周某",
         confirmed=True,
     )
-    services.findings_conclude(
-        actor=inspector, inspection=inspection, summary="经数据比对和实地核查，情况属实。"
-    )
+    findings_conclude(actor=inspector, inspection=inspection, summary="经数据比对和实地核查，情况属实。")
     if to == "findings_recorded":
         return inspection
-    services.feedback_send(
+    feedback_send(
         actor=inspector,
         inspection=inspection,
         deadline=deadline or timezone.localdate() + timedelta(days=15),
@@ -57,9 +57,7 @@ def walk(world: Any, to: str, *, unit: Any = None, deadline: date | None = None)
     if to == "feedback_sent":
         return inspection
     admin = world.users["unit_a"] if inspection.unit_id == world.unit_a.pk else world.users["unit_b"]
-    services.rectification_plan_submit(
-        actor=admin, inspection=inspection, plan_text="一、补录；二、建立核对制度。"
-    )
+    rectification_plan_submit(actor=admin, inspection=inspection, plan_text="一、补录；二、建立核对制度。")
     if to == "rectifying":
         return inspection
     raise ValueError(to)

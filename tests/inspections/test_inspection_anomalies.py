@@ -8,9 +8,10 @@ from datetime import date
 from django.utils import timezone
 
 from pingyi.audit.models import AuditEntry
-from pingyi.inspections import services
 from pingyi.inspections.models import Finding, FindingType, Inspection
-from pingyi.inspections.plan_services import draw_make
+from pingyi.inspections.services.findings import finding_record
+from pingyi.inspections.services.lifecycle import inspection_start
+from pingyi.inspections.services.plans import draw_make
 from pingyi.oversight.models import Anomaly
 from tests.inspections.helpers_inspections import make_plan
 
@@ -42,8 +43,8 @@ def test_an_inspection_opened_from_an_anomaly_marks_it_under_inspection_and_a_co
     anomaly.refresh_from_db()
     assert anomaly.status == "under_inspection"
     inspector = world.users["inspector"]
-    services.inspection_start(actor=inspector, inspection=inspection)
-    finding = services.finding_record(
+    inspection_start(actor=inspector, inspection=inspection)
+    finding = finding_record(
         actor=inspector,
         inspection=inspection,
         type=FindingType.objects.get(code="under_reporting"),

@@ -59,10 +59,11 @@ def test_evidence_files_stay_with_the_inspectors(world):
     url = f"/inspections/{inspection.pk}/files/{row.pk}/"
     assert world.client("inspector").get(url).status_code == 200
     inspection.refresh_from_db()
-    from pingyi.inspections import services
+    from pingyi.inspections.services.findings import findings_conclude
+    from pingyi.inspections.services.lifecycle import feedback_send
 
-    services.findings_conclude(actor=world.users["inspector"], inspection=inspection, summary="属实")
-    services.feedback_send(
+    findings_conclude(actor=world.users["inspector"], inspection=inspection, summary="属实")
+    feedback_send(
         actor=world.users["inspector"],
         inspection=inspection,
         deadline=inspection.created_at.date().replace(year=2099),

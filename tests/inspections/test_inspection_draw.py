@@ -13,7 +13,7 @@ from pingyi.catalog.models import Unit
 from pingyi.inspections import draw as drawing
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.models import Draw, Inspection
-from pingyi.inspections.plan_services import draw_make, draw_redo
+from pingyi.inspections.services.plans import draw_make, draw_redo
 from pingyi.ledger.models import ServiceRecord
 from tests.conftest import credit
 from tests.inspections.helpers_inspections import make_plan

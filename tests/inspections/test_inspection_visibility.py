@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from pingyi.inspections import services
+from pingyi.inspections.services.findings import finding_record, findings_conclude
+from pingyi.inspections.services.lifecycle import feedback_send
+from pingyi.inspections.services.rectification import rectification_proof_submit
 from tests.inspections.helpers_inspections import walk
 
 
@@ -17,7 +19,7 @@ def test_the_unit_sees_its_inspection_only_once_feedback_is_sent(world):
         f'data-inspection="{inspection.pk}"'
         not in world.client("unit_a").get("/inspections/").content.decode()
     )
-    services.feedback_send(
+    feedback_send(
         actor=world.users["inspector"],
         inspection=inspection,
         deadline=inspection.created_at.date().replace(year=2099),
@@ -48,13 +50,9 @@ def test_the_unit_admin_cannot_do_the_inspectors_steps_and_the_inspector_not_the
         unit.post(f"/inspections/{inspection.pk}/rectification/verify/", {"accepted": "1"}).status_code == 403
     )
     with pytest.raises(PermissionDenied):
-        services.rectification_proof_submit(
-            actor=world.users["inspector"], inspection=inspection, proof_text="x"
-        )
+        rectification_proof_submit(actor=world.users["inspector"], inspection=inspection, proof_text="x")
     with pytest.raises(PermissionDenied):
-        services.rectification_proof_submit(
-            actor=world.users["unit_b"], inspection=inspection, proof_text="x"
-        )
+        rectification_proof_submit(actor=world.users["unit_b"], inspection=inspection, proof_text="x")
 
 
 def test_the_unit_sees_confirmed_findings_but_not_the_unconfirmed_ones_or_the_draw(world):
@@ -62,21 +60,21 @@ def test_the_unit_sees_confirmed_findings_but_not_the_unconfirmed_ones_or_the_dr
 
     inspection = walk(world, "in_progress")
     inspector = world.users["inspector"]
-    services.finding_record(
+    finding_record(
         actor=inspector,
         inspection=inspection,
         type=FindingType.objects.get(code="late_early"),
         description="龙某迟到早退",
         confirmed=True,
     )
-    services.finding_record(
+    finding_record(
         actor=inspector,
         inspection=inspection,
         type=FindingType.objects.get(code="qr_hidden"),
         description="怀疑二维码被宣传册遮挡，待核实",
     )
-    services.findings_conclude(actor=inspector, inspection=inspection, summary="现场核查")
-    services.feedback_send(
+    findings_conclude(actor=inspector, inspection=inspection, summary="现场核查")
+    feedback_send(
         actor=inspector,
         inspection=inspection,
         deadline=inspection.created_at.date().replace(year=2099),

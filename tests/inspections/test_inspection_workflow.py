@@ -8,9 +8,15 @@ import pytest
 from django.utils import timezone
 
 from pingyi.audit.models import AuditEntry
-from pingyi.inspections import services
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.models import FindingType, Inspection, Rectification
+from pingyi.inspections.services.findings import findings_conclude
+from pingyi.inspections.services.lifecycle import feedback_send, inspection_close
+from pingyi.inspections.services.rectification import (
+    rectification_plan_submit,
+    rectification_proof_submit,
+    rectification_verify,
+)
 from tests.inspections.helpers_inspections import make_plan, walk
 
 
@@ -92,7 +98,7 @@ def test_a_step_from_the_wrong_status_is_refused_with_a_chinese_message(world):
     inspection.refresh_from_db()
     assert inspection.status == "planned"
     with pytest.raises(Refused, match="不能发送检查反馈表"):
-        services.feedback_send(actor=world.users["inspector"], inspection=inspection, deadline=None)
+        feedback_send(actor=world.users["inspector"], inspection=inspection, deadline=None)
 
 
 def test_feedback_with_confirmed_findings_needs_a_future_deadline_and_keeps_the_input(world):
@@ -110,23 +116,21 @@ def test_feedback_with_confirmed_findings_needs_a_future_deadline_and_keeps_the_
 def test_an_inspection_without_findings_closes_without_rectification(world):
     inspector = world.users["inspector"]
     inspection = walk(world, "in_progress")
-    services.findings_conclude(actor=inspector, inspection=inspection, summary="未发现问题。")
-    services.feedback_send(actor=inspector, inspection=inspection, deadline=None)
+    findings_conclude(actor=inspector, inspection=inspection, summary="未发现问题。")
+    feedback_send(actor=inspector, inspection=inspection, deadline=None)
     assert not Rectification.objects.filter(inspection=inspection).exists()
     with pytest.raises(Refused, match="无需整改"):
-        services.rectification_plan_submit(actor=world.users["unit_a"], inspection=inspection, plan_text="x")
-    services.inspection_close(actor=inspector, inspection=inspection, note="无问题")
+        rectification_plan_submit(actor=world.users["unit_a"], inspection=inspection, plan_text="x")
+    inspection_close(actor=inspector, inspection=inspection, note="无问题")
     assert inspection.status == "closed"
 
 
 def test_a_rejected_proof_goes_back_to_the_unit_with_the_reason(world):
     inspection = walk(world, "rectifying")
-    services.rectification_proof_submit(
-        actor=world.users["unit_a"], inspection=inspection, proof_text="已补录"
-    )
+    rectification_proof_submit(actor=world.users["unit_a"], inspection=inspection, proof_text="已补录")
     with pytest.raises(Refused, match="退回整改须说明理由"):
-        services.rectification_verify(actor=world.users["inspector"], inspection=inspection, accepted=False)
-    services.rectification_verify(
+        rectification_verify(actor=world.users["inspector"], inspection=inspection, accepted=False)
+    rectification_verify(
         actor=world.users["inspector"], inspection=inspection, accepted=False, note="缺少制度文件"
     )
     inspection.refresh_from_db()
@@ -147,8 +151,6 @@ def test_an_overdue_rectification_shows_in_the_list_until_it_is_closed(world):
     assert f'data-inspection="{inspection.pk}"' in overdue_rows
     assert f'data-inspection="{on_time.pk}"' not in overdue_rows
     assert "整改逾期" in world.client("unit_a").get("/inspections/").content.decode()
-    services.rectification_proof_submit(
-        actor=world.users["unit_a"], inspection=inspection, proof_text="已整改"
-    )
-    services.rectification_verify(actor=world.users["inspector"], inspection=inspection, accepted=True)
+    rectification_proof_submit(actor=world.users["unit_a"], inspection=inspection, proof_text="已整改")
+    rectification_verify(actor=world.users["inspector"], inspection=inspection, accepted=True)
     assert "已超过期限" not in world.client("inspector").get("/inspections/").content.decode()

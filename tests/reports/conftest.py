@@ -16,8 +16,9 @@ import pytest
 
 from pingyi.catalog.models import Unit
 from pingyi.insight.rollups import rollups_refresh
+from pingyi.inspections.choices import Kind, Status
 from pingyi.inspections.finding_types import load_finding_types
-from pingyi.inspections.models import Finding, FindingType, Inspection, Kind, Rectification, Status
+from pingyi.inspections.models import Finding, FindingType, Inspection, Rectification
 from pingyi.ledger.models import ServiceRecord
 from pingyi.ratings.models import Rating
 from pingyi.tickets.choices import Source, State, Verdict

@@ -17,15 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import District
-from pingyi.inspections import doc_kinds, forms
+from pingyi.inspections import doc_kinds
 from pingyi.inspections import draw as drawing
 from pingyi.inspections.document_services import document_template_activate, document_template_upload
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.feedback import KIND as FEEDBACK
 from pingyi.inspections.models import DocumentTemplate, InspectionPlan
-from pingyi.inspections.plan_services import draw_make, draw_redo, inspection_add, plan_close, plan_create
 from pingyi.inspections.selectors import draw_get, is_inspector, plans_for
-from pingyi.inspections.services import inspection_from_anomaly
+from pingyi.inspections.services.lifecycle import inspection_from_anomaly
+from pingyi.inspections.services.plans import draw_make, draw_redo, inspection_add, plan_close, plan_create
+from pingyi.inspections.web import forms
 from pingyi.oversight.models import Anomaly
 
 

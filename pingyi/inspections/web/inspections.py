@@ -22,18 +22,21 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from pingyi.accounts.scopes import can_view
-from pingyi.inspections import forms, services
 from pingyi.inspections.attachments import Upload, content_type
+from pingyi.inspections.choices import Status
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.feedback import feedback_context, feedback_files
-from pingyi.inspections.models import Attachment, Finding, Inspection, Status, overdue_q
+from pingyi.inspections.models import Attachment, Finding, Inspection, overdue_q
 from pingyi.inspections.selectors import (
+    ACTION_LABELS,
     inspection_get,
     inspection_timeline,
     inspections_for,
     is_inspector,
     is_unit_of,
 )
+from pingyi.inspections.services import findings, lifecycle, rectification
+from pingyi.inspections.web import forms
 
 
 @login_required
@@ -89,18 +92,17 @@ def _detail(
     user = request.user
     inspector = is_inspector(user, inspection.district_id)
     files = Attachment.objects.defer("content").order_by("id")
-    findings = inspection.findings.select_related("type", "anomaly").prefetch_related(
+    shown = inspection.findings.select_related("type", "anomaly").prefetch_related(
         "staff", Prefetch("files", queryset=files)
     )
     if not inspector:
-        findings = findings.filter(confirmed=True)
+        shown = shown.filter(confirmed=True)
     timeline = [
-        (entry, services.ACTION_LABELS.get(entry.action, entry.action))
-        for entry in inspection_timeline(inspection)
+        (entry, ACTION_LABELS.get(entry.action, entry.action)) for entry in inspection_timeline(inspection)
     ]
     context: dict[str, Any] = {
         "inspection": inspection,
-        "findings": findings,
+        "findings": shown,
         "proof_files": files.filter(inspection=inspection, purpose=Attachment.Purpose.PROOF),
         "rectification": getattr(inspection, "rectification", None),
         "feedback": getattr(inspection, "feedback_form", None),
@@ -150,7 +152,7 @@ def inspection_start(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "start_form",
         lambda i: forms.StartForm(request.POST, inspection=i),
-        lambda i, d: services.inspection_start(
+        lambda i, d: lifecycle.inspection_start(
             actor=request.user, inspection=i, inspectors=list(d["inspectors"]), started_on=d["started_on"]
         ),
         gettext("已开始检查"),
@@ -165,7 +167,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "finding_form",
         lambda i: forms.FindingForm(request.POST, request.FILES, inspection=i),
-        lambda i, d: services.finding_record(
+        lambda i, d: findings.finding_record(
             actor=request.user,
             inspection=i,
             type=d["type"],
@@ -188,7 +190,7 @@ def finding_confirm(request: HttpRequest, pk: int, finding_id: int) -> HttpRespo
     if finding is None:
         raise Http404
     try:
-        services.finding_confirm(actor=request.user, finding=finding)
+        findings.finding_confirm(actor=request.user, finding=finding)
     except Refused as exc:
         messages.error(request, exc.message)
     else:
@@ -204,7 +206,7 @@ def findings_conclude(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "conclude_form",
         lambda i: forms.ConcludeForm(request.POST),
-        lambda i, d: services.findings_conclude(actor=request.user, inspection=i, summary=d["summary"]),
+        lambda i, d: findings.findings_conclude(actor=request.user, inspection=i, summary=d["summary"]),
         gettext("问题已认定，可以发送检查反馈表"),
     )
 
@@ -217,7 +219,7 @@ def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "feedback_form",
         lambda i: forms.FeedbackSendForm(request.POST),
-        lambda i, d: services.feedback_send(
+        lambda i, d: lifecycle.feedback_send(
             actor=request.user, inspection=i, deadline=d["deadline"], requirement=d["requirement"]
         ),
         gettext("检查反馈表已生成并发送给被检查单位"),
@@ -232,7 +234,7 @@ def rectification_plan(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "plan_form",
         lambda i: forms.PlanTextForm(request.POST),
-        lambda i, d: services.rectification_plan_submit(
+        lambda i, d: rectification.rectification_plan_submit(
             actor=request.user, inspection=i, plan_text=d["plan_text"]
         ),
         gettext("整改方案已提交"),
@@ -247,7 +249,7 @@ def rectification_proof(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "proof_form",
         lambda i: forms.ProofForm(request.POST, request.FILES),
-        lambda i, d: services.rectification_proof_submit(
+        lambda i, d: rectification.rectification_proof_submit(
             actor=request.user, inspection=i, proof_text=d["proof_text"], files=_uploads(d["file"])
         ),
         gettext("整改情况已提交，等待检查组验收"),
@@ -262,7 +264,7 @@ def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "verify_form",
         lambda i: forms.VerifyForm(request.POST),
-        lambda i, d: services.rectification_verify(
+        lambda i, d: rectification.rectification_verify(
             actor=request.user, inspection=i, accepted=d["accepted"], note=d["note"]
         ),
         gettext("验收结果已记录"),
@@ -277,7 +279,7 @@ def inspection_close(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "close_form",
         lambda i: forms.CloseForm(request.POST),
-        lambda i, d: services.inspection_close(actor=request.user, inspection=i, note=d["note"]),
+        lambda i, d: lifecycle.inspection_close(actor=request.user, inspection=i, note=d["note"]),
         gettext("检查已办结"),
     )
 

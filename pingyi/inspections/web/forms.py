@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.models import Role, User
 from pingyi.catalog.models import Staff, Unit
-from pingyi.inspections.models import Draw, FindingType, Inspection, Kind, Method
+from pingyi.inspections.choices import Kind, Method
+from pingyi.inspections.models import Draw, FindingType, Inspection
 from pingyi.workdays import days as workdays
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -6,27 +6,22 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
 
 from pingyi.audit.services import audit_record, snapshot
 from pingyi.catalog.models import District, Unit, Window
 from pingyi.inspections import draw as drawing
+from pingyi.inspections.choices import Method
 from pingyi.inspections.errors import Refused
-from pingyi.inspections.models import Draw, Inspection, InspectionPlan, Method
-from pingyi.inspections.selectors import is_inspector
+from pingyi.inspections.models import Draw, Inspection, InspectionPlan
+from pingyi.inspections.services.guards import require_inspector
 
 POPULATION_KIND = {
     Draw.Population.ALL: "random",
     Draw.Population.QUIET: "targeted",
     Draw.Population.ANOMALY: "anomaly",
 }
-
-
-def require_inspector(actor: Any, district_id: int) -> None:
-    if not is_inspector(actor, district_id):
-        raise PermissionDenied(gettext("只有本区纪检监察检查人员可以进行此操作"))
 
 
 def _clean_methods(methods: list[str]) -> list[str]:

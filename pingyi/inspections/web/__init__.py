@@ -1,0 +1,2 @@
+"""The inspections' pages and their forms: ``inspections`` (one inspection and its steps), ``plans`` (plans, draws,
+inspections from anomalies), ``forms``."""
