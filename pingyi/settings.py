@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pingyi.audit",
     "pingyi.accounts",
     "pingyi.catalog",
+    "pingyi.documents",
     "pingyi.imports",
     "pingyi.api",
     "pingyi.ledger",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("ratings/", include("pingyi.ratings.urls")),
     path("ledger/", include("pingyi.ledger.urls")),
     path("oversight/", include("pingyi.oversight.urls")),
+    path("inspections/templates/", include("pingyi.documents.urls")),
     path("inspections/", include("pingyi.inspections.urls")),
     path("workdays/", include("pingyi.workdays.urls")),
     path("tickets/", include("pingyi.tickets.urls")),

@@ -18,6 +18,7 @@ from pingyi.accounts.models import User
 from pingyi.catalog.models import District, Staff, Unit
 from pingyi.demo import names
 from pingyi.demo.seed import Summary, step
+from pingyi.documents.render import pdf_from_html
 from pingyi.inspections.attachments import Upload
 from pingyi.inspections.models import FindingType, Inspection, InspectionPlan, Rectification
 from pingyi.inspections.services.findings import finding_record, findings_conclude
@@ -28,7 +29,6 @@ from pingyi.inspections.services.rectification import (
     rectification_proof_submit,
     rectification_verify,
 )
-from pingyi.lib.documents import pdf_from_html
 from pingyi.oversight.models import Anomaly
 
 # The finding type an anomaly of each kind turns into once confirmed.

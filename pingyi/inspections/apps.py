@@ -1,3 +1,7 @@
+"""The inspections app: its scope rules and the 检查反馈表's document kind."""
+
+from __future__ import annotations
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,4 +13,8 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("监督检查")
 
     def ready(self) -> None:
+        from pingyi.documents import kinds
         from pingyi.inspections import scopes  # noqa: F401  (registers the scope rules)
+        from pingyi.inspections.feedback import FEEDBACK_FORM
+
+        kinds.register(FEEDBACK_FORM)

@@ -1,7 +1,8 @@
-"""The 检查反馈表: its placeholders, the sample data a new template must render, and the Word and PDF files.
+"""The 检查反馈表: its kind (placeholders, the sample data a new template must render, the shipped default, registered
+with pingyi.documents when the app is ready), its context, and the Word and PDF files.
 
-The Word file comes from the district's active uploaded template (``DocumentTemplate``) or, without one, from the
-shipped default ``templates/inspections/docx/feedback_form.docx``; the PDF from ``inspections/feedback_pdf.html``.
+The Word file comes from the district's active uploaded template (pingyi.documents) or, without one, from the shipped
+default ``templates/inspections/docx/feedback_form.docx``; the PDF from ``inspections/feedback_pdf.html``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from pingyi.inspections import doc_kinds
+from pingyi.documents.kinds import DocKind
+from pingyi.documents.render import chinese_date, pdf_render
+from pingyi.documents.services import document_docx
 from pingyi.inspections.models import Finding, Inspection
-from pingyi.lib.documents import docx_render, pdf_render
 
 DEFAULT_TEMPLATE = (
     Path(__file__).resolve().parent / "templates" / "inspections" / "docx" / "feedback_form.docx"
@@ -69,10 +71,6 @@ SAMPLE: dict[str, Any] = {
 }
 
 
-def _cn_date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
-
-
 def confirmed_findings(inspection: Inspection) -> list[Finding]:
     return list(
         inspection.findings.filter(confirmed=True)
@@ -97,7 +95,7 @@ def feedback_context(
         "window": str(inspection.window) if inspection.window_id else "—",
         "kind": inspection.get_kind_display(),
         "methods": inspection.methods_display or "—",
-        "inspected_on": _cn_date(inspection.started_on),
+        "inspected_on": chinese_date(inspection.started_on, missing="—"),
         "inspectors": "、".join(inspectors) or "—",
         "summary": inspection.summary or "—",
         "finding_count": len(findings),
@@ -112,19 +110,16 @@ def feedback_context(
             for n, f in enumerate(findings, start=1)
         ],
         "requirement": requirement or ("未发现问题，无需整改。" if not findings else "—"),
-        "deadline": _cn_date(deadline) if findings else "无",
-        "issued_on": _cn_date(issued_on),
+        "deadline": chinese_date(deadline, missing="—") if findings else "无",
+        "issued_on": chinese_date(issued_on, missing="—"),
     }
 
 
 def feedback_files(inspection: Inspection, context: dict[str, Any]) -> tuple[int, bytes, bytes]:
     """(template version, .docx, .pdf) of the form for ``context``."""
-    version, template = doc_kinds.active_template(inspection.district_id, KIND)
-    docx = docx_render(template, context)
+    version, docx = document_docx(inspection.district_id, KIND, context)
     pdf = pdf_render("inspections/feedback_pdf.html", context)
     return version, docx, pdf
 
 
-doc_kinds.register(
-    doc_kinds.DocKind(KIND, gettext_noop("检查反馈表"), DEFAULT_TEMPLATE, PLACEHOLDERS, SAMPLE)
-)
+FEEDBACK_FORM = DocKind(KIND, gettext_noop("检查反馈表"), DEFAULT_TEMPLATE, PLACEHOLDERS, SAMPLE)

@@ -334,47 +334,6 @@ class FeedbackForm(models.Model):
         return f"{self.inspection.number} 检查反馈表"
 
 
-class DocumentTemplate(models.Model):
-    """An uploaded Word template (docxtpl placeholders) replacing the shipped default; version 0 is the default."""
-
-    district = models.ForeignKey(
-        "catalog.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+"
-    )
-    kind = models.CharField(_("文书类型"), max_length=32)  # a key of pingyi.inspections.doc_kinds.KINDS
-    version = models.PositiveIntegerField(_("版本"))
-    content = models.BinaryField(_("模板文件"))
-    original_name = models.CharField(_("文件名"), max_length=255)
-    active = models.BooleanField(_("启用"), default=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("文书模板")
-        verbose_name_plural = _("文书模板")
-        ordering = ["kind", "-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["district", "kind", "version"], name="doc_template_version_unique"
-            ),
-            models.UniqueConstraint(
-                fields=["district", "kind"], condition=models.Q(active=True), name="doc_template_one_active"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        from pingyi.inspections import doc_kinds
-
-        spec = doc_kinds.get(self.kind)
-        return f"{spec.label if spec else self.kind}模板 第 {self.version} 版"
-
-
 class Attachment(models.Model):
     """A file kept with an inspection: evidence of a finding (inspectors only) or the unit's proof of rectification.
 

@@ -31,7 +31,4 @@ urlpatterns = [
     path("plans/<int:pk>/close/", plans.plan_close_view, name="plan_close"),
     path("draws/<int:pk>/", plans.draw_detail, name="draw_detail"),
     path("from-anomaly/<int:anomaly_id>/", plans.from_anomaly, name="from_anomaly"),
-    path("templates/", plans.template_list, name="template_list"),
-    path("templates/activate/", plans.template_activate, name="template_activate"),
-    path("templates/<int:version>.docx", plans.template_download, name="template_download"),
 ]

@@ -15,7 +15,7 @@ import segno
 from django.conf import settings
 
 from pingyi.catalog.hours import format_hours
-from pingyi.lib.documents import pdf_render
+from pingyi.documents.render import pdf_render
 from pingyi.ratings.models import QrPoster
 
 # Error correction M survives a scratch or a fold without making the code too dense for old phones.

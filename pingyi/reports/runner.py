@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingyi.audit.services import audit_record
-from pingyi.lib.documents import pdf_render
+from pingyi.documents.render import pdf_render
 from pingyi.reports import tables
 from pingyi.reports.exports import SheetFormats, Table, cell_text, write_sheet
 from pingyi.reports.figures import LABELS, Figures, period_figures

@@ -43,7 +43,11 @@ class TicketsConfig(AppConfig):
         )
         register(SanctionType, ScopeRule(district=None, editors=inspectors))
 
-        import pingyi.tickets.documents  # noqa: F401  (registers the 督办函 and 建议书 templates)
+        from pingyi.documents import kinds
+        from pingyi.tickets.documents import SUGGESTION_LETTER, SUPERVISION_LETTER
+
+        kinds.register(SUPERVISION_LETTER)
+        kinds.register(SUGGESTION_LETTER)
         from pingyi.ratings.hooks import on_negative
         from pingyi.tickets.services import ticket_open_for_rating
 

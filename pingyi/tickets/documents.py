@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from pingyi.inspections import doc_kinds
-from pingyi.lib.documents import docx_render, pdf_render
+from pingyi.documents.kinds import DocKind
+from pingyi.documents.render import chinese_date, pdf_render
+from pingyi.documents.services import document_docx
 from pingyi.tickets.models import Suggestion, Ticket
 from pingyi.workdays import days
 
@@ -22,11 +23,7 @@ DOCX = Path(__file__).resolve().parent / "templates" / "tickets" / "docx"
 
 
 def _day(value: date | datetime | None) -> str:
-    if value is None:
-        return "（待定）"
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date()
-    return f"{value.year}年{value.month}月{value.day}日"
+    return chinese_date(value, missing="（待定）")
 
 
 def _reply_by(today: date) -> str:
@@ -61,8 +58,7 @@ def supervision_context(ticket: Ticket, *, today: date | None = None) -> dict[st
 
 
 def supervision_docx(ticket: Ticket) -> bytes:
-    _, template = doc_kinds.active_template(ticket.district_id, SUPERVISION)
-    return docx_render(template, supervision_context(ticket))
+    return document_docx(ticket.district_id, SUPERVISION, supervision_context(ticket))[1]
 
 
 def supervision_pdf(ticket: Ticket) -> bytes:
@@ -88,8 +84,7 @@ def suggestion_context(suggestion: Suggestion) -> dict[str, Any]:
 
 
 def suggestion_docx(suggestion: Suggestion) -> bytes:
-    _, template = doc_kinds.active_template(suggestion.district_id, SUGGESTION)
-    return docx_render(template, suggestion_context(suggestion))
+    return document_docx(suggestion.district_id, SUGGESTION, suggestion_context(suggestion))[1]
 
 
 def suggestion_pdf(suggestion: Suggestion) -> bytes:
@@ -98,69 +93,65 @@ def suggestion_pdf(suggestion: Suggestion) -> bytes:
 
 SUPERVISION = "ticket_supervision"
 SUGGESTION = "suggestion"
-doc_kinds.register(
-    doc_kinds.DocKind(
-        SUPERVISION,
-        gettext_noop("督办函"),
-        DOCX / "supervision_letter.docx",
-        {
-            "issuer": _("出具机关，如“××区纪检监察工委”"),
-            "number": _("督办文号"),
-            "unit_name": _("承办单位"),
-            "opened_on": _("立单日期"),
-            "source": _("来源（差评、12345热线……）"),
-            "window": _("窗口"),
-            "tracking_code": _("查询码"),
-            "summary": _("问题描述"),
-            "visit_due": _("回访期限"),
-            "rectify_due": _("整改期限"),
-            "today": _("发函日期"),
-            "overdue_text": _("逾期情况，如“仍未完成整改”"),
-            "level": _("第几次督办"),
-            "reply_by": _("报送期限"),
-        },
-        {
-            "issuer": "示例区纪检监察工委",
-            "number": "督办〔2026〕12-1号",
-            "unit_name": "区市场监管局",
-            "opened_on": "2026年11月2日",
-            "source": "差评",
-            "window": "3号窗口",
-            "tracking_code": "ABCD234567",
-            "summary": "服务态度生硬",
-            "visit_due": "2026年11月3日",
-            "rectify_due": "2026年11月23日",
-            "today": "2026年11月25日",
-            "overdue_text": "仍未完成整改",
-            "level": 1,
-            "reply_by": "2026年11月30日",
-        },
-    )
+SUPERVISION_LETTER = DocKind(
+    SUPERVISION,
+    gettext_noop("督办函"),
+    DOCX / "supervision_letter.docx",
+    {
+        "issuer": _("出具机关，如“××区纪检监察工委”"),
+        "number": _("督办文号"),
+        "unit_name": _("承办单位"),
+        "opened_on": _("立单日期"),
+        "source": _("来源（差评、12345热线……）"),
+        "window": _("窗口"),
+        "tracking_code": _("查询码"),
+        "summary": _("问题描述"),
+        "visit_due": _("回访期限"),
+        "rectify_due": _("整改期限"),
+        "today": _("发函日期"),
+        "overdue_text": _("逾期情况，如“仍未完成整改”"),
+        "level": _("第几次督办"),
+        "reply_by": _("报送期限"),
+    },
+    {
+        "issuer": "示例区纪检监察工委",
+        "number": "督办〔2026〕12-1号",
+        "unit_name": "区市场监管局",
+        "opened_on": "2026年11月2日",
+        "source": "差评",
+        "window": "3号窗口",
+        "tracking_code": "ABCD234567",
+        "summary": "服务态度生硬",
+        "visit_due": "2026年11月3日",
+        "rectify_due": "2026年11月23日",
+        "today": "2026年11月25日",
+        "overdue_text": "仍未完成整改",
+        "level": 1,
+        "reply_by": "2026年11月30日",
+    },
 )
-doc_kinds.register(
-    doc_kinds.DocKind(
-        SUGGESTION,
-        gettext_noop("纪检监察建议书"),
-        DOCX / "suggestion_letter.docx",
-        {
-            "issuer": _("出具机关"),
-            "number": _("文号"),
-            "unit_name": _("被建议单位"),
-            "issues": _("存在问题"),
-            "suggestions": _("监察建议"),
-            "basis": _("依据列表（工单、检查发现），每项为一句话"),
-            "reply_by": _("反馈期限"),
-            "issued_on": _("发出日期"),
-        },
-        {
-            "issuer": "示例区纪检监察工委",
-            "number": "示纪建〔2026〕1号",
-            "unit_name": "区市场监管局",
-            "issues": "窗口服务态度生硬。",
-            "suggestions": "一、开展培训；二、建立回访制度。",
-            "basis": ["工单 ABCD234567（属实）"],
-            "reply_by": "2026年12月25日",
-            "issued_on": "2026年11月25日",
-        },
-    )
+SUGGESTION_LETTER = DocKind(
+    SUGGESTION,
+    gettext_noop("纪检监察建议书"),
+    DOCX / "suggestion_letter.docx",
+    {
+        "issuer": _("出具机关"),
+        "number": _("文号"),
+        "unit_name": _("被建议单位"),
+        "issues": _("存在问题"),
+        "suggestions": _("监察建议"),
+        "basis": _("依据列表（工单、检查发现），每项为一句话"),
+        "reply_by": _("反馈期限"),
+        "issued_on": _("发出日期"),
+    },
+    {
+        "issuer": "示例区纪检监察工委",
+        "number": "示纪建〔2026〕1号",
+        "unit_name": "区市场监管局",
+        "issues": "窗口服务态度生硬。",
+        "suggestions": "一、开展培训；二、建立回访制度。",
+        "basis": ["工单 ABCD234567（属实）"],
+        "reply_by": "2026年12月25日",
+        "issued_on": "2026年11月25日",
+    },
 )

@@ -12,8 +12,8 @@ import docx
 import pytest
 from django.utils import timezone
 
+from pingyi.documents.render import FetchRefused, pdf_from_html
 from pingyi.inspections.models import FeedbackForm
-from pingyi.lib.documents import FetchRefused, pdf_from_html
 from tests.inspections.helpers_inspections import walk
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -8,8 +8,9 @@ import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pingyi.audit.models import AuditEntry
+from pingyi.documents.models import DocumentTemplate
 from pingyi.inspections.feedback import DEFAULT_TEMPLATE
-from pingyi.inspections.models import DocumentTemplate, FeedbackForm
+from pingyi.inspections.models import FeedbackForm
 from tests.inspections.helpers_inspections import walk
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -156,7 +156,3 @@ class VerifyForm(forms.Form):
 
 class CloseForm(forms.Form):
     note = forms.CharField(label=_("办结说明"), required=False, max_length=500)
-
-
-class TemplateUploadForm(forms.Form):
-    file = forms.FileField(label=_("Word 模板（.docx）"))

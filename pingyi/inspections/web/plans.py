@@ -1,5 +1,5 @@
-"""Inspectors' pages: plans, draws (seed, candidates, picks and the recomputation), inspections from anomalies,
-and the feedback-form templates. Everyone else gets 404 here."""
+"""Inspectors' pages: plans, draws (seed, candidates, picks and the recomputation), inspections from anomalies.
+Everyone else gets 404 here."""
 
 from __future__ import annotations
 
@@ -10,19 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import District
-from pingyi.inspections import doc_kinds
 from pingyi.inspections import draw as drawing
-from pingyi.inspections.document_services import document_template_activate, document_template_upload
 from pingyi.inspections.errors import Refused
-from pingyi.inspections.feedback import KIND as FEEDBACK
-from pingyi.inspections.models import DocumentTemplate, InspectionPlan
+from pingyi.inspections.models import InspectionPlan
 from pingyi.inspections.selectors import draw_get, is_inspector, plans_for
 from pingyi.inspections.services.lifecycle import inspection_from_anomaly
 from pingyi.inspections.services.plans import draw_make, draw_redo, inspection_add, plan_close, plan_create
@@ -165,93 +160,3 @@ def from_anomaly(request: HttpRequest, anomaly_id: int) -> HttpResponse:
         raise Http404 from exc
     messages.success(request, gettext("已据异常立项检查 %(number)s") % {"number": inspection.number})
     return redirect("inspections:inspection_detail", pk=inspection.pk)
-
-
-def _kind(request: HttpRequest) -> doc_kinds.DocKind:
-    spec = doc_kinds.get(request.POST.get("kind") or request.GET.get("kind") or FEEDBACK)
-    if spec is None:
-        raise Http404
-    return spec
-
-
-def _to_list(spec: doc_kinds.DocKind) -> HttpResponse:
-    return redirect(f"{reverse('inspections:template_list')}?kind={spec.kind}")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def template_list(request: HttpRequest) -> HttpResponse:
-    _inspector_only(request)
-    spec = _kind(request)
-    district = _district(request)
-    form = forms.TemplateUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            made = document_template_upload(
-                actor=request.user,
-                district=district,
-                content=upload.read(),
-                original_name=upload.name,
-                kind=spec.kind,
-            )
-        except Refused as exc:
-            form.add_error("file", exc.message)
-        else:
-            messages.success(
-                request,
-                gettext("模板已通过示例数据校验，第 %(version)s 版已启用") % {"version": made.version},
-            )
-            return _to_list(spec)
-    rows = restrict(DocumentTemplate.objects.filter(kind=spec.kind, district=district), request.user)
-    context = {
-        "form": form,
-        "spec": spec,
-        "spec_label": gettext(spec.label),
-        "kinds": [{"kind": k.kind, "label": gettext(k.label)} for k in doc_kinds.KINDS.values()],
-        "rows": rows.select_related("uploaded_by").defer("content"),
-        "default_active": not rows.filter(active=True).exists(),
-        "placeholders": spec.placeholders,
-    }
-    return render(
-        request, "inspections/template_list.html", context, status=400 if request.method == "POST" else 200
-    )
-
-
-@login_required
-@require_POST
-def template_activate(request: HttpRequest) -> HttpResponse:
-    _inspector_only(request)
-    spec = _kind(request)
-    try:
-        version = int(request.POST.get("version", ""))
-        document_template_activate(
-            actor=request.user, district=_district(request), version=version, kind=spec.kind
-        )
-    except ValueError:
-        messages.error(request, gettext("版本号无效"))
-    except Refused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, gettext("已切换模板版本") if version else gettext("已恢复使用系统默认模板"))
-    return _to_list(spec)
-
-
-@login_required
-@require_GET
-def template_download(request: HttpRequest, version: int) -> HttpResponse:
-    _inspector_only(request)
-    spec = _kind(request)
-    if version == 0:
-        content, name = spec.default.read_bytes(), f"{spec.label}-默认模板.docx"
-    else:
-        rows = restrict(
-            DocumentTemplate.objects.filter(kind=spec.kind, district=_district(request)), request.user
-        )
-        row = get_object_or_404(rows, version=version)
-        content, name = bytes(row.content), row.original_name
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    return response

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans CJK', sans-serif"
 
@@ -85,3 +87,12 @@ def pdf_from_html(html: str) -> bytes:
 def pdf_render(template_name: str, context: dict[str, Any]) -> bytes:
     """A Django template rendered to HTML, then to PDF (the template sets its own @page and fonts)."""
     return pdf_from_html(render_to_string(template_name, {"font_family": FONT_FAMILY, **context}))
+
+
+def chinese_date(value: date | datetime | None, *, missing: str) -> str:
+    """A date as official documents write it, ``2026年11月25日`` (a moment: its local date); ``missing`` for None."""
+    if value is None:
+        return missing
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.year}年{value.month}月{value.day}日"
