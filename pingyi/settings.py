@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "pingyi.inspections",
     "pingyi.workdays",
     "pingyi.tickets",
+    "pingyi.accountability",
     "pingyi.insight",
     "pingyi.alerts",
     "pingyi.reports",

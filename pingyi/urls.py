@@ -31,6 +31,7 @@ urlpatterns = [
     path("inspections/", include("pingyi.inspections.urls")),
     path("workdays/", include("pingyi.workdays.urls")),
     path("tickets/", include("pingyi.tickets.urls")),
+    path("tickets/", include("pingyi.accountability.urls")),
     path("insight/causes/", include("pingyi.insight.urls_causes")),
     path("insight/", include("pingyi.insight.urls")),
     path("alerts/", include("pingyi.alerts.urls")),

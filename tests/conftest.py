@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from pingyi.accountability.models import SanctionType
+from pingyi.accountability.sanctions import load_sanction_types
 from pingyi.accounts.models import Role, User
 from pingyi.accounts.services import user_create
 from pingyi.catalog.models import District, Hall, ServiceItem, Staff, Unit, Window, WindowHours
 from pingyi.lib.codes import credit_code_check_char
 from pingyi.ratings.models import ReasonTag
 from pingyi.ratings.tagdata import load_tag_sets
-from pingyi.tickets.models import SanctionType
-from pingyi.tickets.sanctions import load_sanction_types
 
 PASSWORD = "correct-horse-battery"
 

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
+from pingyi.accountability.models import SanctionType
+from pingyi.accountability.services import accountability_record, mechanism_record, suggestion_issue
 from pingyi.alerts.evaluate import alerts_evaluate
 from pingyi.alerts.models import Alert, AlertKind
 from pingyi.alerts.services import subscription_add
@@ -31,12 +33,11 @@ from pingyi.inspections.services.plans import draw_make
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.services import RatingInput, rating_submit
 from pingyi.tickets.choices import Verdict
-from pingyi.tickets.documents import supervision_context
-from pingyi.tickets.models import SanctionType, Ticket
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating
-from pingyi.tickets.services_accountability import accountability_record, mechanism_record, suggestion_issue
+from pingyi.tickets.supervision import supervision_context
 from tests.alerts.alerts_builders import NOW, Plant
-from tests.inspections.helpers_inspections import walk
+from tests.inspections.conftest import walk
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from pingyi.accountability.models import AccountabilityRecord, SanctionType
+from pingyi.accountability.services import accountability_record, mechanism_record, suggestion_issue
 from pingyi.accounts.models import Role, User
 from pingyi.catalog.models import District, Unit
 from pingyi.demo import names
@@ -20,9 +22,8 @@ from pingyi.demo.seed import DEMO_END, Summary, step
 from pingyi.ratings.models import Rating
 from pingyi.tickets.choices import State, Verdict
 from pingyi.tickets.escalation import tickets_escalate
-from pingyi.tickets.models import AccountabilityRecord, SanctionType, Ticket, TicketEvent
+from pingyi.tickets.models import Ticket, TicketEvent
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating
-from pingyi.tickets.services_accountability import accountability_record, mechanism_record, suggestion_issue
 
 VISITS = [
     "已电话回访，群众反映等候时间过长",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from pingyi.accountability.models import AccountabilityRecord
 from pingyi.accounts.models import User
 from pingyi.catalog.models import District
 from pingyi.demo import names
@@ -16,7 +17,6 @@ from pingyi.demo.seed import Summary, step
 from pingyi.disclosure.models import Bulletin
 from pingyi.disclosure.services import bulletin_draft, bulletin_publish, bulletin_review
 from pingyi.inspections.models import Finding, Inspection
-from pingyi.tickets.models import AccountabilityRecord
 
 
 def _typical_body(inspections: list[Inspection]) -> str:

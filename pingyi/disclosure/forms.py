@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accountability.models import AccountabilityRecord
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import District
 from pingyi.disclosure.models import Bulletin, Kind
 from pingyi.inspections.models import Inspection
-from pingyi.tickets.models import AccountabilityRecord, Ticket
+from pingyi.tickets.models import Ticket
 
 # Tickets worth a bulletin are those whose verification is done; the newest few hundred are offered.
 TICKET_CHOICES = 300

@@ -34,7 +34,7 @@ class Bulletin(models.Model):
         "inspections.Inspection", verbose_name=_("相关监督检查"), blank=True, related_name="+"
     )
     accountability = models.ManyToManyField(
-        "tickets.AccountabilityRecord", verbose_name=_("相关问责处理"), blank=True, related_name="+"
+        "accountability.AccountabilityRecord", verbose_name=_("相关问责处理"), blank=True, related_name="+"
     )
     tickets = models.ManyToManyField(
         "tickets.Ticket", verbose_name=_("相关工单"), blank=True, related_name="+"

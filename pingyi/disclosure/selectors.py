@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from pingyi.accountability.models import AccountabilityRecord
 from pingyi.disclosure.models import Bulletin, State
 from pingyi.inspections.models import Inspection
-from pingyi.tickets.models import AccountabilityRecord, Ticket
+from pingyi.tickets.models import Ticket
 
 COMPOUND_SURNAMES = (
     "欧阳",

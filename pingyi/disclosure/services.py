@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from pingyi.accountability.models import AccountabilityRecord
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import Staff
 from pingyi.disclosure.models import Bulletin, Kind, State
 from pingyi.inspections.models import Inspection
-from pingyi.tickets.models import AccountabilityRecord, Ticket
+from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import is_district_inspector
 
 # A mainland mobile number, whole or masked (138****5678), or a landline with its area code.

@@ -1,6 +1,6 @@
 """Inspections (监督检查): plans, auditable draws, inspections, findings, rectification, feedback forms.
 
-A confirmed ``Finding`` is the basis an accountability record (问责处理, the tickets app) will point to; nothing here
+A confirmed ``Finding`` is the basis an accountability record (问责处理, pingyi.accountability) points to; nothing here
 decides on accountability.
 """
 
@@ -215,7 +215,7 @@ class FindingType(models.Model):
 class Finding(models.Model):
     """A problem found in an inspection, with its evidence and the people involved.
 
-    Extension point: an accountability record (问责处理, tickets app) takes a *confirmed* finding as its basis.
+    An accountability record (问责处理, pingyi.accountability) takes a *confirmed* finding as its basis.
     """
 
     inspection = models.ForeignKey(

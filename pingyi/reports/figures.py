@@ -14,11 +14,12 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
+from pingyi.accountability.models import AccountabilityRecord, Mechanism, SanctionType
 from pingyi.catalog.models import ServiceItem, Unit, Window
 from pingyi.insight.cubes import local_bounds
 from pingyi.inspections.models import VISIBLE_TO_UNIT, Finding, Inspection
 from pingyi.tickets.choices import Source, State
-from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Ticket
+from pingyi.tickets.models import Ticket
 
 # Finding types that are 作风 problems (不担当、不作为、迟到早退 …) rather than breaches of the rating rules;
 # a district that adds its own 作风 types names their codes in this setting.

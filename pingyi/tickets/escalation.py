@@ -4,7 +4,7 @@
   an open ticket — to the unit's admins (an in-app notice on their ticket list; an event on the timeline).
 - 督办: when a deadline passes on an open ticket, the escalation count goes up by one (at most once per working day
   of delay), to the unit head and the district's inspectors; each 督办 is an event, an audit entry, and the basis of
-  the 督办函 document (``documents.py``).
+  the 督办函 document (``supervision.py``).
 """
 
 from __future__ import annotations

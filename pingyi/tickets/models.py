@@ -186,11 +186,3 @@ class TicketFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-from pingyi.tickets.models_accountability import (  # noqa: E402, F401  (models of the same app)
-    AccountabilityRecord,
-    Mechanism,
-    SanctionType,
-    Suggestion,
-)

@@ -1,10 +1,9 @@
-"""The back-office ticket pages under /tickets/ (and, until they move, the accountability records)."""
+"""The back-office ticket pages under /tickets/ (the accountability pages share the prefix: accountability.urls)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from pingyi.tickets import views_accountability
 from pingyi.tickets.web import tickets as views
 
 app_name = "tickets"
@@ -16,17 +15,5 @@ urlpatterns = [
     path("<int:pk>/call/", views.ticket_call, name="ticket_call"),
     path("<int:pk>/phone/", views.ticket_phone, name="ticket_phone"),
     path("<int:pk>/files/<int:file_id>/", views.ticket_file, name="ticket_file"),
-    path(
-        "<int:pk>/supervision.<str:fmt>",
-        views.supervision_document,
-        name="supervision_document",
-    ),
-    path(
-        "suggestions/<int:pk>.<str:fmt>", views_accountability.suggestion_document, name="suggestion_document"
-    ),
-    path(
-        "accountability/", views_accountability.record_list, {"kind": "accountability"}, name="accountability"
-    ),
-    path("<str:kind>/", views_accountability.record_list, name="record_list"),
-    path("<str:kind>/new/", views_accountability.record_create, name="record_create"),
+    path("<int:pk>/supervision.<str:fmt>", views.supervision_document, name="supervision_document"),
 ]

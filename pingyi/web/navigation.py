@@ -38,7 +38,9 @@ NAV = [
     ),
     NavEntry("alerts", _("预警"), "alerts:alert_list", "alerts.Alert"),
     NavEntry("inspections", _("监督检查"), "inspections:inspection_list", "inspections.Inspection"),
-    NavEntry("accountability", _("问责"), "tickets:accountability", "tickets.AccountabilityRecord"),
+    NavEntry(
+        "accountability", _("问责"), "accountability:accountability", "accountability.AccountabilityRecord"
+    ),
     NavEntry("bulletins", _("通报"), "disclosure:manage_list", "disclosure.Bulletin"),
     NavEntry("insight", _("统计分析"), "insight:dashboard", "insight.DayStaff"),
     NavEntry("causes", _("原因分析"), "causes:causes", "ratings.Rating", not_roles=_OPERATORS),

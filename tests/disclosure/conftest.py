@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from pingyi.accountability.models import SanctionType
+from pingyi.accountability.services import accountability_record
 from pingyi.accounts.models import Role
 from pingyi.accounts.services import user_create
 from pingyi.disclosure.services import bulletin_draft, bulletin_publish, bulletin_review
@@ -16,9 +18,7 @@ from pingyi.inspections.models import FindingType
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.services import RatingInput, rating_submit
 from pingyi.tickets.choices import Verdict
-from pingyi.tickets.models import SanctionType
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating
-from pingyi.tickets.services_accountability import accountability_record
 from tests.conftest import PASSWORD
 
 RATER_PHONE = "13912345678"

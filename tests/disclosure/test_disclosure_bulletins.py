@@ -170,7 +170,7 @@ def test_a_bulletin_never_carries_a_phone_number(world, make_bulletin):
 
 
 def test_links_must_be_of_the_bulletins_district(world, make_bulletin):
-    from tests.inspections.helpers_inspections import walk
+    from tests.inspections.conftest import walk
 
     inspection = walk(world, "findings_recorded")
     with pytest.raises(BulletinError, match="不属于本区"):
@@ -185,7 +185,7 @@ def test_links_must_be_of_the_bulletins_district(world, make_bulletin):
 
 
 def test_an_inspection_shows_its_unit_and_confirmed_problems_not_its_people(world, make_bulletin):
-    from tests.inspections.helpers_inspections import walk
+    from tests.inspections.conftest import walk
 
     inspection = walk(world, "findings_recorded")
     make_bulletin(inspections=[inspection], body="区市场监管局未及时录入服务对象数据。")

@@ -13,7 +13,7 @@ from pingyi.inspections.services.findings import finding_record
 from pingyi.inspections.services.lifecycle import inspection_start
 from pingyi.inspections.services.plans import draw_make
 from pingyi.oversight.models import Anomaly
-from tests.inspections.helpers_inspections import make_plan
+from tests.inspections.conftest import make_plan
 
 
 def _anomaly(world, unit, key: str = "a1", status: str = "open") -> Anomaly:

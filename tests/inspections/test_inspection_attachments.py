@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pingyi.audit.models import AuditEntry
 from pingyi.inspections.models import Attachment, FindingType
-from tests.inspections.helpers_inspections import walk
+from tests.inspections.conftest import walk
 
 PDF = b"%PDF-1.4\n% proof of rectification\n"
 

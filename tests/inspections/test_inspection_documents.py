@@ -9,12 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import docx
-import pytest
 from django.utils import timezone
 
-from pingyi.documents.render import FetchRefused, pdf_from_html
 from pingyi.inspections.models import FeedbackForm
-from tests.inspections.helpers_inspections import walk
+from tests.documents.conftest import docx_bytes, upload
+from tests.inspections.conftest import walk
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -95,10 +94,15 @@ def test_before_sending_only_the_inspector_gets_a_preview(world):
     assert world.client("unit_a").get(f"/inspections/{inspection.pk}/feedback.pdf").status_code == 404
 
 
-def test_the_pdf_renderer_fetches_nothing_but_data_urls(tmp_path):
-    secret = tmp_path / "secret.png"
-    secret.write_bytes(b"not an image")
-    for src in (f"file://{secret}", "http://127.0.0.1:9/x.png", "https://example.com/x.png"):
-        with pytest.raises(FetchRefused):
-            pdf_from_html(f'<img src="{src}"><p>中文</p>')
-    assert pdf_from_html("<p>中文</p>").startswith(b"%PDF")
+def test_an_uploaded_template_is_used_for_the_next_form(world):
+    content = docx_bytes("{{ issuer }} 专用反馈表", "单位：{{ unit_name }}", "期限：{{ deadline }}")
+    assert upload(world, content).status_code == 302
+    inspection = walk(world, "feedback_sent")
+    assert FeedbackForm.objects.get(inspection=inspection).template_version == 1
+    text = [
+        p.text
+        for p in docx.Document(
+            io.BytesIO(world.client("unit_a").get(f"/inspections/{inspection.pk}/feedback.docx").content)
+        ).paragraphs
+    ]
+    assert text[0] == "测试区纪检监察工委 专用反馈表" and text[1] == f"单位：{world.unit_a.name}"

@@ -16,7 +16,7 @@ from pingyi.inspections.models import Draw, Inspection
 from pingyi.inspections.services.plans import draw_make, draw_redo
 from pingyi.ledger.models import ServiceRecord
 from tests.conftest import credit
-from tests.inspections.helpers_inspections import make_plan
+from tests.inspections.conftest import make_plan
 
 
 def _more_units(world, n: int) -> list[Unit]:

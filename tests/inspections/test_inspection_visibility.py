@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from pingyi.inspections.services.findings import finding_record, findings_conclude
 from pingyi.inspections.services.lifecycle import feedback_send
 from pingyi.inspections.services.rectification import rectification_proof_submit
-from tests.inspections.helpers_inspections import walk
+from tests.inspections.conftest import walk
 
 
 def test_the_unit_sees_its_inspection_only_once_feedback_is_sent(world):

@@ -17,7 +17,7 @@ from pingyi.inspections.services.rectification import (
     rectification_proof_submit,
     rectification_verify,
 )
-from tests.inspections.helpers_inspections import make_plan, walk
+from tests.inspections.conftest import make_plan, walk
 
 
 def _entries_since(seq: int) -> list[AuditEntry]:

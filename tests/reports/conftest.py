@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pingyi.accountability.models import AccountabilityRecord, Mechanism, SanctionType
 from pingyi.catalog.models import Unit
 from pingyi.insight.rollups import rollups_refresh
 from pingyi.inspections.choices import Kind, Status
@@ -22,7 +23,7 @@ from pingyi.inspections.models import Finding, FindingType, Inspection, Rectific
 from pingyi.ledger.models import ServiceRecord
 from pingyi.ratings.models import Rating
 from pingyi.tickets.choices import Source, State, Verdict
-from pingyi.tickets.models import AccountabilityRecord, Mechanism, SanctionType, Ticket
+from pingyi.tickets.models import Ticket
 
 TZ = ZoneInfo("Asia/Shanghai")
 YEAR = 2026

@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
+from pingyi.accountability.models import AccountabilityRecord, Mechanism
 from pingyi.catalog.models import ServiceItem, Unit
 from pingyi.inspections.models import Finding, Inspection
 from pingyi.ledger.models import ServiceRecord
 from pingyi.ratings.models import Rating
 from pingyi.reports.figures import period_figures, yearly_figures
-from pingyi.tickets.models import AccountabilityRecord, Mechanism, Ticket
+from pingyi.tickets.models import Ticket
 from tests.reports.conftest import YEAR, at
 
 TOLD = ["feedback_sent", "rectifying", "closed"]  # statuses in which the unit knows of its inspection

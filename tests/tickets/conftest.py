@@ -1,3 +1,6 @@
+"""Builders of the ticket tests (the accountability tests import them too): a 差评 and its ticket, the unit's
+return visit and verification, a ticket found true, a second inspector for the appeal's second review."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,7 +12,8 @@ from pingyi.accounts.models import Role
 from pingyi.accounts.services import user_create
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.services import RatingInput, rating_submit
-from pingyi.tickets.services import ticket_open_for_rating
+from pingyi.tickets.choices import Verdict
+from pingyi.tickets.services import ticket_act, ticket_open_for_rating
 
 
 @pytest.fixture
@@ -32,6 +36,32 @@ def negative(world):
 @pytest.fixture
 def ticket(negative):
     return ticket_open_for_rating(negative)
+
+
+def visit(world, ticket):
+    """Unit A's admin records the return visit of ``ticket``."""
+    return ticket_act(
+        actor=world.users["unit_a"],
+        ticket_id=ticket.pk,
+        action="visit",
+        caller="王科长",
+        called_at=timezone.now() - timedelta(minutes=1),
+        citizen_said="排队太久，窗口人员态度冷淡",
+    )
+
+
+def verify(world, ticket, verdict, evidence="监控录像 3 号机 10:02–10:40"):
+    """Unit A's admin verifies ``ticket`` with ``verdict``."""
+    return ticket_act(
+        actor=world.users["unit_a"], ticket_id=ticket.pk, action="verify", verdict=verdict, evidence=evidence
+    )
+
+
+@pytest.fixture
+def true_ticket(world, ticket):
+    """The ticket of ``negative``, visited and found true (属实): grounds for accountability."""
+    visit(world, ticket)
+    return verify(world, ticket, Verdict.TRUE, evidence="")
 
 
 @pytest.fixture

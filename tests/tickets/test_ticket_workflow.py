@@ -13,23 +13,7 @@ from pingyi.ratings.services import RatingInput, rating_submit
 from pingyi.tickets.choices import Source, State, Verdict
 from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import TicketError, handling_rate, ticket_act, ticket_open, tickets_open_pending
-
-
-def _visit(world, ticket):
-    return ticket_act(
-        actor=world.users["unit_a"],
-        ticket_id=ticket.pk,
-        action="visit",
-        caller="王科长",
-        called_at=timezone.now() - timedelta(minutes=1),
-        citizen_said="排队太久，窗口人员态度冷淡",
-    )
-
-
-def _verify(world, ticket, verdict, evidence="监控录像 3 号机 10:02–10:40"):
-    return ticket_act(
-        actor=world.users["unit_a"], ticket_id=ticket.pk, action="verify", verdict=verdict, evidence=evidence
-    )
+from tests.tickets.conftest import verify, visit
 
 
 def _act(world, who, ticket, action, **fields):
@@ -81,8 +65,8 @@ def test_a_ticket_opened_in_an_unknown_year_has_no_deadline_yet(world):
 
 
 def test_true_complaint_path_to_closure(world, ticket):
-    _visit(world, ticket)
-    t = _verify(world, ticket, Verdict.TRUE, evidence="")
+    visit(world, ticket)
+    t = verify(world, ticket, Verdict.TRUE, evidence="")
     assert t.state == State.RECTIFYING
     t = ticket_act(
         actor=world.users["unit_a"], ticket_id=ticket.pk, action="rectify", plan="增设导办员", proof="排班表"
@@ -94,8 +78,8 @@ def test_true_complaint_path_to_closure(world, ticket):
 
 
 def test_a_failed_review_reopens_rectification(world, ticket):
-    _visit(world, ticket)
-    _verify(world, ticket, Verdict.PARTLY)
+    visit(world, ticket)
+    verify(world, ticket, Verdict.PARTLY)
     ticket_act(
         actor=world.users["unit_a"], ticket_id=ticket.pk, action="rectify", plan="口头提醒", proof="无"
     )
@@ -104,15 +88,15 @@ def test_a_failed_review_reopens_rectification(world, ticket):
 
 
 def test_an_explanation_goes_to_review(world, ticket):
-    _visit(world, ticket)
-    t = _verify(world, ticket, Verdict.EXPLAINED, evidence="该事项法定需现场核验，已向群众解释")
+    visit(world, ticket)
+    t = verify(world, ticket, Verdict.EXPLAINED, evidence="该事项法定需现场核验，已向群众解释")
     assert t.state == State.REVIEW
     assert _act(world, "inspector", ticket, "review_pass").state == State.CLOSED
 
 
 def test_untrue_needs_two_different_inspectors_to_revoke(world, ticket, second_inspector):
-    _visit(world, ticket)
-    t = _verify(world, ticket, Verdict.UNTRUE)
+    visit(world, ticket)
+    t = verify(world, ticket, Verdict.UNTRUE)
     assert t.state == State.APPEAL
     t = _act(world, "inspector", ticket, "appeal_accept", note="录像显示按时接待")
     assert t.state == State.APPEAL_SECOND
@@ -125,8 +109,8 @@ def test_untrue_needs_two_different_inspectors_to_revoke(world, ticket, second_i
 
 
 def test_a_rejected_appeal_means_rectification(world, ticket):
-    _visit(world, ticket)
-    _verify(world, ticket, Verdict.UNTRUE)
+    visit(world, ticket)
+    verify(world, ticket, Verdict.UNTRUE)
     t = _act(world, "inspector", ticket, "appeal_reject", note="证据不足")
     assert t.state == State.RECTIFYING and t.verdict == Verdict.TRUE
 
@@ -168,8 +152,8 @@ def _visit_as(world, ticket, who):
 
 @pytest.mark.parametrize("who", ["unit_a", "hall_manager", "outsider"])
 def test_only_inspectors_of_the_district_review(world, ticket, who):
-    _visit(world, ticket)
-    _verify(world, ticket, Verdict.EXPLAINED)
+    visit(world, ticket)
+    verify(world, ticket, Verdict.EXPLAINED)
     with pytest.raises(TicketError, match="只有纪检监察人员可以审核通过"):
         _act(world, who, ticket, "review_pass")
 
@@ -192,14 +176,14 @@ def test_bad_visit_fields_are_refused(world, ticket, fields, message):
 
 
 def test_untrue_without_evidence_is_refused(world, ticket):
-    _visit(world, ticket)
+    visit(world, ticket)
     with pytest.raises(TicketError, match="请填写核实依据"):
-        _verify(world, ticket, Verdict.UNTRUE, evidence=" ")
+        verify(world, ticket, Verdict.UNTRUE, evidence=" ")
 
 
 def test_each_step_writes_one_audit_entry(world, ticket):
     before = AuditEntry.objects.count()
-    _visit(world, ticket)
+    visit(world, ticket)
     assert AuditEntry.objects.count() == before + 1
     entry = AuditEntry.objects.latest("seq")
     assert entry.action == "ticket.visit" and entry.after["state"] == State.VISITED
@@ -208,8 +192,8 @@ def test_each_step_writes_one_audit_entry(world, ticket):
 def test_the_citizen_rates_the_handling_once_after_closure(world, ticket):
     with pytest.raises(TicketError, match="办结后"):
         handling_rate(tracking_code=ticket.tracking_code, level=1)
-    _visit(world, ticket)
-    _verify(world, ticket, Verdict.EXPLAINED)
+    visit(world, ticket)
+    verify(world, ticket, Verdict.EXPLAINED)
     _act(world, "inspector", ticket, "review_pass")
     assert handling_rate(tracking_code=ticket.tracking_code.lower(), level=3).handling_level == 3
     with pytest.raises(TicketError, match="已评价过"):
@@ -217,8 +201,8 @@ def test_the_citizen_rates_the_handling_once_after_closure(world, ticket):
 
 
 def test_an_inspector_reopens_a_closed_ticket(world, ticket):
-    _visit(world, ticket)
-    _verify(world, ticket, Verdict.EXPLAINED)
+    visit(world, ticket)
+    verify(world, ticket, Verdict.EXPLAINED)
     _act(world, "inspector", ticket, "review_pass")
     t = _act(world, "inspector", ticket, "reopen", note="群众对处理不满意")
     assert t.state == State.RECTIFYING and t.closed_at is None and t.reopened == 1
@@ -227,8 +211,8 @@ def test_an_inspector_reopens_a_closed_ticket(world, ticket):
 def test_closing_asks_the_citizen_by_sms_to_rate_the_handling(world, ticket):
     from pingyi.sms.models import SmsMessage
 
-    _visit(world, ticket)
-    _verify(world, ticket, Verdict.EXPLAINED)
+    visit(world, ticket)
+    verify(world, ticket, Verdict.EXPLAINED)
     assert not SmsMessage.objects.filter(kind="ticket").exists()
     _act(world, "inspector", ticket, "review_pass")
     message = SmsMessage.objects.get(kind="ticket")

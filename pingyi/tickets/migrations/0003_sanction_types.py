@@ -1,13 +1,10 @@
-"""The kinds of 问责 as data (pingyi/tickets/sanctions.py)."""
+"""Once the data migration of the kinds of 问责; the sanction types moved to the accountability app with their table,
+and accountability.0002_sanction_types loads them into a new database. A database that ran this before keeps its rows.
+"""
 
 from django.db import migrations
-
-def load(apps, schema_editor):
-    from pingyi.tickets.sanctions import load_sanction_types
-
-    load_sanction_types(apps.get_model("tickets", "SanctionType"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0002_accountability")]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = []

@@ -20,7 +20,7 @@ from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import Unit
 from pingyi.lib.uploads import Upload, content_type
-from pingyi.tickets import documents
+from pingyi.tickets import supervision
 from pingyi.tickets.choices import Source, State
 from pingyi.tickets.models import Ticket, TicketFile, overdue_q
 from pingyi.tickets.services import (
@@ -223,7 +223,9 @@ def supervision_document(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
     if ticket is None or fmt not in ("docx", "pdf") or not (ticket.escalation or ticket.overdue()):
         raise Http404
     if fmt == "docx":
-        return _download(documents.supervision_docx(ticket), f"supervision-{ticket.tracking_code}.docx", DOCX)
+        return _download(
+            supervision.supervision_docx(ticket), f"supervision-{ticket.tracking_code}.docx", DOCX
+        )
     return _download(
-        documents.supervision_pdf(ticket), f"supervision-{ticket.tracking_code}.pdf", "application/pdf"
+        supervision.supervision_pdf(ticket), f"supervision-{ticket.tracking_code}.pdf", "application/pdf"
     )

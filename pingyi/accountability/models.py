@@ -1,4 +1,8 @@
-"""Accountability (问责处理), 纪检监察建议书 to units, and the mechanisms (制度机制) units build in response."""
+"""Accountability (问责处理), 纪检监察建议书 to units, and the mechanisms (制度机制) units build in response.
+
+Each rests on tickets found true (pingyi.tickets) or confirmed inspection findings (pingyi.inspections). The models
+lived in the tickets app until the redesign: they keep the tables they had there (``db_table``), with every row.
+"""
 
 from __future__ import annotations
 
@@ -25,10 +29,11 @@ class SanctionType(models.Model):
     class Meta:
         verbose_name = _("问责方式")
         verbose_name_plural = _("问责方式")
+        db_table = "tickets_sanctiontype"
         ordering = ["category", "severity"]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} · {gettext(self.name)}"  # shipped names: tickets/sanctions.py
+        return f"{self.get_category_display()} · {gettext(self.name)}"  # shipped names: sanctions.py
 
 
 class AccountabilityRecord(models.Model):
@@ -66,6 +71,7 @@ class AccountabilityRecord(models.Model):
     class Meta:
         verbose_name = _("问责处理")
         verbose_name_plural = _("问责处理")
+        db_table = "tickets_accountabilityrecord"
         ordering = ["-decided_on", "-id"]
 
     def __str__(self) -> str:
@@ -91,6 +97,7 @@ class Suggestion(models.Model):
     class Meta:
         verbose_name = _("纪检监察建议书")
         verbose_name_plural = _("纪检监察建议书")
+        db_table = "tickets_suggestion"
         ordering = ["-issued_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["district", "number"], name="suggestion_number_unique")
@@ -129,6 +136,7 @@ class Mechanism(models.Model):
     class Meta:
         verbose_name = _("制度机制")
         verbose_name_plural = _("制度机制")
+        db_table = "tickets_mechanism"
         ordering = ["-adopted_on", "-id"]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
-"""The 督办函 of an overdue ticket and the 纪检监察建议书 of a suggestion, as Word (docxtpl: the district's active
-template, which inspectors may replace on the 文书模板 page, else the shipped one in ``templates/tickets/docx``) and PDF
-(WeasyPrint with Noto CJK) — the same context for both."""
+"""The 督办函 of an overdue or escalated ticket, as Word (the district's active template, which inspectors may replace
+on the 文书模板 page, else the shipped one in ``templates/tickets/docx``) and PDF (WeasyPrint with Noto CJK) — the same
+context for both. ``SUPERVISION_LETTER`` is its document kind, registered with pingyi.documents when the app is ready."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from pingyi.documents.kinds import DocKind
 from pingyi.documents.render import chinese_date, pdf_render
 from pingyi.documents.services import document_docx
-from pingyi.tickets.models import Suggestion, Ticket
+from pingyi.tickets.models import Ticket
 from pingyi.workdays import days
 
 REPLY_WORKING_DAYS = 3  # a 督办函 asks for the report within this many working days
@@ -33,7 +33,7 @@ def _reply_by(today: date) -> str:
         return f"收函后 {REPLY_WORKING_DAYS} 个工作日内"
 
 
-# The letters are official Chinese documents: their labels (source, verdict) are Chinese whoever generates them.
+# The letter is an official Chinese document: its labels (the source) are Chinese whoever generates it.
 @translation.override("zh-hans")
 def supervision_context(ticket: Ticket, *, today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
@@ -65,34 +65,7 @@ def supervision_pdf(ticket: Ticket) -> bytes:
     return pdf_render("tickets/supervision_pdf.html", supervision_context(ticket))
 
 
-@translation.override("zh-hans")
-def suggestion_context(suggestion: Suggestion) -> dict[str, Any]:
-    basis = [f"工单 {t.tracking_code}（{t.get_verdict_display()}）" for t in suggestion.tickets.all()]
-    basis += [
-        f"检查发现：{f.type.name}（{f.description[:40]}）" for f in suggestion.findings.select_related("type")
-    ]
-    return {
-        "issuer": f"{suggestion.unit.district.name}纪检监察工委",
-        "number": suggestion.number,
-        "unit_name": suggestion.unit.name,
-        "issues": suggestion.issues,
-        "suggestions": suggestion.suggestions,
-        "basis": basis,
-        "reply_by": _day(suggestion.reply_by),
-        "issued_on": _day(suggestion.issued_on),
-    }
-
-
-def suggestion_docx(suggestion: Suggestion) -> bytes:
-    return document_docx(suggestion.district_id, SUGGESTION, suggestion_context(suggestion))[1]
-
-
-def suggestion_pdf(suggestion: Suggestion) -> bytes:
-    return pdf_render("tickets/suggestion_pdf.html", suggestion_context(suggestion))
-
-
 SUPERVISION = "ticket_supervision"
-SUGGESTION = "suggestion"
 SUPERVISION_LETTER = DocKind(
     SUPERVISION,
     gettext_noop("督办函"),
@@ -128,30 +101,5 @@ SUPERVISION_LETTER = DocKind(
         "overdue_text": "仍未完成整改",
         "level": 1,
         "reply_by": "2026年11月30日",
-    },
-)
-SUGGESTION_LETTER = DocKind(
-    SUGGESTION,
-    gettext_noop("纪检监察建议书"),
-    DOCX / "suggestion_letter.docx",
-    {
-        "issuer": _("出具机关"),
-        "number": _("文号"),
-        "unit_name": _("被建议单位"),
-        "issues": _("存在问题"),
-        "suggestions": _("监察建议"),
-        "basis": _("依据列表（工单、检查发现），每项为一句话"),
-        "reply_by": _("反馈期限"),
-        "issued_on": _("发出日期"),
-    },
-    {
-        "issuer": "示例区纪检监察工委",
-        "number": "示纪建〔2026〕1号",
-        "unit_name": "区市场监管局",
-        "issues": "窗口服务态度生硬。",
-        "suggestions": "一、开展培训；二、建立回访制度。",
-        "basis": ["工单 ABCD234567（属实）"],
-        "reply_by": "2026年12月25日",
-        "issued_on": "2026年11月25日",
     },
 )

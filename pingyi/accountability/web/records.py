@@ -1,4 +1,4 @@
-"""Pages for 问责处理, 纪检监察建议书 (with Word and PDF) and 制度机制."""
+"""Pages for 问责处理, 纪检监察建议书 (with Word and PDF) and 制度机制, under /tickets/ where they always were."""
 
 from __future__ import annotations
 
@@ -12,12 +12,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accountability import letter
+from pingyi.accountability.models import AccountabilityRecord, Mechanism, Suggestion
+from pingyi.accountability.services import (
+    AccountabilityError,
+    accountability_record,
+    mechanism_record,
+    suggestion_issue,
+)
+from pingyi.accountability.web.forms import AccountabilityForm, MechanismForm, SuggestionForm
 from pingyi.accounts.scopes import can_edit, can_view, restrict
-from pingyi.tickets import documents
-from pingyi.tickets.forms_accountability import AccountabilityForm, MechanismForm, SuggestionForm
-from pingyi.tickets.models import AccountabilityRecord, Mechanism, Suggestion
-from pingyi.tickets.services import TicketError
-from pingyi.tickets.services_accountability import accountability_record, mechanism_record, suggestion_issue
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGES: dict[str, dict[str, Any]] = {
@@ -63,7 +67,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
         "can_create": can_edit(request.user, page["model"]),
         "querystring": "",
     }
-    return render(request, f"tickets/{kind}_list.html", context)
+    return render(request, f"accountability/{kind}_list.html", context)
 
 
 @login_required
@@ -75,15 +79,15 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             page["service"](actor=request.user, **form.cleaned_data)
-        except TicketError as exc:
+        except AccountabilityError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, gettext("已登记%(record)s") % {"record": page["title"]})
-            return redirect("tickets:record_list", kind=kind)
+            return redirect("accountability:record_list", kind=kind)
     status = 400 if form.errors else 200
     return render(
         request,
-        "tickets/record_form.html",
+        "accountability/record_form.html",
         {"form": form, "title": page["title"], "kind": kind},
         status=status,
     )
@@ -103,5 +107,5 @@ def suggestion_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     if suggestion is None or fmt not in ("docx", "pdf"):
         raise Http404
     if fmt == "docx":
-        return _download(documents.suggestion_docx(suggestion), f"suggestion-{pk}.docx", DOCX)
-    return _download(documents.suggestion_pdf(suggestion), f"suggestion-{pk}.pdf", "application/pdf")
+        return _download(letter.suggestion_docx(suggestion), f"suggestion-{pk}.docx", DOCX)
+    return _download(letter.suggestion_pdf(suggestion), f"suggestion-{pk}.pdf", "application/pdf")

@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accountability.models import SanctionType, Suggestion
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import Staff, Unit
 from pingyi.inspections.models import Finding
 from pingyi.tickets.choices import Verdict
-from pingyi.tickets.models import SanctionType, Suggestion, Ticket
+from pingyi.tickets.models import Ticket
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
