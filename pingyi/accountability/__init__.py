@@ -2,3 +2,5 @@
 
 A domain app resting on tickets (found true) and inspection findings (confirmed): it imports both, neither imports it.
 """
+
+from __future__ import annotations

@@ -4,3 +4,5 @@ A foundation app: it imports no domain app. Each app that issues a document regi
 data, shipped default template) in its ``AppConfig.ready()``; inspectors replace a kind's Word template per district on
 the 文书模板 page, and every document is rendered from the active template (or the shipped default).
 """
+
+from __future__ import annotations

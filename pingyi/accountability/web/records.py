@@ -22,8 +22,8 @@ from pingyi.accountability.services import (
 )
 from pingyi.accountability.web.forms import AccountabilityForm, MechanismForm, SuggestionForm
 from pingyi.accounts.scopes import can_edit, can_view, restrict
+from pingyi.documents.web.download import document_response
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGES: dict[str, dict[str, Any]] = {
     "accountability": {
         "model": AccountabilityRecord,
@@ -93,12 +93,6 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
-
-
 @login_required
 def suggestion_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     suggestion = (
@@ -106,6 +100,5 @@ def suggestion_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     )
     if suggestion is None or fmt not in ("docx", "pdf"):
         raise Http404
-    if fmt == "docx":
-        return _download(letter.suggestion_docx(suggestion), f"suggestion-{pk}.docx", DOCX)
-    return _download(letter.suggestion_pdf(suggestion), f"suggestion-{pk}.pdf", "application/pdf")
+    make = letter.suggestion_docx if fmt == "docx" else letter.suggestion_pdf
+    return document_response(make(suggestion), f"suggestion-{pk}.{fmt}", fmt)

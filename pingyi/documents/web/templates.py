@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +22,7 @@ from pingyi.documents.services import (
     document_template_upload,
     may_manage,
 )
+from pingyi.documents.web.download import document_response
 from pingyi.documents.web.forms import TemplateUploadForm
 
 
@@ -116,8 +116,4 @@ def template_download(request: HttpRequest, version: int) -> HttpResponse:
         rows = restrict(DocumentTemplate.objects.filter(kind=spec.kind, district=district), request.user)
         row = get_object_or_404(rows, version=version)
         content, name = bytes(row.content), row.original_name
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    return response
+    return document_response(content, name, "docx")

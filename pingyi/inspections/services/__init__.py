@@ -6,3 +6,5 @@
 - ``rectification``: the unit's plan and proof, the inspectors' verification;
 - ``guards``: who may take a step, and the row locked in an allowed status.
 """
+
+from __future__ import annotations

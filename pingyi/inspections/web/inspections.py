@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from pingyi.accounts.scopes import can_view
+from pingyi.documents.web.download import document_response
 from pingyi.inspections.attachments import Upload, content_type
 from pingyi.inspections.choices import Status
 from pingyi.inspections.errors import Refused
@@ -306,12 +307,7 @@ def feedback_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         name = f"检查反馈表（预览）-{inspection.number}.{fmt}"
     else:
         raise Http404
-    kinds = {
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "pdf": "application/pdf",
-    }
-    response = HttpResponse(content, content_type=kinds[fmt])
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response = document_response(content, name, fmt)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import Unit
+from pingyi.documents.web.download import document_response
 from pingyi.lib.uploads import Upload, content_type
 from pingyi.tickets import supervision
 from pingyi.tickets.choices import Source, State
@@ -204,15 +205,6 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/ticket_form.html", {"form": form})
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
-
-
 @login_required
 def supervision_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     ticket = (
@@ -222,10 +214,5 @@ def supervision_document(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
     )
     if ticket is None or fmt not in ("docx", "pdf") or not (ticket.escalation or ticket.overdue()):
         raise Http404
-    if fmt == "docx":
-        return _download(
-            supervision.supervision_docx(ticket), f"supervision-{ticket.tracking_code}.docx", DOCX
-        )
-    return _download(
-        supervision.supervision_pdf(ticket), f"supervision-{ticket.tracking_code}.pdf", "application/pdf"
-    )
+    letter = supervision.supervision_docx if fmt == "docx" else supervision.supervision_pdf
+    return document_response(letter(ticket), f"supervision-{ticket.tracking_code}.{fmt}", fmt)
