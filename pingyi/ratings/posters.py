@@ -127,7 +127,7 @@ def poster_svg(poster: QrPoster) -> str:
 
 
 def poster_pdf(poster: QrPoster) -> bytes:
-    """The printable poster as an A4 PDF (lib.documents: fontconfig fonts, data: URLs only); the QR code is inline."""
+    """The printable poster as an A4 PDF (documents.render: fontconfig fonts, data: URLs only); the QR code is inline."""
     qr = base64.b64encode(qr_svg(poster).encode()).decode()
     return pdf_render(
         "ratings/poster_pdf.html",

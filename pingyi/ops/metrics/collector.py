@@ -50,7 +50,8 @@ def _ratings() -> Iterator[Metric]:
 
 
 def _tickets() -> Iterator[Metric]:
-    from pingyi.tickets.models import State, Ticket, overdue_q
+    from pingyi.tickets.choices import State
+    from pingyi.tickets.models import Ticket, overdue_q
 
     opened = CounterMetricFamily("pingyi_tickets_opened", "Tickets opened, by source.", labels=["source"])
     for source, n in Ticket.objects.order_by().values_list("source").annotate(n=Count("id")):
