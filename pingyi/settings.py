@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -105,6 +106,31 @@ DATABASES = {
     "default": database_from_url(envstr("PINGYI_DATABASE_URL"), default_sqlite_path=HOME / "pingyi.sqlite3")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# An optional streaming replica for the dashboards, reports, exports and public pages (docs/deploy.md, decision 0022):
+# a writer reads from the primary for pin_seconds after; a replica further behind than max_lag_seconds is not read;
+# a process trusts its last look at the replica for check_seconds; views: the URL names that read from it.
+PINGYI_REPLICA: dict[str, Any] = {
+    "pin_seconds": envint("PINGYI_REPLICA_PIN_SECONDS", 30),
+    "max_lag_seconds": envint("PINGYI_REPLICA_MAX_LAG_SECONDS", 10),
+    "check_seconds": envint("PINGYI_REPLICA_CHECK_SECONDS", 2),
+    "views": envlist(
+        "PINGYI_REPLICA_VIEWS",
+        ["insight:*", "causes:*", "reports:report_list", "reports:*_export"]
+        + ["disclosure:public", "disclosure:bulletin", "disclosure:district", "disclosure:screen*"],
+    ),
+}
+if envstr("PINGYI_REPLICA_DATABASE_URL"):
+    _replica = database_from_url(
+        envstr("PINGYI_REPLICA_DATABASE_URL"), default_sqlite_path=HOME / "replica.sqlite3"
+    )
+    if _replica["ENGINE"].endswith("postgresql"):  # a replica that is down must not hold a page for long
+        _replica["OPTIONS"].setdefault("connect_timeout", "2")
+    DATABASES["replica"] = {**_replica, "TEST": {"MIRROR": "default"}}  # tests read the one test database
+    DATABASE_ROUTERS = ["pingyi.lib.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("pingyi.lib.middleware.RequestIdMiddleware") + 1,
+        "pingyi.lib.dbpin.ReplicaReadsMiddleware",
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
