@@ -134,11 +134,8 @@ def _citizen_rating(proxy: Proxy, spec: dict[str, Any], n: int) -> dict[str, Any
             "X-Drill-Id": f"c{n}",
         },
     )
-    code = None
-    if answer.status == 200:
-        payload = json.loads(answer.body)
-        code = payload.get("tracking_code") if payload.get("ok") else None
-    return {"n": n, "started": started, "status": answer.status, "code": code, "comment": comment}
+    ok = answer.status == 200 and json.loads(answer.body).get("ok") is True
+    return {"n": n, "started": started, "status": answer.status, "ok": ok, "comment": comment}
 
 
 def ratings(spec: dict[str, Any]) -> dict[str, Any]:

@@ -107,7 +107,6 @@ def count(acks_path: Path) -> dict[str, Any]:
     device_ids = set(device.values_list("id", flat=True))
     citizen = Rating.objects.filter(comment__startswith=COMMENT_PREFIX)
     per_comment = citizen.values("comment").annotate(n=Count("id"))
-    codes = set(citizen.values_list("tracking_code", flat=True))
     stored_comments = {row["comment"] for row in per_comment}
     return {
         "device": {
@@ -117,9 +116,9 @@ def count(acks_path: Path) -> dict[str, Any]:
             "duplicated": sum(row["n"] - 1 for row in per_record if row["n"] > 1),
         },
         "citizen": {
-            "acknowledged": len(acks["citizen_codes"]),
-            "stored": len(codes),
-            "lost": len(set(acks["citizen_codes"]) - codes),
+            "acknowledged": len(acks["citizen_comments"]),
+            "stored": len(stored_comments),
+            "lost": len(set(acks["citizen_comments"]) - stored_comments),
             "duplicated": sum(row["n"] - 1 for row in per_comment if row["n"] > 1),
             "unanswered": len(acks["citizen_unanswered"]),
             "unanswered_stored": len(set(acks["citizen_unanswered"]) & stored_comments),

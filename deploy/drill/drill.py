@@ -226,7 +226,7 @@ class Topology:
             "-D",
             str(data),
             "-l",
-            str(self.root / "logs" / f"{host}-postgres.log"),
+            str(data.parent / "postgres.log"),
             "-w",
             "-t",
             "60",
@@ -305,6 +305,8 @@ class Topology:
                 str(data),
                 "-X",
                 "stream",
+                "-c",
+                "fast",
                 "-S",
                 "pingyi_replica",
                 "-R",
@@ -332,13 +334,19 @@ class Topology:
     def pool(self) -> None:
         base = self.postgres_dir("pool")
         (base / "userlist.txt").write_text(f'"pingyi" "{self.passwords["pingyi"]}"\n', encoding="utf-8")
-        (base / "pgbouncer.ini").write_text(
-            f"%include {DEPLOY / 'pgbouncer' / 'pgbouncer.ini'}\n"
-            "[pgbouncer]\n"
-            f"auth_file = {base / 'userlist.txt'}\nlogfile = {base / 'pgbouncer.log'}\npidfile = {base / 'pgbouncer.pid'}\n"
-            f"unix_socket_dir = {base}\n",
-            encoding="utf-8",
-        )
+        # The pooler's file as deployed, with the drill's paths (a second [pgbouncer] section would reset the first).
+        paths = {
+            "auth_file": base / "userlist.txt",
+            "logfile": base / "pgbouncer.log",
+            "pidfile": base / "pgbouncer.pid",
+            "unix_socket_dir": base,
+        }
+        lines = (DEPLOY / "pgbouncer" / "pgbouncer.ini").read_text(encoding="utf-8").splitlines()
+        for index, line in enumerate(lines):
+            key = line.split("=", 1)[0].strip()
+            if key in paths and not line.lstrip().startswith(";"):
+                lines[index] = f"{key} = {paths[key]}"
+        (base / "pgbouncer.ini").write_text("\n".join(lines) + "\n", encoding="utf-8")
         for path in base.iterdir():
             shutil.chown(path, "postgres", "postgres")
         self.start_pool()
@@ -556,8 +564,14 @@ class Topology:
 
     # -- the end ----------------------------------------------------------------------------------------------------
     def down(self) -> None:
+        for process in self.processes.values():  # all asked at once, then waited for together
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while any(p.poll() is None for p in self.processes.values()) and time.monotonic() < deadline:
+            time.sleep(0.1)
         for name in list(self.processes):
-            self.stop(name, wait=10)
+            self.stop(name, signal.SIGKILL, wait=5)
         for data in self.clusters:
             with suppress(Exception):
                 pid = int((data / "postmaster.pid").read_text().split()[0])
@@ -640,19 +654,28 @@ def drill_kill_app(topology: Topology, verdict: Verdict, quick: bool) -> None:
         text=True,
     )
     time.sleep((devices + citizens) / rate / 3)
-    killed_at = time.time()
+    signalled_at = time.time()
     gunicorn = topology.processes.pop("app1")
     os.killpg(gunicorn.pid, signal.SIGKILL)  # the master and its workers, at once
     gunicorn.wait(timeout=10)
-    say("app1's pingyi serve killed (SIGKILL to its process group: master and workers)")
+    deadline = (
+        time.monotonic() + 2
+    )  # the workers too (an exited process has closed its sockets, reaped or not)
+    while _group_alive(gunicorn.pid) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    killed_at = time.time()
+    say(
+        f"app1's pingyi serve killed (SIGKILL to its process group: master and workers; gone after "
+        f"{(killed_at - signalled_at) * 1000:.0f} ms)"
+    )
     out, err = load.communicate(timeout=300)
     if load.returncode != 0:
         raise DrillError(f"rating load failed: {err[-3000:]}")
     result = json.loads(out.strip().splitlines()[-1])
     acks = {
         "device_ids": [r["id"] for r in result["device"] if r["id"] is not None],
-        "citizen_codes": [r["code"] for r in result["citizen"] if r["code"]],
-        "citizen_unanswered": [r["comment"] for r in result["citizen"] if not r["code"]],
+        "citizen_comments": [r["comment"] for r in result["citizen"] if r["ok"]],
+        "citizen_unanswered": [r["comment"] for r in result["citizen"] if not r["ok"]],
     }
     counts = topology.count(acks)
     retried = sum(1 for r in result["device"] if len(r["attempts"]) > 1)
@@ -679,14 +702,17 @@ def drill_kill_app(topology: Topology, verdict: Verdict, quick: bool) -> None:
     )
     app1, app2 = f"{HOSTS['app1']}:{APP_PORT}", f"{HOSTS['app2']}:{APP_PORT}"
     rows = [r for r in topology.access_log() if r["uri"].startswith(("/api/v1/device/ratings", "/r/"))]
-    before = [r for r in rows if r["ended"] < killed_at]
-    after = [r for r in rows if r["started"] > killed_at + 0.05]
+    before = [r for r in rows if r["ended"] < signalled_at]
+    during = [r for r in rows if r["ended"] >= signalled_at and r["started"] <= killed_at]
+    after = [r for r in rows if r["started"] > killed_at]
     by_app1_before = sum(1 for r in before if r["upstreams"][-1] == app1)
+    during_failed = sum(1 for r in during if r["status"] >= 500)
     final_app2 = sum(1 for r in after if r["upstreams"][-1] == app2)
     tried_app1 = sum(1 for r in after if app1 in r["upstreams"])
     bad_after = sum(1 for r in after if r["status"] >= 500)
     say(
-        f"  proxy: before the kill {len(before)} requests ({by_app1_before} answered by app1); after it {len(after)}, "
+        f"  proxy: before the kill {len(before)} requests ({by_app1_before} answered by app1); in flight at the kill "
+        f"{len(during)} ({during_failed} answered 502: sent to app1, not replayed); after it {len(after)}, "
         f"{final_app2} answered by app2, {tried_app1} first tried on app1 and passed on, {bad_after} answered 5xx"
     )
     verdict.check(by_app1_before > 0, "before the kill both hosts answered")
@@ -747,11 +773,15 @@ def drill_restart_pool(topology: Topology, verdict: Verdict, first_record: int) 
     )
     time.sleep(4)
     stopped_at = time.time()
-    topology.stop("pgbouncer", signal.SIGTERM)
+    # Immediate shutdown (SIGQUIT since 1.23, SIGTERM before): every client connection dropped, as by a crash or a
+    # restart that does not wait (PgBouncer's safe shutdowns wait for Django's kept connections, which under load
+    # do not go away).
+    quick = signal.SIGQUIT if pgbouncer_version(pgbouncer_binary() or "") >= (1, 23) else signal.SIGTERM
+    topology.stop("pgbouncer", quick)
     time.sleep(1.0)
     topology.start_pool()
     restarted_at = time.time()
-    say(f"  PgBouncer stopped (SIGTERM) and started again after {restarted_at - stopped_at:.1f} s")
+    say(f"  PgBouncer stopped (immediate shutdown) and started again after {restarted_at - stopped_at:.1f} s")
     out, err = load.communicate(timeout=300)
     if load.returncode != 0:
         raise DrillError(f"steady load failed: {err[-3000:]}")
@@ -763,7 +793,7 @@ def drill_restart_pool(topology: Topology, verdict: Verdict, first_record: int) 
     first_attempt_failures = sum(1 for w in result["writes"] if w["attempts"][0] != 201)
     acks = {
         "device_ids": [w["id"] for w in result["writes"] if w["id"]],
-        "citizen_codes": [],
+        "citizen_comments": [],
         "citizen_unanswered": [],
     }
     counts = topology.count(acks)["device"]
@@ -785,6 +815,14 @@ def drill_restart_pool(topology: Topology, verdict: Verdict, first_record: int) 
         never == 0 and counts["lost"] == 0 and counts["duplicated"] == 0,
         "ratings through the restart: every one acknowledged, stored once",
     )
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _spec_path(topology: Topology, command: str, spec: dict[str, Any]) -> Path:
@@ -867,7 +905,9 @@ def main(argv: list[str] | None = None) -> int:
         except (DrillError, subprocess.TimeoutExpired, OSError, KeyError, ValueError) as exc:
             verdict.violations.append(f"the drill could not finish: {exc}")
             say(f"FAIL {exc}")
-            for log in sorted((root / "logs").glob("*.log")):
+            for log in sorted(
+                [*(root / "logs").glob("*.log"), *root.glob("*/postgres.log"), *root.glob("*/*/*.log")]
+            ):
                 tail = log.read_text(errors="replace").splitlines()[-15:]
                 print(f"--- {log.name}\n" + "\n".join(tail), file=sys.stderr)
         finally:
