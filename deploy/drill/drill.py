@@ -347,6 +347,8 @@ class Topology:
             if key in paths and not line.lstrip().startswith(";"):
                 lines[index] = f"{key} = {paths[key]}"
         (base / "pgbouncer.ini").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        # A copy the postgres user can run (a binary built into root's cache is out of its reach).
+        shutil.copy2(pgbouncer_binary() or "pgbouncer", base / "pgbouncer")
         for path in base.iterdir():
             shutil.chown(path, "postgres", "postgres")
         self.start_pool()
@@ -355,7 +357,7 @@ class Topology:
         self.start(
             "pgbouncer",
             "pool",
-            [pgbouncer_binary() or "pgbouncer", str(self.root / "pool" / "pgbouncer.ini")],
+            [str(self.root / "pool" / "pgbouncer"), str(self.root / "pool" / "pgbouncer.ini")],
             _base_env(),
             user="postgres",
         )
