@@ -176,6 +176,7 @@ class Topology:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            cwd=self.root,  # a folder the postgres user may enter, wherever the checkout lives
         )
 
     def stop(self, name: str, sig: int = signal.SIGTERM, wait: float = 15) -> None:
@@ -200,7 +201,12 @@ class Topology:
         timeout: float = 300,
     ) -> str:
         done = subprocess.run(  # noqa: S603
-            self.argv(host, command, user), env=env, capture_output=True, text=True, timeout=timeout
+            self.argv(host, command, user),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=self.root,
         )
         if done.returncode != 0:
             raise DrillError(
@@ -257,9 +263,11 @@ class Topology:
             user="postgres",
             timeout=120,
         )
+        # The deploy file, copied beside the cluster: the checkout may be where the postgres user cannot read.
+        shutil.copy(DEPLOY / "postgresql" / "primary.conf", base / "primary.conf")
         with open(data / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write(
-                f"\ninclude '{DEPLOY / 'postgresql' / 'primary.conf'}'\n"
+                f"\ninclude '{base / 'primary.conf'}'\n"
                 "# the drill's own: its socket folder (not the machine's cluster's), small memory, no fsync\n"
                 f"unix_socket_directories = '{sockets}'\nshared_buffers = 64MB\nfsync = off\n"
                 "log_min_messages = warning\n"
