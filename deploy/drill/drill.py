@@ -616,13 +616,16 @@ def _base_env() -> dict[str, str]:
 
 
 def _environment_file(path: Path) -> dict[str, str]:
-    """systemd's EnvironmentFile: KEY=value lines, # comments, no expansion."""
+    """systemd's EnvironmentFile: KEY=value lines, # comments, double quotes around a value, no expansion."""
     values = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line and not line.startswith("#") and "=" in line:
             key, value = line.split("=", 1)
-            values[key.strip()] = value.strip()
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            values[key.strip()] = value
     return values
 
 
