@@ -109,7 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator) would not outlive its transaction.
 if envbool("PINGYI_DB_TRANSACTION_POOLING", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-# An optional streaming replica for the dashboards, reports, exports and public pages (docs/deploy.md, decision 0022):
+# An optional streaming replica for the dashboards, reports, exports and public pages (docs/deploy.md, decision 0023):
 # a writer reads from the primary for pin_seconds after; a replica further behind than max_lag_seconds is not read;
 # a process trusts its last look at the replica for check_seconds; views: the URL names that read from it.
 PINGYI_REPLICA: dict[str, Any] = {
