@@ -3,7 +3,7 @@
 With ``PINGYI_REPLICA_DATABASE_URL`` set, settings add the database alias ``replica`` and install ``ReplicaRouter``
 (and ``pingyi.lib.dbpin.ReplicaReadsMiddleware``, which enters ``replica_reads()`` for the dashboard, report,
 export and public pages). Everything else — services, workers, the intake, every write — uses ``default`` as if
-there were no replica. Decision 0023 says why the choice is by view and not by model.
+there were no replica. Decision 0024 says why the choice is by view and not by model.
 
 Inside ``replica_reads()`` a read goes to the replica unless:
 
