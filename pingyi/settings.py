@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pingyi.audit",
     "pingyi.accounts",
     "pingyi.catalog",
+    "pingyi.derived",
     "pingyi.documents",
     "pingyi.imports",
     "pingyi.api",

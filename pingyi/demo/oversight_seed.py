@@ -18,10 +18,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import F
+from django.utils import timezone
 
 from pingyi.catalog.models import District, Staff, Unit, Window, WindowHours
 from pingyi.demo import names
 from pingyi.demo.seed import DEMO_END, DEMO_START, Summary, _phone, is_demo_workday, step
+from pingyi.derived.choices import Source
+from pingyi.derived.feed import days_changed
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import scales
 from pingyi.oversight.models import AnomalyKind, ComparisonRun
@@ -65,7 +68,10 @@ def _stop_entering(unit: Unit) -> int:
     records = ServiceRecord.objects.filter(unit=unit, received_at__date__gte=PLANT_FROM)
     for relation in ServiceRecord._meta.related_objects:
         records = records.filter(**{f"{relation.name}__isnull": True})
-    return records.delete()[0]
+    days = {timezone.localtime(at).date() for at in records.values_list("received_at", flat=True)}
+    removed = records.delete()[0]
+    days_changed(unit.district_id, days, source=Source.LEDGER)  # rows removed: what these days count changed
+    return removed
 
 
 def _colleagues(rng: random.Random, unit: Unit) -> list[Rating]:

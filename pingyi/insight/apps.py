@@ -16,10 +16,9 @@ class InsightConfig(AppConfig):
         # says which roles have a dashboard at all (operators do not), for the navigation.
         register(DayStaff, ScopeRule(district="district", hall="hall", unit="unit", staff="staff"))
 
-        from django.db.models.signals import post_save, pre_save
+        from pingyi.derived.choices import Source
+        from pingyi.derived.registry import subscribe
+        from pingyi.insight.rollups import SUBSCRIBER
 
-        from pingyi.catalog.models import Window
-        from pingyi.insight.signals import remember_hall, window_saved
-
-        pre_save.connect(remember_hall, sender=Window, dispatch_uid="insight.window_hall_before")
-        post_save.connect(window_saved, sender=Window, dispatch_uid="insight.window_hall_after")
+        # Every change a writer names moves some cube (a revocation the verified rate, a moved window its hall).
+        subscribe(SUBSCRIBER, sources=list(Source))

@@ -168,31 +168,3 @@ class MonthItem(Cube):
             models.Index(fields=["hall", "day"], name="mi_hall_day"),
             models.Index(fields=["item", "day"], name="mi_item_day"),
         ]
-
-
-class DirtyDay(models.Model):
-    """A (district, local day) whose raw rows changed since its cubes were computed."""
-
-    district = _fk("catalog.District")
-    day = models.DateField()
-    marked_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("待重算日")
-        constraints = [models.UniqueConstraint(fields=["district", "day"], name="dirty_day_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.district_id} {self.day}"
-
-
-class RollupState(models.Model):
-    """One row: how far the refresh has looked at newly received ratings and records."""
-
-    watermark = models.DateTimeField(null=True)
-    refreshed_at = models.DateTimeField(null=True)
-
-    class Meta:
-        verbose_name = _("汇总状态")
-
-    def __str__(self) -> str:
-        return f"rollups up to {self.watermark}"

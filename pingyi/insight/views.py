@@ -19,7 +19,7 @@ from pingyi.catalog.models import ServiceItem
 from pingyi.insight import metrics, rankings
 from pingyi.insight.filters import DRILL, FIRST_YEAR, LAST_YEAR, read_request
 from pingyi.insight.metrics import Scope, Summary
-from pingyi.insight.models import RollupState
+from pingyi.insight.rollups import refreshed_at
 from pingyi.lib.scales import CHANNEL_LABELS
 
 DRILL_ROWS = (
@@ -113,7 +113,6 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
     period_query = request.GET.copy()
     for key in ("hall", "unit", "window", "staff", "export"):
         period_query.pop(key, None)
-    state = RollupState.objects.filter(pk=1).first()
     context = {
         "req": req,
         "total": _row(total),
@@ -133,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "charts": shown["charts"],
         "channels": [(c.value, label) for c, label in CHANNEL_LABELS.items()],
         "items": restrict(ServiceItem.objects.order_by("code"), request.user).values_list("pk", "name")[:500],
-        "refreshed_at": state.refreshed_at if state else None,
+        "refreshed_at": refreshed_at(),
         "sees_rankings": _sees_rankings(request.user),
     }
     return render(request, "insight/dashboard.html", context)

@@ -18,3 +18,10 @@ class OversightConfig(AppConfig):
         register(
             ComparisonRun, ScopeRule(district="district", hall=None, unit=None, staff=None, operator=None)
         )
+
+        from pingyi.derived.choices import Source
+        from pingyi.derived.registry import subscribe
+        from pingyi.oversight.facts_store import SUBSCRIBER
+
+        # The facts count ratings and records, one district per comparison; no revocation or hall reaches them.
+        subscribe(SUBSCRIBER, sources=[Source.RATINGS, Source.LEDGER], per_district=True)

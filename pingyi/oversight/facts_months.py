@@ -83,7 +83,7 @@ def _skip_seen_once(table: MonthTable, district_id: int, month: date) -> None:
     """PostgreSQL: drop the touched keys that occur once in the month: once on the recounted days, and the raw table
     holds no other counted row of that key in the month (a probe of its key index that stops at two rows; most
     keys have one, on a page the recount just read). Such a key has nothing to count and no month row (a month row
-    needs two rows, and raw rows are never deleted without ``facts_forget``)."""
+    needs two rows; a day whose rows were edited or removed recounts its month for every key, see ``facts_store``)."""
     if not q.is_postgres():
         return
     t = f"ov_touch_{table.key}"

@@ -1,30 +1,30 @@
 """Keeping a district's comparison facts equal to a recount of the raw rows, one local day at a time.
 
 ``refresh`` brings the facts of a span of days up to date before a comparison reads them: it recounts every day of
-the span not covered yet, every covered day that received rows since the last look (any span: a late rating of an
-old month recounts that day), every day whose office-hours weekday changed (a 调休 schedule published later), the
-records of every window whose office hours changed, and everything when the counting settings changed. New rows
-are found by id: every rating and record with an id above the district's watermark. On PostgreSQL the watermark only
-advances to a look taken before the oldest transaction still open began (its rows may commit later, with smaller
-ids). Rows are never edited or deleted by the platform (ratings are sealed, records insert-only); a path that does
-must call ``facts_forget``. ``facts_check`` compares everything with a recount from scratch (rolled back).
+the span not covered yet, every covered day the change feed names since the facts' cursor (``pingyi.derived``,
+decision 0026: every day that received ratings or records, any span — a late rating of an old month recounts that
+day — and every day a writer said its rows changed), every day whose office-hours weekday changed (a 调休 schedule
+published later), the records of every window whose office hours changed, and everything when the counting
+settings changed. A day whose rows were edited or removed (not only added) recounts its month tables for every key,
+not only the keys its rows hold. ``facts_check`` compares everything with a recount from scratch (rolled back).
 """
 
 # ruff: noqa: S608  (table names come from facts_sql and facts_months)
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Set as AbstractSet
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi.derived import readers
 from pingyi.lib import sqlbits as q
 from pingyi.oversight import facts_months as months
 from pingyi.oversight.facts_sql import (
     DAY_TABLES,
     Counting,
-    day_param,
     execute,
     recount_days,
     recount_windows,
@@ -35,7 +35,7 @@ from pingyi.oversight.models_facts import FactDay, FactState
 from pingyi.oversight.thresholds import Thresholds
 from pingyi.workdays.days import UnknownYear, is_working_day
 
-MAX_LOOKS = 50
+SUBSCRIBER = "oversight.facts"  # subscribed in OversightConfig.ready to ratings and records, per district
 MONTH_TABLES = tuple(t.table for t in months.TABLES)
 FACT_COLUMNS = {
     "oversight_recday": "unit_id, window_id, day, n, outside, entered_late",
@@ -88,46 +88,6 @@ def _lock(district_id: int) -> FactState:
     return FactState.objects.select_for_update().get(district_id=district_id)
 
 
-def _look() -> tuple[int, int, datetime, datetime | None]:
-    """(max rating id, max record id, when they were read, start of the oldest other open transaction)."""
-    max_rating, max_record = rows(
-        "SELECT (SELECT COALESCE(MAX(id), 0) FROM ratings_rating), "
-        "(SELECT COALESCE(MAX(id), 0) FROM ledger_servicerecord)",
-        [],
-    )[0]
-    if not q.is_postgres():
-        return int(max_rating), int(max_record), timezone.now(), None
-    # Read after the ids: a transaction holding a smaller id began before this moment.
-    now, oldest = rows(
-        "SELECT clock_timestamp(), (SELECT MIN(xact_start) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL)",
-        [],
-    )[0]
-    return int(max_rating), int(max_record), now, oldest
-
-
-def _arrivals(state: FactState, district_id: int, covered: bool) -> set[date]:
-    """The local days of the district's rows added since the watermark; advances the watermark safely."""
-    max_rating, max_record, now, oldest = _look()
-    days: set[date] = set()
-    if covered:
-        sql = (
-            f"SELECT DISTINCT {q.local_day('rated_at')} FROM ratings_rating WHERE id > %s AND district_id = %s "
-            "UNION "
-            f"SELECT DISTINCT {q.local_day('received_at')} FROM ledger_servicerecord WHERE id > %s AND district_id = %s"
-        )
-        found = rows(sql, [state.rating_id, district_id, state.record_id, district_id])
-        days = {q.as_date(day) for (day,) in found}
-    looks = [*state.looks, [now.isoformat(), max_rating, max_record]]
-    usable = [look for look in looks if oldest is None or datetime.fromisoformat(look[0]) < oldest]
-    if usable:
-        state.rating_id = max(state.rating_id, int(usable[-1][1]))
-        state.record_id = max(state.record_id, int(usable[-1][2]))
-        looks = looks[len(usable) :]
-    state.looks = looks[-MAX_LOOKS:]
-    return days
-
-
 def _hours_changed(district_id: int) -> int:
     """Fill ``ov_windows`` with the district's windows whose office hours differ from those counted with."""
     execute("DROP TABLE IF EXISTS ov_windows", [])
@@ -175,36 +135,25 @@ def _forget_all(district_id: int) -> None:
         execute(f"DELETE FROM {table} WHERE district_id = %s", [district_id])
 
 
-def facts_forget(district_id: int, days: list[date]) -> None:
-    """Uncover the months of these days (a path that edits or deletes raw rows calls this): the next comparison
-    recounts whatever it reads of them. Per-day rows exist only for covered days, so they go too."""
-    for month in sorted({d.replace(day=1) for d in days}):
-        m1, m2 = day_param(month), day_param(months.month_end(month))
-        for table in (*DAY_TABLES, "oversight_factday"):
-            execute(
-                f"DELETE FROM {table} WHERE district_id = %s AND day >= %s AND day <= %s",
-                [district_id, m1, m2],
-            )
-        for table in MONTH_TABLES:
-            execute(f"DELETE FROM {table} WHERE district_id = %s AND month = %s", [district_id, m1])
-
-
 def refresh(district_id: int, first: date, last: date, limits: Thresholds) -> dict[str, int]:
-    """Bring the facts of days first..last (and every covered day with new rows) up to date; returns what it did."""
+    """Bring the facts of days first..last (and every covered day the feed names) up to date; returns what it did."""
     counting = counting_of(limits)
     state = _lock(district_id)
     params = counting.as_params()
-    if state.params != params:
+    taken = readers.take(SUBSCRIBER, district_id)
+    if state.params != params or taken.fresh:  # other settings, or changes unknown: nothing covered holds
         _forget_all(district_id)
         state.params = params
     covered = dict(FactDay.objects.filter(district_id=district_id).values_list("day", "weekday"))
-    stale = {d for d in _arrivals(state, district_id, bool(covered)) if d in covered}
+    changed = [c for c in taken.changes if c.day in covered]
+    stale = {c.day for c in changed}
+    whole = {c.day.replace(day=1) for c in changed if not c.added_only}
     stale |= {d for d in _days(first, last) if covered.get(d) != office_weekday(d)}
     windows = _hours_changed(district_id)
     if windows and covered:
         for a, b in _runs([d for d in covered if d not in stale]):
             recount_windows(district_id, a, b, counting, _swapped(a, b))
-    _recount(district_id, sorted(stale), set(covered), counting)
+    _recount(district_id, sorted(stale), set(covered), counting, whole)
     FactDay.objects.filter(district_id=district_id, day__in=stale).delete()
     FactDay.objects.bulk_create(
         [FactDay(district_id=district_id, day=d, weekday=office_weekday(d)) for d in sorted(stale)],
@@ -215,11 +164,18 @@ def refresh(district_id: int, first: date, last: date, limits: Thresholds) -> di
     return {"days": len(stale), "windows": windows}
 
 
-def _recount(district_id: int, stale: list[date], covered: set[date], counting: Counting) -> None:
-    """Recount the stale days, then the month tables: the touched keys in months covered before, else every key."""
+def _recount(
+    district_id: int,
+    stale: list[date],
+    covered: set[date],
+    counting: Counting,
+    whole: AbstractSet[date] = frozenset(),
+) -> None:
+    """Recount the stale days, then the month tables: the touched keys in months covered before (unless their rows
+    were edited or removed: ``whole``), else every key."""
     if not stale:
         return
-    covered_months = {d.replace(day=1) for d in covered}
+    covered_months = {d.replace(day=1) for d in covered} - whole
     months.start_touching()
     try:
         for a, b in _runs(stale):
@@ -295,4 +251,4 @@ def coverage(district_id: int, first: date, last: date) -> dict[date, list[date]
     return out
 
 
-__all__: list[Any] = ["coverage", "facts_check", "facts_forget", "rebuild", "refresh"]
+__all__: list[Any] = ["coverage", "facts_check", "rebuild", "refresh"]

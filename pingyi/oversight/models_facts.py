@@ -21,12 +21,10 @@ class _Fact(models.Model):
 
 
 class FactState(_Fact):
-    """Per district: how far the facts have looked at the raw rows (by id) and the settings they were counted with."""
+    """Per district: the settings the facts were counted with (how far they have read the raw rows is their cursor
+    in the change feed, ``pingyi.derived``)."""
 
     district_id = models.BigIntegerField(primary_key=True)
-    rating_id = models.BigIntegerField(default=0)  # every rating with a smaller or equal id was seen
-    record_id = models.BigIntegerField(default=0)
-    looks = models.JSONField(default=list)  # recent [time, max rating id, max record id] not usable yet
     params = models.JSONField(default=dict)
     refreshed_at = models.DateTimeField(null=True)
 

@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import District, DutyShift, ServiceItem, Staff, Unit
+from pingyi.derived.choices import Source
+from pingyi.derived.feed import days_changed
 from pingyi.imports.reader import TableError, open_table
-from pingyi.insight.rollups import rollups_mark_dirty
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import scales
 from pingyi.ratings.errors import RatingError
@@ -381,8 +382,11 @@ def import_ratings(
                 result.defaults += int(data.is_default)
             if result.errors:
                 raise _Rollback
-            rollups_mark_dirty(
-                district.pk, {timezone.localtime(data.rated_at).date() for _, data in prepared}
+            days_changed(
+                district.pk,
+                {timezone.localtime(data.rated_at).date() for _, data in prepared},
+                source=Source.RATINGS,
+                added_only=True,
             )
             audit_record(
                 actor=actor,

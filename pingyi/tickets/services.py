@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.models import Role
 from pingyi.audit.services import audit_record
-from pingyi.insight.rollups import rollups_mark_dirty
+from pingyi.derived.choices import Source as ChangeSource
+from pingyi.derived.feed import days_changed
 from pingyi.lib.uploads import Upload, UploadRefused, checked_name
 from pingyi.ratings.models import Rating, ReasonTag, new_tracking_code
 from pingyi.tickets.choices import Source, State, Verdict
@@ -285,7 +286,7 @@ def ticket_act(
             ticket.revoked = True
             if ticket.rating is not None:  # the verified rate of the rating's day changes
                 day = timezone.localtime(ticket.rating.rated_at).date()
-                rollups_mark_dirty(ticket.district_id, [day])
+                days_changed(ticket.district_id, [day], source=ChangeSource.TICKETS)
         ticket.closed_at = now if ticket.state == State.CLOSED else None
         ticket.save()
         note = data.pop("note", "")

@@ -13,10 +13,13 @@ from django.db import connection
 from django.utils import timezone
 
 from pingyi.accounts.scopes import hall_subtree_ids
+from pingyi.derived.choices import Source
+from pingyi.derived.feed import days_changed
+from pingyi.derived.models import Cursor
 from pingyi.insight import metrics
 from pingyi.insight.metrics import Period, Scope
-from pingyi.insight.models import DayUnit, RollupState
-from pingyi.insight.rollups import rollups_check, rollups_mark_dirty, rollups_rebuild, rollups_refresh
+from pingyi.insight.models import DayUnit
+from pingyi.insight.rollups import rollups_check, rollups_rebuild, rollups_refresh
 from pingyi.ledger.models import ServiceRecord
 from pingyi.ratings.models import Rating
 from pingyi.tickets.models import Ticket
@@ -206,14 +209,14 @@ def test_heatmap_counts_active_ratings_by_local_weekday_and_hour(world: Any) -> 
 def test_a_refresh_counts_only_what_arrived_since_and_history_arriving_late(world: Any) -> None:
     plant(world, random.Random(11), 100, days=10)
     later = timezone.now() + timedelta(hours=1)  # the ticks run later than the rows were stored
-    first = rollups_refresh(now=later)
+    first = rollups_refresh()
     assert first.full
     scope, period = Scope(world.district.pk), Period(FIRST, FIRST + timedelta(days=60))
     assert measured(scope, period) == recount(scope, period)
-    assert rollups_refresh(now=later + timedelta(minutes=1)).days == []  # nothing new: nothing recomputed
+    assert rollups_refresh().days == []  # nothing new: nothing recomputed
     # An import of old ratings arrives: only their days are recomputed.
     plant(world, random.Random(12), 30, days=3, received=later + timedelta(minutes=2))
-    second = rollups_refresh(now=later + timedelta(minutes=3))
+    second = rollups_refresh()
     assert second.days and not second.full
     assert {day for _, day in second.days} <= {FIRST + timedelta(days=k) for k in range(3)}
     assert measured(scope, period) == recount(scope, period)
@@ -237,7 +240,7 @@ def test_a_revocation_marked_dirty_moves_the_verified_rate(world: Any) -> None:
     scope, period = Scope(world.district.pk), Period(FIRST, FIRST)
     assert metrics.summary(scope, period).verified_satisfaction == 0.5
     Ticket.objects.filter(pk=ticket.pk).update(revoked=True)
-    rollups_mark_dirty(world.district.pk, [FIRST])
+    days_changed(world.district.pk, [FIRST], source=Source.TICKETS)
     rollups_refresh()
     after = metrics.summary(scope, period)
     assert after.satisfaction == 0.5 and after.verified_satisfaction == 1.0 and after.revoked == 1
@@ -254,7 +257,7 @@ def test_check_finds_a_tampered_cube_and_rebuild_repairs_it(world: Any) -> None:
     assert rollups_check(world.district.pk, FIRST, last) == [DayUnit._meta.db_table]
     call_command("rollups", "rebuild")
     assert rollups_check(world.district.pk, FIRST, last) == []
-    assert RollupState.objects.count() <= 1
+    assert Cursor.objects.count() <= 1
 
 
 def test_rebuild_command_and_check_command_report_in_chinese(world: Any, capsys: Any) -> None:
@@ -307,7 +310,7 @@ def test_spans_inside_a_month_stay_right_when_an_earlier_day_changes(world: Any)
     every later month-to-date row, and a day with nothing new must not be counted twice."""
     plant(world, random.Random(21), 200, days=20)
     later = timezone.now() + timedelta(hours=1)
-    rollups_refresh(now=later)
+    rollups_refresh()
     d = world.district.pk
     spans = [
         (FIRST + timedelta(days=a), FIRST + timedelta(days=b)) for a, b in ((2, 9), (0, 19), (5, 5), (12, 25))
@@ -332,6 +335,6 @@ def test_spans_inside_a_month_stay_right_when_an_earlier_day_changes(world: Any)
         district=world.district, unit=world.unit_b, window=world.window_b, channel="qr", scale="five", level=1,
         level5=1, negative=True, rated_at=local(FIRST + timedelta(days=4), 10), received_at=later + timedelta(minutes=5),
     )  # fmt: skip
-    rollups_refresh(now=later + timedelta(minutes=6))
+    rollups_refresh()
     for first, last in spans:
         assert by_unit(first, last) == expected(first, last), (first, last)

@@ -13,8 +13,11 @@ import pytest
 from django.core.management import call_command
 
 from pingyi.catalog.models import Staff, WindowHours
+from pingyi.derived.choices import Source
+from pingyi.derived.feed import days_changed
+from pingyi.ledger.models import ServiceRecord
 from pingyi.oversight.engine import detect
-from pingyi.oversight.facts_store import _forget_all, facts_check
+from pingyi.oversight.facts_store import facts_check
 from pingyi.oversight.models import Anomaly, FactDay, FactState
 from pingyi.oversight.thresholds import thresholds
 from pingyi.ratings.models import StaffDevice
@@ -32,8 +35,7 @@ def assert_like_a_recount(world: Any, start: date = MONTH[0], end: date = MONTH[
     """The findings with the kept facts equal the findings from scratch, and the facts equal a recount."""
     assert facts_check(world.district.pk, start, end, thresholds()) == []
     kept = _findings(world, start, end)
-    _forget_all(world.district.pk)
-    FactState.objects.filter(district_id=world.district.pk).delete()
+    FactState.objects.filter(district_id=world.district.pk).delete()  # other settings: everything recounted
     assert _findings(world, start, end) == kept
     return kept
 
@@ -82,6 +84,25 @@ def test_late_entries_and_imports_of_history_after_a_run(world: Any) -> None:
     assert Anomaly.objects.filter(kind="late_entry", unit=world.unit_b).exists()
     assert Anomaly.objects.filter(kind="rating_fraud", unit=world.unit_a).exists()
     assert Anomaly.objects.filter(kind="false_reporting", unit=world.unit_a).exists()
+    assert_like_a_recount(world)
+
+
+def test_records_removed_and_said_so_recount_their_day_and_month(world: Any) -> None:
+    """A writer that removes rows tells the change feed: the day is recounted, and the month's phone rows too,
+    though no row left on that day holds the phone any more."""
+    hall = clean_hall(world)
+    days = working_days(*MONTH)
+    first_day = []
+    for day in days[:3]:
+        for i in range(2):
+            rec = hall.record(world.unit_a, at(day, 10, i), tel=phone(5151))
+            if day == days[0]:
+                first_day.append(rec.record_no)
+    hall.save()
+    hall.compare()
+    assert ServiceRecord.objects.filter(record_no__in=first_day).delete()[0] == 2
+    days_changed(world.district.pk, [days[0]], source=Source.LEDGER)
+    assert _recounted(hall.compare())["days"] == 1
     assert_like_a_recount(world)
 
 
