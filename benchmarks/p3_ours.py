@@ -43,7 +43,7 @@ def _compare() -> tuple[float, dict[str, int], list[list[Any]], list[list[Any]]]
 
 
 def wipe() -> None:
-    from pingyi.oversight.facts_store import _forget_all
+    from pingyi.oversight.facts.store import _forget_all
     from pingyi.oversight.models import FactState
 
     district = _district()
@@ -55,9 +55,9 @@ def uncover_newest_day() -> None:
     """Put the facts back to the night before: the newest day's rows gone, the month tables counted without it."""
     from django.db import transaction
 
-    from pingyi.oversight import facts_months as months
-    from pingyi.oversight.facts_sql import DAY_TABLES, day_param, execute
-    from pingyi.oversight.facts_store import _runs
+    from pingyi.oversight.facts import months
+    from pingyi.oversight.facts.sql import DAY_TABLES, day_param, execute
+    from pingyi.oversight.facts.store import _runs
     from pingyi.oversight.models import FactDay
 
     district, day = _district().pk, MONTH[1]
@@ -78,7 +78,7 @@ def uncover_newest_day() -> None:
 def arrival_scan() -> tuple[float, int, int]:
     """Seconds to find the days of one day's worth of new rows by id (what a real night's look reads)."""
     from pingyi.lib import sqlbits as q
-    from pingyi.oversight.facts_sql import bounds, rows
+    from pingyi.oversight.facts.sql import bounds, rows
 
     district = _district().pk
     lo, hi = bounds(MONTH[1], MONTH[1])

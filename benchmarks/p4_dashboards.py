@@ -50,7 +50,7 @@ def raw_dashboard(scope: Any, period: Any) -> None:
     """The same figures straight from the raw rows."""
     from django.db import connection
 
-    from pingyi.insight.cubes import bounds
+    from pingyi.insight.cubes.grains import bounds
     from pingyi.insight.filters import DRILL
     from pingyi.lib import sqlbits as q
 
@@ -200,7 +200,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from benchmarks.p3_data import generate
     from pingyi.catalog.models import District
-    from pingyi.insight.rollups import rollups_rebuild
+    from pingyi.insight.cubes.rollups import rollups_rebuild
 
     load_start = loadavg()
     if not reuse:
@@ -212,7 +212,7 @@ def main() -> None:
         started = time.monotonic()
         rollups_rebuild(MONTH[0], MONTH[1], district_id=district.pk)
         print(f"rollups built for the month in {time.monotonic() - started:.1f} s", flush=True)
-    from pingyi.insight.rollups import recompute
+    from pingyi.insight.cubes.rollups import recompute
 
     for day, what in (
         (MONTH[1], "the newest day (a tick for today)"),

@@ -32,7 +32,7 @@ urlpatterns = [
     path("workdays/", include("pingyi.workdays.urls")),
     path("tickets/", include("pingyi.tickets.urls")),
     path("tickets/", include("pingyi.accountability.urls")),
-    path("insight/causes/", include("pingyi.insight.urls_causes")),
+    path("insight/causes/", include("pingyi.insight.causes.urls")),
     path("insight/", include("pingyi.insight.urls")),
     path("alerts/", include("pingyi.alerts.urls")),
     path("reports/", include("pingyi.reports.urls")),

@@ -10,7 +10,7 @@ from pingyi.catalog.models import District
 from pingyi.demo import names
 from pingyi.demo.seed import DEMO_END, Summary, step
 from pingyi.insight import metrics
-from pingyi.insight.rollups import rollups_refresh
+from pingyi.insight.cubes.rollups import rollups_refresh
 
 
 @step

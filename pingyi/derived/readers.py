@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pingyi.derived import tails
@@ -56,8 +56,9 @@ def _cursor_key(name: str, district_id: int | None) -> int:
 def hold(name: str, district_id: int | None = None) -> Cursor:
     """The subscriber's cursor, locked until the transaction ends (created unread when missing)."""
     key = _cursor_key(name, district_id)
-    Cursor.objects.get_or_create(subscriber=name, district_id=key)
-    return Cursor.objects.select_for_update().get(subscriber=name, district_id=key)
+    with transaction.atomic():  # a savepoint inside the reader's transaction; its own transaction outside one
+        Cursor.objects.get_or_create(subscriber=name, district_id=key)
+        return Cursor.objects.select_for_update().get(subscriber=name, district_id=key)
 
 
 def _look() -> tuple[list[Any], datetime | None]:
@@ -96,6 +97,11 @@ def _advance(cursor: Cursor, look: list[Any], oldest: datetime | None) -> None:
 def take(name: str, district_id: int | None = None) -> Taken:
     """The changes of the subscriber's sources past its cursor (of one district for a per-district subscriber),
     and the cursor advanced; call it inside the transaction that recounts them."""
+    with transaction.atomic():  # outside a reader's transaction: the cursor advances on its own
+        return _take(name, district_id)
+
+
+def _take(name: str, district_id: int | None) -> Taken:
     sources = registered(name).sources
     cursor = hold(name, district_id)
     look, oldest = _look()

@@ -18,7 +18,7 @@ class InsightConfig(AppConfig):
 
         from pingyi.derived.choices import Source
         from pingyi.derived.registry import subscribe
-        from pingyi.insight.rollups import SUBSCRIBER
+        from pingyi.insight.cubes.rollups import SUBSCRIBER
 
         # Every change a writer names moves some cube (a revocation the verified rate, a moved window its hall).
         subscribe(SUBSCRIBER, sources=list(Source))

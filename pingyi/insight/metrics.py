@@ -2,7 +2,7 @@
 
 A ``Scope`` is where (district, and optionally a hall with its sub-centres, a unit, a window, a staff member); a
 ``Period`` is when (local days, end inclusive) and which channels and item. Every function picks the smallest cube
-holding the dimensions the question needs (``cubes.pick``) and asks the database one statement (``queries``): a
+holding the dimensions the question needs (``grains.pick``) and asks the database one statement (``queries``): a
 province's month grouped by unit reads one wide row per unit.
 """
 
@@ -18,7 +18,8 @@ from django.db.models import Q, QuerySet
 
 from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import hall_subtree_ids
-from pingyi.insight import cubes, queries
+from pingyi.insight import queries
+from pingyi.insight.cubes import grains
 from pingyi.lib.scales import CHANNEL_LABELS, Channel
 from pingyi.lib.sqlbits import as_date
 
@@ -238,8 +239,8 @@ def heatmap(scope: Scope, period: Period) -> list[list[int]]:
     """Active ratings per [weekday 0=Monday][local hour], over the period (channels and item not applied)."""
     grid = [[0] * 24 for _ in range(7)]
     ask, needed = _ask(scope, Period(period.start, period.end), None)
-    cube = cubes.pick(needed)
-    for day, hour, n in queries.hours(ask, cube if cube is not None and cube.hours else cubes.RAW):
+    cube = grains.pick(needed)
+    for day, hour, n in queries.hours(ask, cube if cube is not None and cube.hours else grains.RAW):
         grid[as_date(day).weekday()][int(hour)] += int(n)
     return grid
 
@@ -261,7 +262,7 @@ class TicketSummary:
 def _tickets(scope: Scope, period: Period) -> QuerySet[Any]:
     from pingyi.tickets.models import Ticket
 
-    lo, hi = cubes.local_bounds(period.start, period.end)
+    lo, hi = grains.local_bounds(period.start, period.end)
     where = _place_filter(scope)
     if "hall_id__in" in where:
         where["window__hall_id__in"] = where.pop("hall_id__in")

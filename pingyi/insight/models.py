@@ -1,9 +1,9 @@
 """Rollups: ratings and service records counted per local day (and per month) in a few wide "cubes".
 
 A cube row is one place (district; unit; window and staff member with the window's hall; unit and service item) and
-one day, holding every count the measures need for all channels together and for each channel (``columns.py``), so
+one day, holding every count the measures need for all channels together and for each channel (``cubes.columns``), so
 any channel set, level, 差评 or revocation question reads one row per place and day. A query reads the smallest cube
-holding the places it filters or groups by (``cubes.pick``). The cubes are derived data: ``rollups.py`` recomputes
+holding the places it filters or groups by (``cubes.grains.pick``). The cubes are derived data: ``cubes.rollups`` recomputes
 one (district, day) at a time from the raw rows, so a cube row always equals a recount, and ``pingyi rollups
 rebuild`` recomputes any range from scratch.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.insight import columns
+from pingyi.insight.cubes import columns
 
 
 def _fk(model: str, *, null: bool = False) -> models.ForeignKey:
@@ -36,7 +36,7 @@ class Cube(models.Model):
         return f"{self.day} n={getattr(self, 'n', None) or 0}"
 
 
-# The count columns, added to the abstract cubes before the cubes below copy them (NULL = zero, see columns.py).
+# The count columns, added to the abstract cubes before the cubes below copy them (NULL = zero, see cubes.columns).
 for _name in ["records", *columns.rating_columns()]:
     Cube.add_to_class(_name, models.PositiveIntegerField(null=True))
 
@@ -86,7 +86,7 @@ class MonthUnit(Cube):
 
 
 class CumUnit(Cube):
-    """Each unit's counts from the first of the month through ``day`` (``cumulative.py``): any span inside a month
+    """Each unit's counts from the first of the month through ``day`` (``cubes.cumulative``): any span inside a month
     is two rows per unit."""
 
     unit = _fk("catalog.Unit")

@@ -5,7 +5,7 @@ rev, l1 … l5, records)``; their UNION ALL is summed per ``k`` by the database,
 wants only the biggest groups. So a province's month grouped by unit is one statement returning the rows shown.
 """
 
-# ruff: noqa: S608  (interpolated parts are column and table names from columns.py / cubes.py; values are parameters)
+# ruff: noqa: S608  (interpolated parts are column and table names from cubes.columns and cubes.grains; values are parameters)
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection
 
-from pingyi.insight import columns, cubes, cumulative
+from pingyi.insight.cubes import columns, cumulative, grains
 from pingyi.lib import sqlbits as q
 from pingyi.lib.scales import FIVE_LEVELS
 
@@ -68,7 +68,7 @@ def _signed(expr: str, sign: int) -> str:
     return expr if sign > 0 or expr == "0" else f"-({expr})"
 
 
-def _cube_rows(ask: Ask, cube: cubes.Cube, lo: date, hi: date, sign: int = 1) -> list[tuple[str, list[Any]]]:
+def _cube_rows(ask: Ask, cube: grains.Cube, lo: date, hi: date, sign: int = 1) -> list[tuple[str, list[Any]]]:
     """The cube's rows of days lo..hi in the common shape (``sign`` -1: subtracted, a month-to-date row)."""
     where, params = _place_where(ask, "", "hall_id")
     clause = " AND ".join(["district_id = %s", "day >= %s", "day <= %s", *where])
@@ -115,7 +115,7 @@ def _raw_key(ask: Ask, time_column: str) -> str:
 
 def _raw_rows(ask: Ask) -> list[tuple[str, list[Any]]]:
     """Ratings and records straight from their tables (a small scope: one window or staff member)."""
-    lo, hi = cubes.bounds(ask.start, ask.end)
+    lo, hi = grains.bounds(ask.start, ask.end)
     where, params = _place_where(ask, "r.", "w.hall_id")
     join = "LEFT JOIN catalog_window w ON w.id = r.window_id"
     active = "NOT r.is_default"
@@ -157,23 +157,23 @@ def _raw_rows(ask: Ask) -> list[tuple[str, list[Any]]]:
 
 
 # ------------------------------------------------------------------------------------------------- the query
-Part = tuple[cubes.Cube | None, date, date, int]  # (cube or RAW, first day, last day, sign)
+Part = tuple[grains.Cube | None, date, date, int]  # (cube or RAW, first day, last day, sign)
 
 
 def sources(ask: Ask, needed: set[str], *, by_day: bool) -> list[Part]:
     """The signed parts whose rows add up to the answer: whole months from a month cube when one holds the question;
     inside a month, a unit's days as the difference of two month-to-date rows (``cumulative``); days for the rest."""
-    day_cube = cubes.pick(needed)
-    if day_cube is cubes.RAW:
-        return [(cubes.RAW, ask.start, ask.end, 1)]
-    month_cube = None if by_day else cubes.pick_month(day_cube, needed)
+    day_cube = grains.pick(needed)
+    if day_cube is grains.RAW:
+        return [(grains.RAW, ask.start, ask.end, 1)]
+    month_cube = None if by_day else grains.pick_month(day_cube, needed)
     if month_cube is None:
         ranges, whole = [(ask.start, ask.end)], None
     else:
-        ranges, whole = cubes.split(ask.start, ask.end)
+        ranges, whole = grains.split(ask.start, ask.end)
     parts: list[Part] = []
     for lo, hi in ranges:
-        if by_day or day_cube is not cubes.UNIT:
+        if by_day or day_cube is not grains.UNIT:
             parts.append((day_cube, lo, hi, 1))
             continue
         for first, last in _months(lo, hi):
@@ -181,7 +181,7 @@ def sources(ask: Ask, needed: set[str], *, by_day: bool) -> list[Part]:
                 parts.append((day_cube, first, last, 1))
             else:
                 reads = cumulative.reads(ask.district_id, first, last)
-                parts += [(cubes.UNIT_TO_DATE, day, day, sign) for day, sign in reads]
+                parts += [(grains.UNIT_TO_DATE, day, day, sign) for day, sign in reads]
     if month_cube is not None and whole is not None:
         parts.append((month_cube, whole[0], whole[1], 1))
     return parts
@@ -191,7 +191,7 @@ def _months(first: date, last: date) -> list[tuple[date, date]]:
     """first..last cut at month ends."""
     out = []
     while first <= last:
-        end = min(last, cubes.month_end(first))
+        end = min(last, grains.month_end(first))
         out.append((first, end))
         first = end + timedelta(days=1)
     return out
@@ -204,7 +204,7 @@ def counts(
     (most ratings, then most records) and only ``limit`` of them when given."""
     parts: list[tuple[str, list[Any]]] = []
     for source, lo, hi, sign in sources(ask, needed, by_day=by_day):
-        if source is cubes.RAW:
+        if source is grains.RAW:
             parts += _raw_rows(ask)
         else:
             parts += _cube_rows(ask, source, lo, hi, sign)
@@ -224,10 +224,10 @@ def counts(
         return list(cursor.fetchall())
 
 
-def hours(ask: Ask, cube: cubes.Cube | None) -> list[tuple[Any, ...]]:
+def hours(ask: Ask, cube: grains.Cube | None) -> list[tuple[Any, ...]]:
     """Active ratings per (day, hour) of the period, from an hour cube or from the raw rows."""
-    if cube is cubes.RAW:
-        lo, hi = cubes.bounds(ask.start, ask.end)
+    if cube is grains.RAW:
+        lo, hi = grains.bounds(ask.start, ask.end)
         where, params = _place_where(ask, "r.", "w.hall_id")
         day, hour = q.local_day("r.rated_at"), q.local_hour("r.rated_at")
         clause = " AND ".join(

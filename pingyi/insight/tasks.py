@@ -13,14 +13,14 @@ NIGHTLY_DAYS = 7
 
 
 def refresh() -> str:
-    from pingyi.insight.rollups import rollups_refresh
+    from pingyi.insight.cubes.rollups import rollups_refresh
 
     result = rollups_refresh()
     return "full" if result.full else f"days={len(result.days)}"
 
 
 def nightly() -> str:
-    from pingyi.insight.rollups import rollups_rebuild
+    from pingyi.insight.cubes.rollups import rollups_rebuild
 
     today = timezone.localdate()
     return f"districts={rollups_rebuild(today - timedelta(days=NIGHTLY_DAYS), today)}"

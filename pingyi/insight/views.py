@@ -17,9 +17,9 @@ from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import ServiceItem
 from pingyi.insight import metrics, rankings
+from pingyi.insight.cubes.rollups import refreshed_at
 from pingyi.insight.filters import DRILL, FIRST_YEAR, LAST_YEAR, read_request
 from pingyi.insight.metrics import Scope, Summary
-from pingyi.insight.rollups import refreshed_at
 from pingyi.lib.scales import CHANNEL_LABELS
 
 DRILL_ROWS = (

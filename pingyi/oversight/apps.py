@@ -21,7 +21,7 @@ class OversightConfig(AppConfig):
 
         from pingyi.derived.choices import Source
         from pingyi.derived.registry import subscribe
-        from pingyi.oversight.facts_store import SUBSCRIBER
+        from pingyi.oversight.facts.store import SUBSCRIBER
 
         # The facts count ratings and records, one district per comparison; no revocation or hall reaches them.
         subscribe(SUBSCRIBER, sources=[Source.RATINGS, Source.LEDGER], per_district=True)

@@ -18,9 +18,8 @@ from typing import Any
 from django.utils import timezone
 
 from pingyi.catalog.models import Unit
-from pingyi.oversight import detectors as d
-from pingyi.oversight import detectors_silent as s
-from pingyi.oversight.facts import Facts, month_start, months_of
+from pingyi.oversight.detectors import base, reporting, silent
+from pingyi.oversight.facts.reading import Facts, month_start, months_of
 from pingyi.oversight.models import Anomaly, AnomalyKind, ComparisonRun
 from pingyi.oversight.thresholds import Thresholds
 
@@ -32,7 +31,7 @@ def detect(
     limits: Thresholds,
     timings: dict[str, float] | None = None,
     recounted: dict[str, int] | None = None,
-) -> list[d.Finding]:
+) -> list[base.Finding]:
     """The findings of the period; ``timings`` (if given) receives the seconds each phase took, ``recounted`` the
     days (and windows) whose facts were recounted first."""
     facts = Facts(district_id, start, end, limits)
@@ -46,7 +45,7 @@ def detect(
     units = list(Unit.objects.filter(district_id=district_id).values_list("id", "hall_id", "name"))
     with clock("unit_months"):
         unit_months = facts.unit_months()
-    ctx = d.Context(
+    ctx = base.Context(
         facts=facts,
         limits=limits,
         months=months_of(start, end),
@@ -63,20 +62,20 @@ def detect(
     with clock("swaps"):
         swaps = facts.swaps()
     with clock("silent_days"):
-        silent = facts.silent_days()
+        silent_days = facts.silent_days()
     with clock("late_entries"):
         late = facts.late_entries()
     with clock("judgements"):
         findings = [
-            *d.under_reporting(ctx),
-            *d.selective_reporting(ctx, phones),
-            *d.false_reporting(ctx, phones, bursts),
-            *d.rating_fraud(ctx, devices),
-            *d.phone_swap(ctx, swaps),
-            *s.no_scans(ctx, silent),
-            *s.zero_negative(ctx),
-            *s.level_stopped(ctx),
-            *d.late_entry(ctx, late),
+            *reporting.under_reporting(ctx),
+            *reporting.selective_reporting(ctx, phones),
+            *reporting.false_reporting(ctx, phones, bursts),
+            *reporting.rating_fraud(ctx, devices),
+            *reporting.phone_swap(ctx, swaps),
+            *silent.no_scans(ctx, silent_days),
+            *silent.zero_negative(ctx),
+            *silent.level_stopped(ctx),
+            *reporting.late_entry(ctx, late),
         ]
     with clock("daily"):
         _add_daily(facts, findings)
@@ -94,7 +93,7 @@ class _Clock:
         self.into[name] = round(monotonic() - began, 3)
 
 
-def _add_daily(facts: Facts, findings: list[d.Finding]) -> None:
+def _add_daily(facts: Facts, findings: list[base.Finding]) -> None:
     """The day-by-day series for the one-screen evidence: the unit's records and ratings not tied to a record, or
     for a window finding the window's records and QR scans over the finding's days."""
     units = facts.daily(sorted({f.unit_id for f in findings if not f.window_id}))
@@ -116,7 +115,7 @@ def _add_daily(facts: Facts, findings: list[d.Finding]) -> None:
 
 
 def store(
-    findings: list[d.Finding],
+    findings: list[base.Finding],
     *,
     district_id: int,
     start: date,

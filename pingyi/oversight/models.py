@@ -6,6 +6,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.oversight.facts.models import (  # the facts' tables, in their package
+    BurstDay,
+    DeviceMonth,
+    FactDay,
+    FactState,
+    HoursSeen,
+    PhoneMonth,
+    RatDay,
+    RecDay,
+    SilentDay,
+)
+
 
 class AnomalyKind(models.TextChoices):
     """The stable names of the anomaly types (docs/oversight.md explains each)."""
@@ -146,18 +158,6 @@ class Anomaly(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.summary[:60]}"
 
-
-from pingyi.oversight.models_facts import (  # noqa: E402  (the facts' models live in their own module)
-    BurstDay,
-    DeviceMonth,
-    FactDay,
-    FactState,
-    HoursSeen,
-    PhoneMonth,
-    RatDay,
-    RecDay,
-    SilentDay,
-)
 
 __all__ = [
     "Anomaly",

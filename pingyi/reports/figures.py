@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from pingyi.accountability.models import AccountabilityRecord, Mechanism, SanctionType
 from pingyi.catalog.models import ServiceItem, Unit, Window
-from pingyi.insight.cubes import local_bounds
+from pingyi.insight.cubes.grains import local_bounds
 from pingyi.inspections.models import VISIBLE_TO_UNIT, Finding, Inspection
 from pingyi.tickets.choices import Source, State
 from pingyi.tickets.models import Ticket

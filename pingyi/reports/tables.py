@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count
 
 from pingyi.catalog.models import Unit, Window
-from pingyi.insight.cubes import local_bounds
+from pingyi.insight.cubes.grains import local_bounds
 from pingyi.insight.metrics import (
     Period,
     Scope,

@@ -19,8 +19,8 @@ from pingyi.accounts.models import Role
 from pingyi.accounts.services import user_create
 from pingyi.disclosure.public import previous_week
 from pingyi.disclosure.services import bulletin_draft, bulletin_publish, bulletin_review
+from pingyi.insight.cubes.rollups import rollups_refresh
 from pingyi.insight.rankings import previous_month
-from pingyi.insight.rollups import rollups_refresh
 from tests.browser.conftest import PageWatch
 from tests.browser.helpers import ARTIFACTS, PHONE, login
 from tests.conftest import PASSWORD

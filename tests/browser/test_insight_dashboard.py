@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from pingyi.insight.rollups import rollups_refresh
+from pingyi.insight.cubes.rollups import rollups_refresh
 from pingyi.ratings.models import Rating
 from tests.browser.helpers import login, screenshot
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from pingyi.insight.rollups import rollups_refresh
+from pingyi.insight.cubes.rollups import rollups_refresh
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.models import Rating
 from pingyi.ratings.services import RatingInput, rating_submit

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from pingyi.disclosure.public import previous_week
 from pingyi.disclosure.services import bulletin_withdraw
+from pingyi.insight.cubes.rollups import rollups_refresh
 from pingyi.insight.rankings import previous_month
-from pingyi.insight.rollups import rollups_refresh
 from pingyi.ratings.models import Rating
 from tests.disclosure.builders_disclosure import local_midnight, pct, plant, recount, row_cells
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from pingyi.insight.rollups import rollups_refresh
+from pingyi.insight.cubes.rollups import rollups_refresh
 from pingyi.ratings.models import Rating
 from pingyi.tickets.choices import Source, State
 from pingyi.tickets.models import Ticket

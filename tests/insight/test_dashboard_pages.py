@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from pingyi.insight.rollups import rollups_refresh
+from pingyi.insight.cubes.rollups import rollups_refresh
 from pingyi.ratings.models import Rating
 
 TZ = ZoneInfo("Asia/Shanghai")

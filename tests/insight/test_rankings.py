@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from pingyi.insight.cubes.rollups import rollups_refresh
 from pingyi.insight.rankings import composite, shicha, unit_ranking, window_ranking
-from pingyi.insight.rollups import rollups_refresh
 from pingyi.ratings.models import Rating
 from pingyi.tickets.choices import State
 from pingyi.tickets.models import Ticket

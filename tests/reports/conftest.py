@@ -16,7 +16,7 @@ import pytest
 
 from pingyi.accountability.models import AccountabilityRecord, Mechanism, SanctionType
 from pingyi.catalog.models import Unit
-from pingyi.insight.rollups import rollups_refresh
+from pingyi.insight.cubes.rollups import rollups_refresh
 from pingyi.inspections.choices import Kind, Status
 from pingyi.inspections.finding_types import load_finding_types
 from pingyi.inspections.models import Finding, FindingType, Inspection, Rectification

@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from pingyi.catalog.models import District
-        from pingyi.insight.rollups import rollups_check, rollups_rebuild, rollups_refresh
+        from pingyi.insight.cubes.rollups import rollups_check, rollups_rebuild, rollups_refresh
 
         if options["action"] == "refresh":
             result = rollups_refresh()

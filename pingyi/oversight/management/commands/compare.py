@@ -9,8 +9,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pingyi.catalog.models import District
-from pingyi.oversight.facts import Facts
-from pingyi.oversight.facts_store import facts_check
+from pingyi.oversight.facts.reading import Facts
+from pingyi.oversight.facts.store import facts_check
 from pingyi.oversight.models import AnomalyKind, ComparisonRun
 from pingyi.oversight.services import AnomalyError, comparison_run_period
 from pingyi.oversight.thresholds import thresholds

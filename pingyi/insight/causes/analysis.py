@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import ServiceItem, Unit
-from pingyi.insight.causes_base import Selection, Thresholds, Voice, thresholds
-from pingyi.insight.causes_keywords import Keyword, KeywordResult, item_keywords, keywords
+from pingyi.insight.causes.base import Selection, Thresholds, Voice, thresholds
+from pingyi.insight.causes.keywords import Keyword, KeywordResult, item_keywords, keywords
 from pingyi.ratings.models import Rating, ReasonTag
 from pingyi.ratings.tagdata import CURRENT_VERSION
 

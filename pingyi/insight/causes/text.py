@@ -1,6 +1,6 @@
 """Words in citizens' comments: jieba with our dictionary of service terms, a stopword list, and a general IDF.
 
-jieba is offline: its dictionary and IDF table ship in the wheel; ours are in ``pingyi/insight/data``. A district adds
+jieba is offline: its dictionary and IDF table ship in the wheel; ours are in ``pingyi/insight/causes/data``. A district adds
 its own words and stopwords in ``PINGYI_HOME/causes/userdict.txt`` and ``PINGYI_HOME/causes/stopwords.txt`` (same
 formats; read after ours). Building the segmenter takes a second or two (docs/causes.md gives the measurement), so it
 is built once per process, on first use, behind a lock; every later call returns the same object.

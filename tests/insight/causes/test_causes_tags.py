@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pingyi.insight.causes import causes
-from pingyi.insight.causes_base import Selection
+from pingyi.insight.causes.analysis import causes
+from pingyi.insight.causes.base import Selection
 from pingyi.ratings.models import Rating, ReasonTag
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from pingyi.insight.causes_base import Thresholds, Voice
-from pingyi.insight.causes_text import segmenter
+from pingyi.insight.causes.base import Thresholds, Voice
+from pingyi.insight.causes.text import segmenter
 
 WEEKLY_UP_TO_DAYS = 62
 

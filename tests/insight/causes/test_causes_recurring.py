@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from pingyi.catalog.models import ServiceItem
-from pingyi.insight.causes import causes
-from pingyi.insight.causes_base import Selection
+from pingyi.insight.causes.analysis import causes
+from pingyi.insight.causes.base import Selection
 
 HALF_YEAR = Selection(date(2026, 4, 1), date(2026, 9, 30))
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from pingyi.catalog.services import catalog_object_save
 from pingyi.insight import metrics
+from pingyi.insight.cubes.rollups import rollups_check, rollups_rebuild, rollups_refresh
 from pingyi.insight.metrics import Period, Scope
-from pingyi.insight.rollups import rollups_check, rollups_rebuild, rollups_refresh
 from pingyi.ratings.models import Rating
 from pingyi.reports.tables import Where, _previous
 

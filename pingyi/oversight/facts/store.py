@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from pingyi.derived import readers
 from pingyi.lib import sqlbits as q
-from pingyi.oversight import facts_months as months
-from pingyi.oversight.facts_sql import (
+from pingyi.oversight.facts import months
+from pingyi.oversight.facts.models import FactDay, FactState
+from pingyi.oversight.facts.sql import (
     DAY_TABLES,
     Counting,
     execute,
@@ -31,7 +32,6 @@ from pingyi.oversight.facts_sql import (
     rows,
     tune_transaction,
 )
-from pingyi.oversight.models_facts import FactDay, FactState
 from pingyi.oversight.thresholds import Thresholds
 from pingyi.workdays.days import UnknownYear, is_working_day
 

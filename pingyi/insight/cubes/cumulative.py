@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection
 
-from pingyi.insight import columns
+from pingyi.insight.cubes import columns
 from pingyi.lib import sqlbits as q
 
 TABLE = "insight_cumunit"

@@ -1,7 +1,5 @@
-"""The judgements: aggregated facts in, findings out. Each function is one anomaly type (docs/oversight.md).
-
-Findings are per unit (a window for ``silent_window``'s missing scans) and calendar month, so that a nightly
-month-to-date run and a later full-month run update the same anomaly.
+"""The judgements of records against ratings: aggregated facts in, findings out. Each function is one anomaly
+type (docs/oversight.md); ``silent`` holds the silent-window ones.
 """
 
 from __future__ import annotations
@@ -9,57 +7,12 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pingyi.oversight.facts import Facts, Key, add_months
+from pingyi.oversight.detectors.base import Context, Finding, ratio
+from pingyi.oversight.facts.reading import Key
 from pingyi.oversight.models import AnomalyKind
-from pingyi.oversight.thresholds import Thresholds
-
-
-@dataclass
-class Finding:
-    kind: str
-    sub: str
-    unit_id: int
-    month: date
-    count: int  # the size of the evidence; a dismissed anomaly reopens only when it grows
-    score: float
-    summary: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-    window_id: int | None = None
-
-    @property
-    def key(self) -> str:
-        scope = f"w{self.window_id}" if self.window_id else f"u{self.unit_id}"
-        return f"{self.kind}:{self.sub}:{scope}:{self.month:%Y-%m}"
-
-
-@dataclass
-class Context:
-    facts: Facts
-    limits: Thresholds
-    months: list[date]
-    unit_months: dict[Key, dict[str, int]]
-    unit_hall: dict[int, int]
-    unit_names: dict[int, str]
-
-    def row(self, unit_id: int, month: date) -> dict[str, int]:
-        return self.unit_months.get((unit_id, month), {})
-
-    def history(self, unit_id: int, month: date, column: str) -> int:
-        return sum(
-            self.row(unit_id, add_months(month, -n)).get(column, 0)
-            for n in range(1, self.limits.history_months + 1)
-        )
-
-    def district(self, month: date, column: str) -> int:
-        return sum(v.get(column, 0) for (_, m), v in self.unit_months.items() if m == month)
-
-
-def _rate(part: int, whole: int) -> float:
-    return part / whole if whole else 0.0
 
 
 def _z(p1: float, n1: int, p2: float, n2: int) -> float:
@@ -159,7 +112,7 @@ def selective_reporting(ctx: Context, phones: list[tuple[int, str, date, int, in
         score, count, parts = 0.0, 0, []
         nl, nq = v.get("linked", 0), v.get("qr", 0)
         if nl >= lim.selective_min_sample and nq >= lim.selective_min_sample:
-            pl, pq = _rate(v["linked_top"], nl), _rate(v["qr_top"], nq)
+            pl, pq = ratio(v["linked_top"], nl), ratio(v["qr_top"], nq)
             z = _z(pl, nl, pq, nq)
             if pl - pq >= lim.selective_gap and z >= lim.selective_z:
                 score += z / lim.selective_z

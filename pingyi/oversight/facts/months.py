@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from pingyi.lib import sqlbits as q
-from pingyi.oversight.facts_sql import CITIZEN_DEVICE_CHANNELS, bounds, by_key, day_param, execute, in_list
+from pingyi.oversight.facts.sql import CITIZEN_DEVICE_CHANNELS, bounds, by_key, day_param, execute, in_list
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from pingyi.insight.causes import causes
-from pingyi.insight.causes_base import Selection
-from pingyi.insight.causes_text import segmenter
+from pingyi.insight.causes.analysis import causes
+from pingyi.insight.causes.base import Selection
+from pingyi.insight.causes.text import segmenter
 
 SUMMER = Selection(date(2026, 6, 1), date(2026, 9, 30))
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from pingyi.accounts.models import Role
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import ServiceItem, Unit
-from pingyi.insight.causes import Causes, causes
-from pingyi.insight.causes_base import Selection, Voice, default_selection, thresholds
+from pingyi.insight.causes.analysis import Causes, causes
+from pingyi.insight.causes.base import Selection, Voice, default_selection, thresholds
 from pingyi.insight.filters import FIRST_YEAR, LAST_YEAR
 from pingyi.ratings.models import Rating
 

@@ -8,7 +8,7 @@ recomputes each such day of each district from the raw rows, in the transaction 
 happened, so nothing can stay wrong for long.
 """
 
-# ruff: noqa: S608  (table names come from cubes.py)
+# ruff: noqa: S608  (table names come from grains)
 from __future__ import annotations
 
 import logging
@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pingyi.derived import readers
-from pingyi.insight import cubes, cumulative
+from pingyi.insight.cubes import cumulative, grains, recount
 from pingyi.lib import sqlbits as q
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,9 @@ def _lock() -> None:
 
 def recompute(district_id: int, first: date, last: date) -> None:
     """Replace every cube's rows of a district for local days first..last with a recount."""
-    cubes.fill_days(district_id, first, last)
-    for cube in cubes.MONTH_CUBES:
-        cubes.fill_months(cube, district_id, first, last)
+    recount.fill_days(district_id, first, last)
+    for cube in grains.MONTH_CUBES:
+        recount.fill_months(cube, district_id, first, last)
     cumulative.fill(district_id, first, last)
 
 
@@ -57,13 +57,13 @@ def rollups_refresh() -> RefreshResult:
             return result
         earliest: dict[tuple[int, date], date] = {}  # (district, month): its first day recounted
         for district_id, day in sorted(taken.days()):
-            cubes.fill_days(district_id, day, day)
-            earliest.setdefault((district_id, cubes.month_start(day)), day)
+            recount.fill_days(district_id, day, day)
+            earliest.setdefault((district_id, grains.month_start(day)), day)
             result.days.append((district_id, day))
         for (district_id, month), first in sorted(earliest.items()):  # each month once, however many days
-            for cube in cubes.MONTH_CUBES:
-                cubes.fill_months(cube, district_id, month, month)
-            cumulative.fill(district_id, first, cubes.month_end(month))
+            for cube in grains.MONTH_CUBES:
+                recount.fill_months(cube, district_id, month, month)
+            cumulative.fill(district_id, first, grains.month_end(month))
     return result
 
 
@@ -103,18 +103,18 @@ def rollups_rebuild(
         for d, (lo, hi) in spans.items():
             start, end = first or lo, last or hi
             if first is None and last is None:
-                for cube in cubes.ALL_CUBES:  # drop rows of days that no longer hold data
+                for cube in grains.ALL_CUBES:  # drop rows of days that no longer hold data
                     with connection.cursor() as cursor:
                         cursor.execute(f"DELETE FROM {cube.table} WHERE district_id = %s", [d])
             recompute(d, start, end)
         if q.is_postgres():  # fresh statistics: the month-to-date recount joins the day cube by unit and day
             with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {', '.join(cube.table for cube in cubes.ALL_CUBES)}")
+                cursor.execute(f"ANALYZE {', '.join(cube.table for cube in grains.ALL_CUBES)}")
     log.info("rollups rebuilt for %d district(s)", len(spans))
     return len(spans)
 
 
-def _snapshot(cube: cubes.Cube, district_id: int, first: date, last: date) -> list[tuple[Any, ...]]:
+def _snapshot(cube: grains.Cube, district_id: int, first: date, last: date) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cols = [str(f.column) for f in cube.model._meta.concrete_fields if f.column != "id"]
         cursor.execute(
@@ -129,9 +129,9 @@ def rollups_check(district_id: int, first: date, last: date) -> list[str]:
     differing = []
     with transaction.atomic():  # a savepoint when already inside a transaction: rolled back either way
         _lock()
-        before = {c.table: _snapshot(c, district_id, first, last) for c in cubes.ALL_CUBES}
+        before = {c.table: _snapshot(c, district_id, first, last) for c in grains.ALL_CUBES}
         recompute(district_id, first, last)
-        for cube in cubes.ALL_CUBES:
+        for cube in grains.ALL_CUBES:
             if _snapshot(cube, district_id, first, last) != before[cube.table]:
                 differing.append(cube.table)
         transaction.set_rollback(True)

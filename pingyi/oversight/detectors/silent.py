@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from pingyi.oversight.detectors import Context, Finding, _rate
-from pingyi.oversight.facts import month_start
+from pingyi.oversight.detectors.base import Context, Finding, ratio
+from pingyi.oversight.facts.reading import month_start
 from pingyi.oversight.models import AnomalyKind
 from pingyi.workdays.days import UnknownYear, is_working_day
 
@@ -44,7 +44,7 @@ def no_scans(ctx: Context, silent: list[tuple[int, int, date, int]]) -> list[Fin
     for window_id, unit_id, day, n in silent:
         if _working(day):
             per_window[(window_id, unit_id)].append((day, n))
-    rate = {m: _rate(ctx.district(m, "qr"), ctx.district(m, "n")) for m in ctx.months}
+    rate = {m: ratio(ctx.district(m, "qr"), ctx.district(m, "n")) for m in ctx.months}
     best: dict[tuple[int, date], Finding] = {}
     for (window_id, unit_id), days in per_window.items():
         streaks: list[list[tuple[date, int]]] = [[days[0]]]
@@ -76,7 +76,7 @@ def zero_negative(ctx: Context) -> list[Finding]:
     lim = ctx.limits
     found = []
     for month in ctx.months:
-        rate = _rate(ctx.district(month, "neg"), ctx.district(month, "active"))
+        rate = ratio(ctx.district(month, "neg"), ctx.district(month, "active"))
         for (unit_id, m), v in ctx.unit_months.items():
             if m != month or v.get("neg", 0) or not v.get("active"):
                 continue
@@ -116,7 +116,7 @@ def level_stopped(ctx: Context) -> list[Finding]:
         for level in range(1, 6):
             if v[f"l{level}"]:
                 continue
-            expected = v["active"] * _rate(ctx.history(unit_id, month, f"l{level}"), history)
+            expected = v["active"] * ratio(ctx.history(unit_id, month, f"l{level}"), history)
             if expected >= lim.level_stopped_expected:
                 stopped.append((level, expected))
         if stopped:

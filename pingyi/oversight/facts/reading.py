@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from pingyi.lib import sqlbits as q
-from pingyi.oversight.facts_months import month_end
-from pingyi.oversight.facts_sql import (
+from pingyi.oversight.facts.months import month_end
+from pingyi.oversight.facts.sql import (
     CITIZEN_DEVICE_CHANNELS,
     HOTLINE,
     bounds,
@@ -27,7 +27,7 @@ from pingyi.oversight.facts_sql import (
     rows,
     tune_transaction,
 )
-from pingyi.oversight.facts_store import coverage, refresh
+from pingyi.oversight.facts.store import coverage, refresh
 from pingyi.oversight.thresholds import Thresholds
 
 STAFF_PHONES = (

@@ -17,9 +17,9 @@ from pingyi.derived.choices import Source
 from pingyi.derived.feed import days_changed
 from pingyi.derived.models import Cursor
 from pingyi.insight import metrics
+from pingyi.insight.cubes.rollups import rollups_check, rollups_rebuild, rollups_refresh
 from pingyi.insight.metrics import Period, Scope
 from pingyi.insight.models import DayUnit
-from pingyi.insight.rollups import rollups_check, rollups_rebuild, rollups_refresh
 from pingyi.ledger.models import ServiceRecord
 from pingyi.ratings.models import Rating
 from pingyi.tickets.models import Ticket

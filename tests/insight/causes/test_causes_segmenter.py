@@ -12,7 +12,7 @@ PROBE = """
 import json, time
 import django
 django.setup()
-from pingyi.insight.causes_text import segmenter
+from pingyi.insight.causes.text import segmenter
 t0 = time.perf_counter()
 first = segmenter()
 t1 = time.perf_counter()

@@ -17,7 +17,7 @@ from pingyi.derived.choices import Source
 from pingyi.derived.feed import days_changed
 from pingyi.ledger.models import ServiceRecord
 from pingyi.oversight.engine import detect
-from pingyi.oversight.facts_store import facts_check
+from pingyi.oversight.facts.store import facts_check
 from pingyi.oversight.models import Anomaly, FactDay, FactState
 from pingyi.oversight.thresholds import thresholds
 from pingyi.ratings.models import StaffDevice
