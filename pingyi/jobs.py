@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def ensure_schedules() -> None:
     from pingyi.alerts.tasks import ensure_schedules as alert_schedules
+    from pingyi.derived.tasks import ensure_schedules as derived_schedules
     from pingyi.insight.tasks import ensure_schedules as insight_schedules
     from pingyi.ops.tasks import ensure_schedules as ops_schedules
     from pingyi.oversight.tasks import ensure_schedules as oversight_schedules
@@ -21,3 +22,4 @@ def ensure_schedules() -> None:
     insight_schedules()
     alert_schedules()
     ops_schedules()
+    derived_schedules()

@@ -1,4 +1,4 @@
-"""The measures of /work/shared/domain.md §7, read from the cubes for any scope, period, channel and item.
+"""The measures of docs/domain.md §7, read from the cubes for any scope, period, channel and item.
 
 A ``Scope`` is where (district, and optionally a hall with its sub-centres, a unit, a window, a staff member); a
 ``Period`` is when (local days, end inclusive) and which channels and item. Every function picks the smallest cube

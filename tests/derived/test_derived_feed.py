@@ -101,6 +101,20 @@ def test_prune_keeps_what_a_cursor_has_not_read(world: Any) -> None:
     assert not Change.objects.exists()
 
 
+def test_the_nightly_prune_is_scheduled_once(world: Any) -> None:
+    from django_q.models import Schedule
+
+    from pingyi.derived.tasks import PRUNE_SCHEDULE, ensure_schedules, prune
+
+    ensure_schedules()
+    ensure_schedules()
+    assert Schedule.objects.filter(name=PRUNE_SCHEDULE, schedule_type=Schedule.DAILY).count() == 1
+    readers.take(INSIGHT)
+    days_changed(world.district.pk, [DAY], source=Source.TICKETS)
+    readers.take(INSIGHT)
+    assert prune() == "pruned=1"
+
+
 WRITERS = ("ratings", "ledger", "tickets", "catalog", "derived")
 READERS = ("pingyi.insight", "pingyi.oversight")
 
