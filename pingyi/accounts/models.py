@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from pingyi.lib.phonefields import EncryptedPhone
 
 
 class Role(models.TextChoices):
@@ -28,8 +32,33 @@ ROLE_ANCHOR = {
 }
 
 
-class User(AbstractUser):
+class PingyiUserManager(UserManager["User"]):
+    """Django's manager, except that ``createsuperuser`` (and any ``create_superuser``) gives the role superuser."""
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        extra_fields.setdefault("role", Role.SUPERUSER)
+        if extra_fields["role"] != Role.SUPERUSER:
+            raise ValueError("Superuser must have role=superuser.")
+        from pingyi.audit.services import audit_record, snapshot  # audit's models refer to this one
+
+        with transaction.atomic(using=self.db):
+            user = super().create_superuser(username, email, password, **extra_fields)
+            audit_record(
+                actor="createsuperuser",
+                action="user.create",
+                obj=user,
+                after=snapshot(user, exclude=("password", "last_login")),
+            )
+        return user
+
+
+class User(AbstractUser, EncryptedPhone):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("一次性密码：登录后须先设置自己的密码")
+    )
     district = models.ForeignKey(
         "catalog.District",
         verbose_name=_("区"),
@@ -62,6 +91,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="account",
     )
+
+    objects: ClassVar[PingyiUserManager] = PingyiUserManager()
 
     class Meta:
         verbose_name = _("用户")
