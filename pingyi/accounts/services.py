@@ -28,8 +28,12 @@ def user_create(
     hall: Any = None,
     unit: Any = None,
     staff: Any = None,
+    phone: str = "",
+    must_change_password: bool = False,
 ) -> User:
-    """Create an account; the district is derived from the narrower anchor when not given."""
+    """Create an account; the district is derived from the narrower anchor when not given.
+
+    ``must_change_password``: the password is a one-time password the user replaces at its first sign-in."""
     if district is None:
         district = (
             hall.district
@@ -50,8 +54,11 @@ def user_create(
         staff=staff,
         is_superuser=(role == Role.SUPERUSER),
         is_staff=(role == Role.SUPERUSER),
+        must_change_password=must_change_password,
     )
     user.set_password(password)
+    if phone:
+        user.set_phone(phone)
     user.full_clean()
     user.save()
     audit_record(actor=actor, action="user.create", obj=user, after=snapshot(user, exclude=("password",)))
@@ -144,5 +151,6 @@ def api_token_revoke(*, actor: Any, token_id: int) -> None:
 def user_password_change(*, actor: User, new_password: str) -> None:
     """The signed-in user changes its own password (validated by the caller's form)."""
     actor.set_password(new_password)
-    actor.save(update_fields=["password"])
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
     audit_record(actor=actor, action="user.password_change", obj=actor, after={"password": "<changed>"})

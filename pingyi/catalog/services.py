@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from pingyi.accounts.scopes import can_edit, restrict
 from pingyi.audit.services import audit_record, changed_fields, snapshot
 from pingyi.catalog.hours import Session
-from pingyi.catalog.models import Staff, Window, WindowHours
+from pingyi.catalog.models import District, Staff, Window, WindowHours
+from pingyi.lib.codes import division_code_problem
 
 
 def _check_in_scope(actor: Any, instance: models.Model) -> None:
@@ -88,3 +89,16 @@ def staff_phone_reveal(*, actor: Any, staff_id: int, reason: str) -> str:
         actor=actor, action="personal_data.read", obj=staff, after={"field": "phone", "reason": reason[:200]}
     )
     return staff.phone_plain()
+
+
+@transaction.atomic
+def district_create(*, actor: object, code: str, name: str) -> District:
+    """Create a district (its 行政区划代码 validated); a district is created once, by `pingyi init`."""
+    problem = division_code_problem(code)
+    if problem:
+        raise ValidationError({"code": problem})
+    district = District(code=code, name=name.strip())
+    district.full_clean()
+    district.save()
+    audit_record(actor=actor, action="district.create", obj=district, after=snapshot(district))
+    return district
