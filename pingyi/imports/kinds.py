@@ -24,6 +24,24 @@ def normalize_header(text: str) -> str:
     return re.sub(r"[\s*＊（）()：:]", "", text).lower()
 
 
+EXTRA = "+"
+
+
+def extra_key(key: str, header: str) -> str:
+    """The key under which the runner passes a second header of the same column (its text after ``EXTRA``)."""
+    return f"{key}{EXTRA}{header}"
+
+
+def is_extra_key(key: str) -> bool:
+    return EXTRA in key
+
+
+def extras(values: dict[str, str], key: str) -> list[tuple[str, str]]:
+    """(header, cell text) of every further header the file gave for column ``key``, to check against the first."""
+    prefix = f"{key}{EXTRA}"
+    return [(k[len(prefix) :], v.strip()) for k, v in values.items() if k.startswith(prefix)]
+
+
 @dataclass
 class RowErrors(Exception):
     """One or more problems in one row: (column label, message in Chinese)."""
@@ -53,6 +71,16 @@ class ImportKind:
 
     def done_message(self, created: int, updated: int) -> str:
         return f"已导入 {created + updated} 行：新增 {created}，更新 {updated}"
+
+    def map_headers(self, headers: list[str]) -> tuple[dict[str, int], list[dict[str, Any]]] | None:
+        """Positions of the columns by key, and header problems; None: the runner maps ``columns`` itself.
+        A kind whose headers carry data (a week grid's dates) maps them here."""
+        return None
+
+    def handout(self) -> list[list[str]]:
+        """Rows shown once to the importer after a successful commit (e.g. one-time passwords); kept encrypted
+        until shown. The first row is the header."""
+        return []
 
     def check_headers(self, present: set[str]) -> list[tuple[str, str]]:
         """Problems with the set of columns found (keys), beyond missing required ones: (column label, message)."""

@@ -41,6 +41,8 @@ class ImportJob(models.Model):
     # When a worker took the job (queued → running); a job still running long after is reaped (pingyi.ops.reaper).
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # What the kind hands the importer once (one-time passwords), encrypted; emptied when shown (decision 0028).
+    handout = models.TextField(_("一次性交付内容（密文）"), blank=True, default="")
 
     class Meta:
         verbose_name = _("导入任务")

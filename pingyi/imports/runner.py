@@ -6,6 +6,7 @@ a file of any size is checked and written with flat memory.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +16,18 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from pingyi.audit.services import audit_record
-from pingyi.imports.kinds import ImportKind, RowErrors, StreamingKind, get_kind, normalize_header
+from pingyi.imports.kinds import (
+    ImportKind,
+    RowErrors,
+    StreamingKind,
+    extra_key,
+    get_kind,
+    is_extra_key,
+    normalize_header,
+)
 from pingyi.imports.models import ImportJob
 from pingyi.imports.reader import TableError, open_table
+from pingyi.lib import crypto
 
 MAX_STORED_ERRORS = 500
 PROGRESS_EVERY_SECONDS = 0.5
@@ -25,20 +35,30 @@ MERGED_HINT = "表头中有空白单元格（可能是合并单元格或标题�
 
 
 def _map_headers(kind: ImportKind, headers: list[str]) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """Where each column is. A column found under two headers (统一社会信用代码 and 单位名称, 经办人工号 and 经办人)
+    is read from the first; the others are handed to the kind as ``extra_key(key, header)`` to check against it."""
+    custom = kind.map_headers(headers)
+    if custom is not None:
+        return custom
     positions: dict[str, int] = {}
     normalized = [normalize_header(h) for h in headers]
     errors: list[dict[str, Any]] = []
     for column in kind.columns:
         names = {normalize_header(column.label), *(normalize_header(a) for a in column.aliases)}
         found = [i for i, h in enumerate(normalized) if h in names]
-        if len(found) > 1:
-            errors.append({"row": 1, "column": column.label, "message": f"表头中“{column.label}”出现了多次"})
+        if len({normalized[i] for i in found}) < len(found):
+            errors.append(
+                {"row": 1, "column": column.label, "message": f"表头中“{headers[found[0]]}”出现了多次"}
+            )
         elif found:
             positions[column.key] = found[0]
+            for i in found[1:]:
+                positions[extra_key(column.key, headers[i])] = i
         elif column.required:
             errors.append({"row": 1, "column": column.label, "message": f"缺少必填列“{column.label}”"})
     if not errors:
-        errors = [{"row": 1, "column": c, "message": m} for c, m in kind.check_headers(set(positions))]
+        present = {key for key in positions if not is_extra_key(key)}
+        errors = [{"row": 1, "column": c, "message": m} for c, m in kind.check_headers(present)]
     last_filled = max((i for i, h in enumerate(normalized) if h), default=-1)
     if errors and (last_filled == 0 or any(not h for h in normalized[: last_filled + 1])):
         errors.insert(0, {"row": 1, "column": "", "message": MERGED_HINT})
@@ -162,6 +182,9 @@ def _commit(job: ImportJob, kind: ImportKind, prepared: list[Any]) -> ImportJob:
                 created, updated, summary = kind.commit(prepared)
             job.status = ImportJob.Status.DONE
             job.created_count, job.updated_count = created, updated
+            handout = kind.handout()
+            if handout:
+                job.handout = crypto.encrypt(json.dumps(handout, ensure_ascii=False))
             job.message = kind.done_message(created, updated)
             job.finished_at = timezone.now()
             job.save()

@@ -11,7 +11,7 @@ from helpers_files import LiveDatabase, catalogue_state, write_csv, write_file, 
 from pingyi.catalog.hours import format_hours, parse_hours
 from pingyi.catalog.models import Staff, Window
 from pingyi.imports.models import ImportJob
-from tests.test_imports import GOOD, HEADERS, _tweak, _uploads, good_rows  # noqa: F401  (_uploads: autouse fixture)
+from tests.catalog.test_catalog_imports import GOOD, HEADERS, _tweak, _uploads, good_rows  # noqa: F401  (_uploads: autouse fixture)
 
 # --- the upload page -------------------------------------------------------------------------------------------
 
