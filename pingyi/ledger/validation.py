@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import District, ServiceItem, Staff, Unit, Window
-from pingyi.imports.kinds import Column, RowErrors
+from pingyi.imports.kinds import Column, RowErrors, extras
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import crypto
 
@@ -262,6 +262,12 @@ class RecordValidator:
                 problems.append(("单位", f"找不到单位“{unit_text}”，或不在您的管理范围内"))
             else:
                 problems.append(("单位", "不能为空"))
+        if unit_id is not None and unit_text:
+            for header, other in extras(
+                values, "unit"
+            ):  # 统一社会信用代码 and 单位名称 both given: they must agree
+                if other and self.units.get(other) != unit_id:
+                    problems.append((header, f"“{other}”与同一行的“{unit_text}”不是同一个单位"))
         window_id = staff_id = item_id = None
         if unit_id is not None:
             text = get("window", "").strip()
@@ -270,6 +276,9 @@ class RecordValidator:
             text = get("staff", "").strip()
             if text:
                 staff_id = _in_unit(self.staff, unit_id, text, "经办人", "同名人员，请填写工号", problems)
+                for header, other in extras(values, "staff"):  # 经办人工号 and 经办人 both given: one person
+                    if staff_id is not None and other and self.staff.get((unit_id, other)) != staff_id:
+                        problems.append((header, f"“{other}”与同一行的“{text}”不是同一个人"))
             text = get("item", "").strip()
             if text:
                 item = self.items.get(text)

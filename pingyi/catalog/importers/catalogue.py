@@ -1,83 +1,25 @@
-"""Catalogue import kinds: units, windows, staff and service items (see docs/imports.md for the templates).
-
-An optional column that is missing from the file, or a cell of it left empty, leaves an existing row's value as it
-is: a staff file without 在岗 does not bring back people who left, an items file without 办理窗口 keeps the links.
-"""
+"""Import kinds of the catalogue's units, windows, staff and service items (see docs/imports.md)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model
-
-from pingyi.accounts.scopes import restrict
 from pingyi.catalog.hours import HoursError, parse_hours
+from pingyi.catalog.importers.common import (
+    CatalogKind,
+    by_code_and_name,
+    flag,
+    unit_column,
+    units_by_reference,
+)
 from pingyi.catalog.models import Hall, ServiceItem, Staff, Unit, Window, WindowHours
-from pingyi.imports.kinds import Column, ImportKind, RowErrors, register_kind
+from pingyi.imports.kinds import Column, RowErrors, register_kind
 from pingyi.lib import crypto
 from pingyi.lib.codes import is_valid_credit_code
 
-_TRUE = {"是", "1", "true", "y", "yes", "参评", "启用", "在岗", ""}
-_FALSE = {"否", "0", "false", "n", "no", "停用", "不参评", "离岗"}
-
-
-def _flag(value: str, label: str, errors: RowErrors) -> bool:
-    v = value.strip().lower()
-    if v in _TRUE:
-        return True
-    if v in _FALSE:
-        return False
-    errors.add(label, f"“{value}”应为“是”或“否”")
-    return True
-
-
-class _CatalogKind(ImportKind):
-    model: type[Model]
-    key_column: str = "code"
-
-    def prepare(self) -> None:
-        self.actor = self.job.actor
-        self.district = self.job.district
-        self.seen: dict[Any, int] = {}
-
-    def _scoped(self, model: type[Model]) -> Any:
-        qs = model._default_manager.all()
-        return restrict(qs, self.actor) if self.actor is not None else qs
-
-    def _once(self, key: Any, row_no: int, label: str, errors: RowErrors) -> None:
-        if key in self.seen:
-            errors.add(label, f"与第 {self.seen[key]} 行重复")
-        else:
-            self.seen[key] = row_no
-
-    def _lookup(self, mapping: dict[str, Any], value: str, label: str, what: str, errors: RowErrors) -> Any:
-        found = mapping.get(value.strip())
-        if found is None:
-            errors.add(label, f"找不到{what}“{value}”，或不在您的管理范围内")
-        return found
-
-    def _required(self, values: dict[str, str], errors: RowErrors) -> None:
-        for column in self.columns:
-            if column.required and not values.get(column.key, "").strip():
-                errors.add(column.label, "不能为空")
-
-    def _length(self, values: dict[str, str], errors: RowErrors, **limits: int) -> None:
-        labels = {c.key: c.label for c in self.columns}
-        for key, limit in limits.items():
-            if len(values.get(key, "")) > limit:
-                errors.add(labels[key], f"过长（最多 {limit} 个字符）")
-
-
-def _by_code_and_name(objects: Any) -> dict[str, Any]:
-    mapping: dict[str, Any] = {}
-    for obj in objects:
-        mapping.setdefault(obj.name, obj)
-        mapping[obj.code] = obj
-    return mapping
-
 
 @register_kind
-class UnitImport(_CatalogKind):
+class UnitImport(CatalogKind):
     key, label, model = "units", "单位", Unit
     columns = (
         Column("code", "单位编码", ("deptCode", "编码")),
@@ -89,37 +31,35 @@ class UnitImport(_CatalogKind):
 
     def prepare(self) -> None:
         super().prepare()
-        self.halls = _by_code_and_name(self._scoped(Hall).filter(district=self.district))
+        self.halls = by_code_and_name(self.scoped(Hall).filter(district=self.district))
         self.existing = {u.code: u for u in Unit.objects.filter(district=self.district)}
-        self.editable = set(self._scoped(Unit).values_list("pk", flat=True))
+        self.editable = set(self.scoped(Unit).values_list("pk", flat=True))
         self.credit_owner = dict(
             Unit.objects.filter(district=self.district).values_list("credit_code", "code")
         )
 
     def validate(self, row_no: int, values: dict[str, str]) -> Any:
         errors = RowErrors()
-        self._required(values, errors)
-        self._length(values, errors, code=32, name=100)
+        self.required(values, errors)
+        self.length(values, errors, code=32, name=100)
         code, credit = values["code"], values["credit_code"].upper()
         if code:
-            self._once(("code", code), row_no, "单位编码", errors)
+            self.once(("code", code), row_no, "单位编码", errors)
         if credit:
             if not is_valid_credit_code(credit):
                 errors.add("统一社会信用代码", f"“{credit}”无效（应为18位且校验位正确）")
             else:
-                self._once(("credit", credit), row_no, "统一社会信用代码", errors)
+                self.once(("credit", credit), row_no, "统一社会信用代码", errors)
                 owner = self.credit_owner.get(credit)
                 if owner and owner != code:
                     errors.add("统一社会信用代码", f"已被单位“{owner}”使用")
-        hall = (
-            self._lookup(self.halls, values["hall"], "所在大厅", "大厅", errors) if values["hall"] else None
-        )
+        hall = self.lookup(self.halls, values["hall"], "所在大厅", "大厅", errors) if values["hall"] else None
         existing = self.existing.get(code)
         if existing is not None and existing.pk not in self.editable:
             errors.add("单位编码", f"单位“{code}”已存在且不在您的管理范围内")
         data = {"code": code, "name": values["name"], "credit_code": credit, "hall": hall}
         if values.get("active", "").strip():
-            data["active"] = _flag(values["active"], "参评", errors)
+            data["active"] = flag(values["active"], "参评", errors)
         if errors.problems:
             raise errors
         return (existing, data)
@@ -139,29 +79,29 @@ class UnitImport(_CatalogKind):
 
 
 @register_kind
-class WindowImport(_CatalogKind):
+class WindowImport(CatalogKind):
     key, label, model = "windows", "窗口", Window
     columns = (
         Column("hall", "大厅", ("所在大厅", "hallCode"), help="大厅编码或名称"),
         Column("code", "窗口编号", ("编号", "windowCode")),
         Column("name", "窗口名称", ("名称", "windowName")),
-        Column("unit", "单位", ("单位编码", "所属单位", "deptCode"), help="单位编码或名称"),
+        unit_column(),
         Column("hours", "办公时间", ("工作时间",), help="例如：周一至周五 08:30-12:00,14:00-17:30"),
     )
 
     def prepare(self) -> None:
         super().prepare()
-        self.halls = _by_code_and_name(self._scoped(Hall).filter(district=self.district))
-        self.units = _by_code_and_name(self._scoped(Unit).filter(district=self.district))
+        self.halls = by_code_and_name(self.scoped(Hall).filter(district=self.district))
+        self.units = units_by_reference(self.scoped(Unit).filter(district=self.district))
         self.existing = {(w.hall_id, w.code): w for w in Window.objects.filter(hall__district=self.district)}
-        self.editable = set(self._scoped(Window).values_list("pk", flat=True))
+        self.editable = set(self.scoped(Window).values_list("pk", flat=True))
 
     def validate(self, row_no: int, values: dict[str, str]) -> Any:
         errors = RowErrors()
-        self._required(values, errors)
-        self._length(values, errors, code=32, name=100)
-        hall = self._lookup(self.halls, values["hall"], "大厅", "大厅", errors) if values["hall"] else None
-        unit = self._lookup(self.units, values["unit"], "单位", "单位", errors) if values["unit"] else None
+        self.required(values, errors)
+        self.length(values, errors, code=32, name=100)
+        hall = self.lookup(self.halls, values["hall"], "大厅", "大厅", errors) if values["hall"] else None
+        unit = self.referenced_unit(values, self.units, errors)
         sessions = []
         if values["hours"]:
             try:
@@ -170,7 +110,7 @@ class WindowImport(_CatalogKind):
                 errors.add("办公时间", str(exc))
         existing = None
         if hall is not None and values["code"]:
-            self._once((hall.pk, values["code"]), row_no, "窗口编号", errors)
+            self.once((hall.pk, values["code"]), row_no, "窗口编号", errors)
             existing = self.existing.get((hall.pk, values["code"]))
             if existing is not None and existing.pk not in self.editable:
                 errors.add("窗口编号", "该窗口已存在且不在您的管理范围内")
@@ -205,10 +145,10 @@ class WindowImport(_CatalogKind):
 
 
 @register_kind
-class StaffImport(_CatalogKind):
+class StaffImport(CatalogKind):
     key, label, model = "staff", "工作人员", Staff
     columns = (
-        Column("unit", "单位", ("单位编码", "所属单位", "deptCode"), help="单位编码或名称"),
+        unit_column(),
         Column("employee_no", "工号", ("员工编号", "staffNo")),
         Column("name", "姓名", ("name",)),
         Column("phone", "电话", ("手机", "手机号", "联系电话", "phone"), required=False),
@@ -218,16 +158,16 @@ class StaffImport(_CatalogKind):
 
     def prepare(self) -> None:
         super().prepare()
-        self.units = _by_code_and_name(self._scoped(Unit).filter(district=self.district))
+        self.units = units_by_reference(self.scoped(Unit).filter(district=self.district))
         self.existing = {
             (s.unit_id, s.employee_no): s for s in Staff.objects.filter(unit__district=self.district)
         }
 
     def validate(self, row_no: int, values: dict[str, str]) -> Any:
         errors = RowErrors()
-        self._required(values, errors)
-        self._length(values, errors, employee_no=32, name=50, title=50)
-        unit = self._lookup(self.units, values["unit"], "单位", "单位", errors) if values["unit"] else None
+        self.required(values, errors)
+        self.length(values, errors, employee_no=32, name=50, title=50)
+        unit = self.referenced_unit(values, self.units, errors)
         phone = values.get("phone", "")
         if phone:
             try:
@@ -238,9 +178,9 @@ class StaffImport(_CatalogKind):
         if values.get("title", ""):
             optional["title"] = values["title"]
         if values.get("active", "").strip():
-            optional["active"] = _flag(values["active"], "在岗", errors)
+            optional["active"] = flag(values["active"], "在岗", errors)
         if unit is not None and values["employee_no"]:
-            self._once((unit.pk, values["employee_no"]), row_no, "工号", errors)
+            self.once((unit.pk, values["employee_no"]), row_no, "工号", errors)
         if errors.problems:
             raise errors
         assert unit is not None  # the unit is required: a row without one has raised above
@@ -262,12 +202,12 @@ class StaffImport(_CatalogKind):
 
 
 @register_kind
-class ItemImport(_CatalogKind):
+class ItemImport(CatalogKind):
     key, label, model = "items", "事项", ServiceItem
     columns = (
         Column("code", "事项编码", ("事项统一编码", "taskCode", "编码")),
         Column("name", "事项名称", ("名称", "taskName")),
-        Column("unit", "单位", ("单位编码", "实施主体", "deptCode"), help="单位编码或名称"),
+        unit_column("实施主体"),
         Column(
             "windows", "办理窗口", ("窗口", "窗口编号"), required=False, help="窗口编号，多个用“、”或“,”分隔"
         ),
@@ -275,18 +215,18 @@ class ItemImport(_CatalogKind):
 
     def prepare(self) -> None:
         super().prepare()
-        self.units = _by_code_and_name(self._scoped(Unit).filter(district=self.district))
+        self.units = units_by_reference(self.scoped(Unit).filter(district=self.district))
         self.windows: dict[tuple[int, str], Window] = {
-            (w.unit_id, w.code): w for w in self._scoped(Window).filter(unit__district=self.district)
+            (w.unit_id, w.code): w for w in self.scoped(Window).filter(unit__district=self.district)
         }
         self.existing = {i.code: i for i in ServiceItem.objects.filter(district=self.district)}
-        self.editable = set(self._scoped(ServiceItem).values_list("pk", flat=True))
+        self.editable = set(self.scoped(ServiceItem).values_list("pk", flat=True))
 
     def validate(self, row_no: int, values: dict[str, str]) -> Any:
         errors = RowErrors()
-        self._required(values, errors)
-        self._length(values, errors, code=64, name=200)
-        unit = self._lookup(self.units, values["unit"], "单位", "单位", errors) if values["unit"] else None
+        self.required(values, errors)
+        self.length(values, errors, code=64, name=200)
+        unit = self.referenced_unit(values, self.units, errors)
         windows: list[Window] | None = None  # None: keep an existing item's windows
         raw_windows = values.get("windows", "")
         if unit is not None and raw_windows:
@@ -300,7 +240,7 @@ class ItemImport(_CatalogKind):
                 else:
                     windows.append(window)
         if values["code"]:
-            self._once(values["code"], row_no, "事项编码", errors)
+            self.once(values["code"], row_no, "事项编码", errors)
         existing = self.existing.get(values["code"])
         if existing is not None and existing.pk not in self.editable:
             errors.add("事项编码", "该事项已存在且不在您的管理范围内")
