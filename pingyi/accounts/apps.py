@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与权限")
 
     def ready(self) -> None:
+        from pingyi.accounts import importers  # noqa: F401  (registers the users import kind)
         from pingyi.accounts.models import User
         from pingyi.accounts.scopes import ScopeRule, register
 

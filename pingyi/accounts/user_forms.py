@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.models import ROLE_ANCHOR, Role, User
 from pingyi.catalog.models import District, Hall, Staff, Unit
+from pingyi.lib import crypto
 
 
 class UserForm(forms.ModelForm):
@@ -17,8 +18,11 @@ class UserForm(forms.ModelForm):
         label=_("初始密码"),
         widget=forms.PasswordInput(render_value=False),
         required=False,
-        help_text=_("新建账户时必填；编辑时留空表示不修改。至少10位，不能全是数字。"),
+        help_text=_(
+            "新建账户时留空：生成一次性密码，只显示一次，首次登录须修改；编辑时留空表示不修改。至少10位，不能全是数字。"
+        ),
     )
+    phone = forms.CharField(label=_("电话"), max_length=20, required=False, help_text=_("加密保存"))
 
     class Meta:
         model = User
@@ -51,8 +55,12 @@ class UserForm(forms.ModelForm):
                 if other != anchor:
                     cleaned[other] = None
         password = cleaned.get("password")
-        if not self.instance.pk and not password:
-            self.add_error("password", _("新建账户时必须设置初始密码"))
+        phone = cleaned.get("phone", "").strip()
+        if phone:
+            try:
+                cleaned["phone"] = crypto.normalize_phone(phone)
+            except ValueError:
+                self.add_error("phone", _("不是有效的电话号码"))
         if password:
             try:
                 validate_password(password, self.instance)

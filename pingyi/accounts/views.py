@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from pingyi.accounts.forms import LockoutAuthenticationForm
 from pingyi.accounts.models import User
+from pingyi.accounts.onetime import one_time_password
 from pingyi.accounts.scopes import can_edit, restrict
 from pingyi.accounts.services import (
     api_token_create,
@@ -119,16 +120,37 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     target = get_object_or_404(_managed(request), pk=pk) if pk else None
     form = UserForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "password"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"password", "phone"}}
         password = form.cleaned_data.get("password", "")
+        phone = form.cleaned_data.get("phone", "")
         if target is None:
             is_active = data.pop("is_active", True)
+            generated = "" if password else one_time_password()
             saved = user_create(
-                actor=request.user, password=password, display_name=data.pop("first_name", ""), **data
+                actor=request.user,
+                password=password or generated,
+                display_name=data.pop("first_name", ""),
+                phone=phone,
+                must_change_password=bool(generated),
+                **data,
             )
             if not is_active:
                 user_update(actor=request.user, user=saved, data={"is_active": False})
+            if generated:  # shown on this response only, never stored in a message or the session
+                response = render(
+                    request, "accounts/user_created.html", {"target": saved, "password": generated}
+                )
+                response["Cache-Control"] = "no-store"
+                return response
         else:
+            if phone:
+                saved_phone = User(pk=target.pk)
+                saved_phone.set_phone(phone)
+                data.update(
+                    phone_ciphertext=saved_phone.phone_ciphertext,
+                    phone_index=saved_phone.phone_index,
+                    phone_masked=saved_phone.phone_masked,
+                )
             saved = user_update(actor=request.user, user=target, data=data, password=password)
         messages.success(request, _("已保存账户 %(name)s") % {"name": saved.username})
         return redirect("user_list")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,10 @@ from pingyi.audit.services import audit_record
 from pingyi.catalog.models import District
 from pingyi.imports.kinds import get_kind
 from pingyi.imports.models import ImportJob
+from pingyi.lib import crypto
+
+if TYPE_CHECKING:
+    from pingyi.accounts.models import User
 
 
 def _store(stream: IO[bytes], original_name: str, limit: int) -> tuple[Path, int]:
@@ -66,6 +71,8 @@ def import_job_create(
     if actor is not None and model is not None and not can_edit(actor, model):
         raise PermissionDenied("您的角色不能导入此类数据")
     district = district or (actor.district if actor is not None else None)
+    if district is None and District.objects.count() == 1:  # a superuser of a one-district installation
+        district = District.objects.get()
     if district is None:
         raise ValidationError("请指定区")
     limit = settings.PINGYI_MAX_IMPORT_BYTES
@@ -94,6 +101,21 @@ def import_job_create(
         if enqueue:
             transaction.on_commit(lambda: import_job_enqueue(job))
     return job
+
+
+@transaction.atomic
+def import_job_handout_take(*, actor: User | None, job: ImportJob) -> list[list[str]]:
+    """What the job hands its importer (one-time passwords), once: decrypted, emptied, and the showing logged.
+    Only the person who started the job (or, for a job of the command line, the command line) receives it."""
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not locked.handout or locked.actor_id != (actor.pk if actor is not None else None):
+        return []
+    rows: list[list[str]] = json.loads(crypto.decrypt(locked.handout))
+    locked.handout = ""
+    locked.save(update_fields=["handout"])
+    job.handout = ""
+    audit_record(actor=actor, action="import_job.handout", obj=locked, after={"rows": max(len(rows) - 1, 0)})
+    return rows
 
 
 def import_job_enqueue(job: ImportJob) -> None:

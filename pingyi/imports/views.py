@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.imports.kinds import all_kinds, get_kind
 from pingyi.imports.models import ImportJob
-from pingyi.imports.services import import_job_create, import_job_retry
+from pingyi.imports.services import import_job_create, import_job_handout_take, import_job_retry
 
 
 def _kinds_for(user: object) -> list[tuple[str, str]]:
@@ -69,7 +69,11 @@ def job_create(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(restrict(ImportJob.objects.all(), request.user), pk=pk)
     template = "imports/_progress.html" if request.headers.get("HX-Request") else "imports/job_detail.html"
-    return render(request, template, {"job": job, "kind": get_kind(job.kind)})
+    handout = import_job_handout_take(actor=request.user, job=job) if job.handout else []  # type: ignore[arg-type]
+    response = render(request, template, {"job": job, "kind": get_kind(job.kind), "handout": handout})
+    if handout:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -11,11 +11,13 @@ from pingyi.catalog.models import District
 from pingyi.imports.kinds import all_kinds
 from pingyi.imports.models import ImportJob
 from pingyi.imports.runner import run_import_job
-from pingyi.imports.services import import_job_create
+from pingyi.imports.services import import_job_create, import_job_handout_take
 
 
 class Command(BaseCommand):
-    help = "Import units, windows, staff or items from .xlsx or CSV (all rows or none)."
+    help = (
+        "Import halls, units, windows, staff, items, rosters or users from .xlsx or CSV (all rows or none)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(all_kinds()))
@@ -44,6 +46,11 @@ class Command(BaseCommand):
         job = run_import_job(job.pk)
         if job.status == ImportJob.Status.DONE:
             self.stdout.write(job.message)
+            handout = import_job_handout_take(actor=None, job=job)
+            if handout:
+                self.stdout.write("一次性密码只显示这一次（首次登录须修改）：")
+                for row in handout:
+                    self.stdout.write("\t".join(row))
             return
         for error in job.errors:
             where = f"第 {error['row']} 行" if error["row"] else "文件"
