@@ -58,6 +58,7 @@ class ImportKind:
     key: str = ""
     label: str = ""
     columns: tuple[Column, ...] = ()
+    notes: tuple[str, ...] = ()  # further lines for the template's 列说明 sheet
 
     def __init__(self, job: ImportJob) -> None:
         self.job = job

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.job_detail, name="job_detail"),
     path("<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("templates/<str:kind>.csv", views.template_download, name="template"),
+    path("templates/<str:kind>.xlsx", views.template_xlsx, name="template_xlsx"),
 ]

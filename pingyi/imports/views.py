@@ -20,6 +20,7 @@ from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.imports.kinds import all_kinds, get_kind
 from pingyi.imports.models import ImportJob
 from pingyi.imports.services import import_job_create, import_job_handout_take, import_job_retry
+from pingyi.imports.workbook import template_workbook
 
 
 def _kinds_for(user: object) -> list[tuple[str, str]]:
@@ -89,6 +90,21 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect("imports:job_detail", pk=job.pk)
+
+
+@login_required
+def template_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
+    """The kind's template as .xlsx: the header row, and the accepted header aliases on the second sheet."""
+    try:
+        kind_class = get_kind(kind)
+    except LookupError:
+        raise Http404 from None
+    response = HttpResponse(
+        template_workbook(kind_class),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="template-{kind}.xlsx"'
+    return response
 
 
 @login_required

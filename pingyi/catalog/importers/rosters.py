@@ -103,6 +103,13 @@ class RosterImport(CatalogKind):
         ),
     )
 
+    notes = (
+        "这是“一行一个班次”的格式。也可以按周排班表导入：第一列“窗口”（可加“大厅”列），",
+        "其后每列是半天，列名为日期加上午或下午，如“2026-12-07 上午”“2026-12-07 下午”（只写日期为全天）；",
+        "格子里填坐这个窗口的人的工号或姓名，空格子表示无人。半天的起止取窗口该日公布的办公时间。",
+        "导入会替换文件所涉时段内这些窗口原有的排班。",
+    )
+
     def prepare(self) -> None:
         super().prepare()
         windows = list(self.scoped(Window).filter(unit__district=self.district).select_related("unit"))
