@@ -171,3 +171,28 @@ def test_windows_of_the_same_number_in_two_halls_need_the_hall_column(world, tmp
     job = run(world, "hall_manager", "rosters", write_csv(tmp_path / "r2.csv", rows))
     assert job.status == ImportJob.Status.DONE, job.errors
     assert shifts(world.window_a) == [("A-001", "12-07 08:30", "12:00")]
+
+
+def test_a_weekday_grid_takes_its_week_from_the_week_column(world, tmp_path):
+    rows = [
+        ["周", "窗口", "周一上午", "周一下午", "星期二 上午"],
+        ["2026-12-09", "001", "A-001", "", "张敏"],  # any day of the week: Wednesday's week starts on the 7th
+        ["2026-12-14", "001", "", "A-001", ""],
+    ]
+    job = run(world, "hall_manager", "rosters", write_file(tmp_path / "周排班", rows, "xlsx"))
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert shifts(world.window_a) == [
+        ("A-001", "12-07 08:30", "12:00"),
+        ("A-001", "12-08 08:30", "12:00"),
+        ("A-001", "12-14 14:00", "17:30"),
+    ]
+
+
+def test_a_weekday_grid_without_the_week_column_is_refused(world, tmp_path):
+    job = run(
+        world,
+        "hall_manager",
+        "rosters",
+        write_csv(tmp_path / "r.csv", [["窗口", "周一上午"], ["001", "A-001"]]),
+    )
+    assert refused_with(job, 1, "周", "须有“周”列")

@@ -3,7 +3,7 @@
 - A long list: one shift a row — 窗口, 工作人员 (工号 or name), 开始, 结束 (a date and time each; or a 日期 column and
   times only). A 大厅 column tells windows of the same number in two halls apart.
 - A week grid: one window a row, one column a half day, headed by its date and 上午 or 下午 ("2026-12-07 上午"; a date
-  alone is the whole day); a cell names whoever sits there (工号 or name), an empty cell nobody. A half day runs
+  alone is the whole day), or by its weekday ("周一上午") with a 周 column giving any day of the row's week; a cell names whoever sits there (工号 or name), an empty cell nobody. A half day runs
   over the window's posted hours of that weekday (its sessions before noon, or from noon), 08:30–12:00 and
   14:00–17:30 for a window without posted hours.
 
@@ -30,6 +30,9 @@ MORNING, AFTERNOON, WHOLE_DAY = "上午", "下午", "全天"
 NOON = time(12, 0)
 DEFAULT_HOURS = {MORNING: (time(8, 30), time(12, 0)), AFTERNOON: (time(14, 0), time(17, 30))}
 GRID_HEADER = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*(上午|下午|全天)?$")
+WEEKDAY_HEADER = re.compile(r"^(?:周|星期)([一二三四五六日天])\s*(上午|下午|全天)?$")
+WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+WEEK_COLUMN = ("周", "本周日期", "周起始日期", "起始日期", "日期", "week")
 _DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S",
@@ -58,6 +61,11 @@ def _parse(text: str, formats: tuple[str, ...]) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+def _grid_weekday(header: str) -> tuple[int, str] | None:
+    found = WEEKDAY_HEADER.match(re.sub(r"\s+", "", header.strip()))
+    return (WEEKDAY_NUMBER[found.group(1)], found.group(2) or WHOLE_DAY) if found else None
 
 
 def _grid_day(header: str) -> tuple[date, str] | None:
@@ -106,6 +114,7 @@ class RosterImport(CatalogKind):
     notes = (
         "这是“一行一个班次”的格式。也可以按周排班表导入：第一列“窗口”（可加“大厅”列），",
         "其后每列是半天，列名为日期加上午或下午，如“2026-12-07 上午”“2026-12-07 下午”（只写日期为全天）；",
+        "或列名为星期加上午或下午（“周一上午”），并加一列“周”，填该行所排那一周的任意一天；",
         "格子里填坐这个窗口的人的工号或姓名，空格子表示无人。半天的起止取窗口该日公布的办公时间。",
         "导入会替换文件所涉时段内这些窗口原有的排班。",
     )
@@ -128,31 +137,51 @@ class RosterImport(CatalogKind):
         self.by_window: dict[int, list[Shift]] = {}
         self.by_staff: dict[int, list[Shift]] = {}
         self.grid: dict[str, tuple[date, str]] = {}  # the grid's position keys → (day, 上午/下午/全天)
+        self.weekly: dict[str, tuple[int, str]] = {}  # a weekday grid's keys → (weekday, 上午/下午/全天)
         self.replaced = 0
 
     # ---- the week grid ---------------------------------------------------------------------------------------
     def map_headers(self, headers: list[str]) -> tuple[dict[str, int], list[dict[str, Any]]] | None:
         days = {i: _grid_day(h) for i, h in enumerate(headers)}
-        if not any(days.values()):
+        weekdays = {i: _grid_weekday(h) for i, h in enumerate(headers)}
+        if not any(days.values()) and not any(weekdays.values()):
             return None  # a long list: the runner maps the declared columns
         positions: dict[str, int] = {}
         errors: list[dict[str, Any]] = []
         names = {
             "window": {normalize_header(a) for a in ("窗口", "窗口编号", "windowCode", "windowNo")},
             "hall": {normalize_header(a) for a in ("大厅", "所在大厅", "hallCode")},
+            "week": {normalize_header(a) for a in WEEK_COLUMN},
         }
         for i, header in enumerate(headers):
-            day = days[i]
+            day, weekday = days[i], weekdays[i]
+            key = ""
             if day is not None:
                 key = f"grid:{day[0].isoformat()}:{day[1]}"
+                self.grid[key] = day
+            elif weekday is not None:
+                key = f"week:{weekday[0]}:{weekday[1]}"
+                self.weekly[key] = weekday
+            if key:
                 if key in positions:
                     errors.append({"row": 1, "column": header, "message": f"表头中“{header}”出现了多次"})
                 positions[key] = i
-                self.grid[key] = day
                 continue
             for key, accepted in names.items():
                 if normalize_header(header) in accepted and key not in positions:
                     positions[key] = i
+        if self.grid and self.weekly:
+            errors.append(
+                {"row": 1, "column": "", "message": "表头不能同时用日期（2026-12-07 上午）和星期（周一上午）"}
+            )
+        elif self.weekly and "week" not in positions:
+            errors.append(
+                {
+                    "row": 1,
+                    "column": "周",
+                    "message": "按星期排班须有“周”列：填该周任意一天的日期，如 2026-12-07",
+                }
+            )
         if "window" not in positions:
             errors.append(
                 {"row": 1, "column": "窗口", "message": "缺少必填列“窗口”（排班表第一列为窗口编号）"}
@@ -241,8 +270,25 @@ class RosterImport(CatalogKind):
         errors = RowErrors()
         window = self._window(values, errors)
         shifts: list[Shift] = []
-        if self.grid:
-            for key, (day, part) in self.grid.items():
+        covered: tuple[date, date] | None = None  # the days a grid row gives its window, whole
+        cells = list((key, day, part) for key, (day, part) in self.grid.items())
+        if self.weekly:
+            week_text = values.get("week", "").strip()
+            week = _parse(week_text, _DATE_FORMATS) if week_text else None
+            if week is None:
+                errors.add(
+                    "周",
+                    f"“{week_text}”不是有效的日期，应为该周任意一天，如 2026-12-07"
+                    if week_text
+                    else "不能为空",
+                )
+            else:
+                monday = week.date() - timedelta(days=week.weekday())
+                cells = [(key, monday + timedelta(days=wd), part) for key, (wd, part) in self.weekly.items()]
+        if cells:
+            covered = (min(c[1] for c in cells), max(c[1] for c in cells))
+        if self.grid or self.weekly:
+            for key, day, part in cells:
                 text = values.get(key, "").strip()
                 if not text or window is None:
                     continue
@@ -282,20 +328,21 @@ class RosterImport(CatalogKind):
             raise errors
         for shift in shifts:
             self._keep(shift)
-        return window, shifts
+        return window, shifts, covered
 
     def done_message(self, created: int, updated: int) -> str:
         replaced = f"，替换了原有的 {self.replaced} 个" if self.replaced else ""
         return f"已导入 {created} 个班次{replaced}"
 
     def commit(self, prepared: list[Any]) -> tuple[int, int, dict[str, Any]]:
-        shifts = [shift for _window, row in prepared for shift in row]
+        shifts = [shift for _window, row, _covered in prepared for shift in row]
         spans: dict[int, tuple[datetime, datetime]] = {}
-        if self.grid:  # a grid covers its days whole, for every window it lists: an empty cell is nobody
-            days = sorted(day for day, _part in self.grid.values())
-            start = timezone.make_aware(datetime.combine(days[0], time(0)))
-            end = timezone.make_aware(datetime.combine(days[-1] + timedelta(days=1), time(0)))
-            spans = {window.pk: (start, end) for window, _row in prepared}
+        for window, _row, covered in prepared:  # a grid row covers its days whole: an empty cell is nobody
+            if covered is not None:
+                start = timezone.make_aware(datetime.combine(covered[0], time(0)))
+                end = timezone.make_aware(datetime.combine(covered[1] + timedelta(days=1), time(0)))
+                before = spans.get(window.pk, (start, end))
+                spans[window.pk] = (min(before[0], start), max(before[1], end))
         for shift in shifts:
             start, end = spans.get(shift.window.pk, (shift.starts_at, shift.ends_at))
             spans[shift.window.pk] = (min(start, shift.starts_at), max(end, shift.ends_at))
