@@ -115,9 +115,9 @@ def main() -> None:
     from p1_app.wsgi import application  # django.setup() happens here
 
     from pingyi.lib import scales
-    from pingyi.ratings import intake_lean
-    from pingyi.ratings.intake_batch import Prepared, Stored, prepare, store
-    from pingyi.ratings.services import RatingInput
+    from pingyi.ratings.intake import RatingInput
+    from pingyi.ratings.intake import lean as intake_lean
+    from pingyi.ratings.intake.batch import Prepared, Stored, prepare, store
 
     requests = Requests(posters)
     rating_path = "/r/{}".format

@@ -70,7 +70,7 @@ def prepare(home: Path, port: int) -> str:
     code = (
         "import django; django.setup()\n"
         "from pingyi.catalog.models import Window\n"
-        "from pingyi.ratings.poster_services import poster_issue\n"
+        "from pingyi.ratings.posters.services import poster_issue\n"
         "print(poster_issue(actor=None, window=Window.objects.filter(active=True).order_by('pk').first()).token)\n"
     )
     out = subprocess.run(

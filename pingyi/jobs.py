@@ -9,7 +9,7 @@ def ensure_schedules() -> None:
     from pingyi.insight.tasks import ensure_schedules as insight_schedules
     from pingyi.ops.tasks import ensure_schedules as ops_schedules
     from pingyi.oversight.tasks import ensure_schedules as oversight_schedules
-    from pingyi.ratings.seals import ensure_schedules as seal_schedules
+    from pingyi.ratings.seals.services import ensure_schedules as seal_schedules
     from pingyi.sms.tasks import ensure_schedules as sms_schedules
     from pingyi.tickets.tasks import ensure_schedules as ticket_schedules
     from pingyi.workdays.tasks import ensure_schedules as workday_schedules

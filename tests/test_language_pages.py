@@ -31,7 +31,7 @@ from pingyi.catalog.models import District, Hall, ServiceItem, Staff, Unit, Wind
 from pingyi.inspections.feedback import feedback_context
 from pingyi.inspections.services.plans import draw_make
 from pingyi.lib.scales import Channel, Scale
-from pingyi.ratings.services import RatingInput, rating_submit
+from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.tickets.choices import Verdict
 from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating

@@ -40,8 +40,8 @@ def seed(records: int) -> dict[str, Any]:
     from pingyi.ledger.models import ServiceRecord
     from pingyi.lib.codes import credit_code_check_char
     from pingyi.ratings import formtoken
-    from pingyi.ratings.device_services import device_register
-    from pingyi.ratings.poster_services import poster_issue
+    from pingyi.ratings.channels.device.services import device_register
+    from pingyi.ratings.posters.services import poster_issue
 
     district = District.objects.create(code="429901", name="演练区")
     hall = Hall.objects.create(district=district, code="H01", name="演练区市民服务中心")

@@ -30,7 +30,7 @@ from pingyi.catalog.hours import format_hours
 from pingyi.catalog.models import Hall, ServiceItem, Staff, Unit, Window
 from pingyi.catalog.services import catalog_object_save
 from pingyi.ledger.api import router as ledger_router
-from pingyi.ratings.api_device import router as device_router
+from pingyi.ratings.channels.device.api import router as device_router
 from pingyi.tickets.api import router as tickets_router
 
 api = NinjaAPI(title="pingyi API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")

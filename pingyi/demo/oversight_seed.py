@@ -30,7 +30,7 @@ from pingyi.lib import scales
 from pingyi.oversight.models import AnomalyKind, ComparisonRun
 from pingyi.oversight.services import comparison_run_period
 from pingyi.ratings.models import Rating
-from pingyi.ratings.poster_services import poster_issue
+from pingyi.ratings.posters.services import poster_issue
 
 PLANT_FROM = date(2026, 9, 1)
 SILENT_UNIT, CROSS_UNIT, HIDDEN_QR_UNIT = "区物流事业发展中心", "区住房保障局", "区公安分局"

@@ -24,7 +24,7 @@ from pingyi.demo.seed import DEMO_END, DEMO_START, SEED, Summary, _name, _phone,
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import crypto, scales
 from pingyi.ratings.models import QrPoster, Rating, ReasonTag, new_tracking_code
-from pingyi.ratings.poster_services import poster_issue
+from pingyi.ratings.posters.services import poster_issue
 from pingyi.ratings.tagdata import CURRENT_VERSION
 
 RATINGS_TARGET = 30_000

@@ -9,7 +9,7 @@
   (channel sms, stage 办结) and answers with thanks, help or "已收到".
 
 Sampling and sending write one audit entry per run and district; replies are ratings, which are sealed per day
-instead (see pingyi.ratings.services), so they write none.
+instead (see pingyi.ratings.seals), so they write none.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from django.utils import timezone
 from pingyi.audit.services import audit_record
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import crypto, scales
+from pingyi.ratings.channels.sms import adapter as sms_reply
 from pingyi.ratings.errors import AlreadyRated, RatingError
 from pingyi.ratings.models import Rating
 from pingyi.ratings.selectors import deployment_scale
-from pingyi.ratings.services import RatingInput, rating_submit
 from pingyi.sms.backends import SmsBackend, SmsSendError, get_backend
 from pingyi.sms.models import Invitation, SmsMessage
 
@@ -327,17 +327,7 @@ def sms_inbound(phone: str, text: str, received_at: datetime | None = None) -> I
             return InboundResult("duplicate", reply=reply)
         record = invitation.record
         try:
-            rating = rating_submit(
-                RatingInput(
-                    channel=scales.Channel.SMS,
-                    scale=scale,
-                    level=level,
-                    record=record,
-                    stage=Rating.Stage.FINISHED,
-                    phone=phone,
-                    rated_at=received_at,
-                )
-            )
+            rating = sms_reply.submit(record, scale=scale, level=level, phone=phone, received_at=received_at)
         except AlreadyRated:
             reply = _reply(phone, phone_index, _sign("该办件已评价，无需重复评价。"), SmsMessage.Kind.THANKS)
             return InboundResult("already_rated", reply=reply)

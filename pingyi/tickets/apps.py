@@ -28,7 +28,9 @@ class TicketsConfig(AppConfig):
         )
         kinds.register(SUPERVISION_LETTER)
 
-        from pingyi.ratings.hooks import on_negative
+        from pingyi.ratings.intake.events import Event, subscribe
         from pingyi.tickets.services import ticket_open_for_rating
 
-        on_negative(ticket_open_for_rating)
+        # The ticket opens from the door's event once the rating is stored; tickets.tasks.open_pending's
+        # one-minute sweep is the safety net for a receiver that failed.
+        subscribe(Event.NEGATIVE_STORED, ticket_open_for_rating)

@@ -16,9 +16,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from pingyi.catalog.models import DutyShift
 from pingyi.lib import scales
-from pingyi.ratings.intake_lean import LeanIntake
+from pingyi.ratings.intake.lean import LeanIntake
 from pingyi.ratings.models import QrPoster, Rating, ReasonTag
-from pingyi.ratings.poster_services import poster_issue
+from pingyi.ratings.posters.services import poster_issue
 from pingyi.ratings.tagdata import load_tag_sets
 from tests.browser.conftest import PageWatch
 from tests.browser.helpers import SIZES, screenshot

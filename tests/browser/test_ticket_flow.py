@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from pingyi.catalog.models import DutyShift
 from pingyi.ratings.models import ReasonTag
-from pingyi.ratings.poster_services import poster_issue
+from pingyi.ratings.posters.services import poster_issue
 from pingyi.ratings.tagdata import load_tag_sets
 from pingyi.tickets.choices import State
 from pingyi.tickets.models import Ticket

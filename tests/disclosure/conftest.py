@@ -16,7 +16,7 @@ from pingyi.disclosure.services import bulletin_draft, bulletin_publish, bulleti
 from pingyi.inspections.finding_types import load_finding_types
 from pingyi.inspections.models import FindingType
 from pingyi.lib.scales import Channel, Scale
-from pingyi.ratings.services import RatingInput, rating_submit
+from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.tickets.choices import Verdict
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating
 from tests.conftest import PASSWORD

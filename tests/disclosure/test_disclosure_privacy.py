@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from pingyi.insight.cubes.rollups import rollups_refresh
 from pingyi.lib.scales import Channel, Scale
+from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.ratings.models import Rating
-from pingyi.ratings.services import RatingInput, rating_submit
 from tests.disclosure.builders_disclosure import recount
 from tests.disclosure.conftest import RATER_COMMENT, RATER_PHONE
 

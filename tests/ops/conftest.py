@@ -22,7 +22,7 @@ from pingyi.imports.models import ImportJob
 from pingyi.imports.services import import_job_create
 from pingyi.lib.codes import credit_code_check_char
 from pingyi.lib.scales import Channel, Scale
-from pingyi.ratings.services import RatingInput, rating_submit
+from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.tickets.services import ticket_open_for_rating
 
 PINGYI = str(Path(sys.executable).with_name("pingyi"))

@@ -19,7 +19,7 @@ from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import scales
 from pingyi.ratings import formtoken
 from pingyi.ratings.models import QrPoster, Rating
-from pingyi.ratings.poster_services import poster_issue
+from pingyi.ratings.posters.services import poster_issue
 
 STATIC = Path(__file__).resolve().parents[2] / "pingyi" / "ratings" / "static" / "ratings"
 JSON = {"HTTP_ACCEPT": "application/json"}

@@ -14,7 +14,7 @@ from pingyi.accounts.services import api_token_create
 from pingyi.audit.models import AuditEntry
 from pingyi.catalog.models import DutyShift
 from pingyi.ledger.models import ServiceRecord
-from pingyi.ratings.device_services import device_register
+from pingyi.ratings.channels.device.services import device_register
 from pingyi.ratings.models import Device, Rating
 
 

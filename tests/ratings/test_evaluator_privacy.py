@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pingyi.catalog.models import DutyShift
 from pingyi.lib.scales import Channel, Scale
-from pingyi.ratings.services import RatingInput, rating_submit
+from pingyi.ratings.intake import RatingInput, rating_submit
 
 PHONE = "13912345678"
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from pingyi.catalog.models import District, Hall, ServiceItem, Staff, Unit
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib.scales import Channel, Scale
-from pingyi.ratings import exchange
+from pingyi.ratings.channels.exchange import services as exchange
+from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.ratings.models import Rating
-from pingyi.ratings.services import RatingInput, rating_submit
 from tests.conftest import credit
 
 

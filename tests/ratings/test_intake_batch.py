@@ -1,4 +1,4 @@
-"""The batch statement of the lean intake (intake_batch.store): many QR-poster ratings in one statement decide, row
+"""The batch statement of the lean intake (intake.batch.store): many QR-poster ratings in one statement decide, row
 by row, exactly what each would decide alone — the same refusals, flags and stored row — and store exactly the
 accepted ones. (One rating alone is checked against the portable path in test_intake_poster.py.) PostgreSQL only.
 """
@@ -18,10 +18,10 @@ from pingyi.catalog.models import DutyShift
 from pingyi.lib import crypto
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.errors import RateLimited
-from pingyi.ratings.intake_batch import Prepared, Stored, Undecided, prepare, store
+from pingyi.ratings.intake import RatingInput
+from pingyi.ratings.intake.batch import Prepared, Stored, Undecided, prepare, store
 from pingyi.ratings.models import QrPoster, Rating, StaffDevice
-from pingyi.ratings.poster_services import poster_issue
-from pingyi.ratings.services import RatingInput
+from pingyi.ratings.posters.services import poster_issue
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the batch statement is PostgreSQL's"

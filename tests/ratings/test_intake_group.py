@@ -19,11 +19,11 @@ from django.db import OperationalError, connection, connections
 from pingyi.lib import crypto
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.errors import RateLimited
-from pingyi.ratings.intake_batch import Prepared, Stored, prepare, store
-from pingyi.ratings.intake_group import GroupCommit
+from pingyi.ratings.intake import RatingInput
+from pingyi.ratings.intake.batch import Prepared, Stored, prepare, store
+from pingyi.ratings.intake.group import GroupCommit
 from pingyi.ratings.models import Rating
-from pingyi.ratings.poster_services import poster_issue
-from pingyi.ratings.services import RatingInput
+from pingyi.ratings.posters.services import poster_issue
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the batch statement is PostgreSQL's"),

@@ -1,4 +1,4 @@
-"""The lean intake (pingyi/ratings/intake_lean.py, in front of Django in pingyi/wsgi.py) against the citizen page's
+"""The lean intake (pingyi/ratings/intake/lean.py, in front of Django in pingyi/wsgi.py) against the citizen page's
 view: from the same database state, the same post gets the same answer (status and JSON) and stores the same row.
 
 Both are driven as WSGI applications in this process, inside the test's transaction: ``lean`` is the wrapper around
@@ -24,9 +24,9 @@ from django.utils import timezone
 from pingyi.catalog.models import DutyShift
 from pingyi.lib import crypto
 from pingyi.ratings import formtoken
-from pingyi.ratings.intake_lean import LeanIntake
+from pingyi.ratings.intake.lean import LeanIntake
 from pingyi.ratings.models import QrPoster, Rating, ReasonTag, StaffDevice
-from pingyi.ratings.poster_services import poster_issue
+from pingyi.ratings.posters.services import poster_issue
 
 ON_PG = connection.vendor == "postgresql"
 COOKIE = "c" * 32
@@ -373,3 +373,18 @@ def test_a_receipt_code_goes_to_the_view(world, apps):
     lean, view = apps
     status, _headers, _body = call(lean, f"/r/{record.rating_code}", signed(record.rating_code, level="4"))
     assert status == 200 and view.calls == 1 and Rating.objects.get().record == record
+
+
+def test_a_negative_rating_taken_by_the_lean_path_opens_its_ticket_at_once(
+    world, poster, apps, django_capture_on_commit_callbacks
+):
+    """Every store emits the door's events: a 差评 the lean path stored opens its ticket without the sweep."""
+    from pingyi.tickets.models import Ticket
+
+    lean, view = apps
+    with django_capture_on_commit_callbacks(execute=True):
+        status, _, body = call(lean, f"/r/{poster.token}", signed(poster.token, level="1"))
+    assert status == 200 and json.loads(body)["ok"] is True
+    stored_by_lean(view.calls == 0)
+    rating = Rating.objects.latest("id")
+    assert rating.negative and Ticket.objects.filter(rating=rating).count() == 1

@@ -1,5 +1,5 @@
-"""The lean intake's statement (intake_batch.rating_submit_poster: a batch of one, the window looked up from its QR
-poster inside the statement) against the portable path (services.rating_submit_portable, given the window), on the cases of
+"""The lean intake's statement (intake.batch.rating_submit_poster: a batch of one, the window looked up from its QR
+poster inside the statement) against the portable path (intake.portable, given the window), on the cases of
 test_intake_sql.py that rate a window: the same row stored, or the same error — except that a reason-tag refusal
 is left to the citizen page's view (Undecided, nothing stored), which gives its own message. PostgreSQL only.
 """
@@ -18,9 +18,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from pingyi.lib.scales import Channel
-from pingyi.ratings.intake_batch import Undecided, rating_submit_poster
+from pingyi.ratings.intake import RatingInput
+from pingyi.ratings.intake.batch import Undecided, rating_submit_poster
 from pingyi.ratings.models import QrPoster, Rating
-from pingyi.ratings.services import RatingInput
 from tests.ratings.test_intake_sql import (  # noqa: F401 (extra: the fixture)
     CASE_STRATEGY,
     CASES,

@@ -1,4 +1,4 @@
-"""The one-statement intake (intake_sql.rating_submit_fast) against the portable one (services.rating_submit_portable).
+"""The one-statement intake (intake.statement.rating_submit_fast) against the portable one (intake.portable).
 
 For the same database state and the same input, both must store the same row (every column but the id, the time of
 receipt, the random tracking code and the phone's random-nonce ciphertext, which are compared by presence and by
@@ -25,10 +25,10 @@ from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import crypto
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.errors import AlreadyRated, InvalidRating, RateLimited
-from pingyi.ratings.intake_sql import rating_submit_fast, statement
+from pingyi.ratings.intake import RatingInput
+from pingyi.ratings.intake.portable import rating_submit_portable as rating_submit
+from pingyi.ratings.intake.statement import rating_submit_fast, statement
 from pingyi.ratings.models import Rating, StaffDevice
-from pingyi.ratings.services import RatingInput
-from pingyi.ratings.services import rating_submit_portable as rating_submit
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the one-statement intake is PostgreSQL's"

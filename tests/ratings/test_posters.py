@@ -15,8 +15,8 @@ from django.utils import timezone
 from pingyi.audit.models import AuditEntry
 from pingyi.ratings.formtoken import FIELD, issue
 from pingyi.ratings.models import QrPoster, Rating
-from pingyi.ratings.poster_services import poster_issue
-from pingyi.ratings.posters import QR_BORDER, QR_ERROR
+from pingyi.ratings.posters.render import QR_BORDER, QR_ERROR
+from pingyi.ratings.posters.services import poster_issue
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

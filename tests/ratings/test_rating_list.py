@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pingyi.lib.scales import Channel, Scale
-from pingyi.ratings.services import RatingInput, rating_submit
+from pingyi.ratings.intake import RatingInput, rating_submit
 
 
 def test_reason_tags_are_shown_by_their_words_and_the_negative_filter_works(world):

@@ -11,8 +11,8 @@ from pingyi.catalog.models import DutyShift
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.errors import AlreadyRated, InvalidRating
+from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.ratings.models import Rating, new_tracking_code
-from pingyi.ratings.services import RatingInput, rating_submit
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from django_q.models import Schedule
 from pingyi.audit.models import AuditEntry
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib.scales import Channel, Scale
+from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.ratings.models import Rating
-from pingyi.ratings.services import RatingInput, rating_submit
 from pingyi.sms.models import Invitation, SmsMessage
 from pingyi.sms.services import in_sample, invitations_sample, outbox_send, sms_inbound
 from pingyi.sms.tasks import ensure_schedules

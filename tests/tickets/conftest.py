@@ -11,7 +11,7 @@ from django.utils import timezone
 from pingyi.accounts.models import Role
 from pingyi.accounts.services import user_create
 from pingyi.lib.scales import Channel, Scale
-from pingyi.ratings.services import RatingInput, rating_submit
+from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.tickets.choices import Verdict
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pingyi.audit.models import AuditEntry
 from pingyi.lib.scales import Channel, Scale
-from pingyi.ratings.services import RatingInput, rating_submit
+from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.tickets.choices import Source, State, Verdict
 from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import TicketError, handling_rate, ticket_act, ticket_open, tickets_open_pending

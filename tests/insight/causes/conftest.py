@@ -11,8 +11,8 @@ import pytest
 
 from pingyi.catalog.models import ServiceItem, Staff, Window
 from pingyi.lib.scales import Channel, Scale
+from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.ratings.models import Rating
-from pingyi.ratings.services import RatingInput, rating_submit
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -1,4 +1,5 @@
-"""`pingyi audit verify`: walk the whole chain, then the daily rating seals it holds.
+"""`pingyi audit verify`: walk the whole chain, then what the registered verifiers check (``audit.verifiers``: the
+daily rating seals it holds).
 
 Exit 0 when both are intact; 1 naming the first broken entry, or the first sealed day whose ratings changed.
 """
@@ -9,6 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from pingyi.audit import verifiers
 from pingyi.audit.selectors import chain_verify
 
 
@@ -28,12 +30,10 @@ class Command(BaseCommand):
             sys.exit(1)
         self.stdout.write(f"audit chain intact: {result.checked} entries verified")
         # The seal entries are trustworthy only now that the chain verified.
-        from pingyi.ratings.seals import seals_verify
-
-        seals = seals_verify()
-        if not seals.ok:
-            day = seals.broken_day.isoformat() if seals.broken_day else "?"
-            self.stderr.write(f"ratings seal BROKEN for day {day}: {seals.reason}")
-            sys.exit(1)
-        if seals.days:
-            self.stdout.write(f"ratings: {seals.days} days sealed and intact")
+        for _name, verify in verifiers.registered():
+            verdict = verify()
+            if not verdict.ok:
+                self.stderr.write(verdict.message)
+                sys.exit(1)
+            if verdict.message:
+                self.stdout.write(verdict.message)

@@ -31,10 +31,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         action = options["action"]
         if action in {"import", "export"}:
-            from pingyi.ratings import exchange_cli
+            from pingyi.ratings.channels.exchange import cli as exchange_cli
 
             exchange_cli.run(self, str(action), options)
         else:
-            from pingyi.ratings import seals_cli
+            from pingyi.ratings.seals import cli as seals_cli
 
             seals_cli.run(self, options)

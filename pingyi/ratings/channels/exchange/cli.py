@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError
 
 from pingyi.catalog.models import District
-from pingyi.ratings import exchange
+from pingyi.ratings.channels.exchange import services as exchange
 
 
 def _district(code: Any) -> District:

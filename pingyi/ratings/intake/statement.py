@@ -1,21 +1,21 @@
-"""Rating intake in one SQL statement (PostgreSQL): the same checks, flags and row as ``services.rating_submit``.
+"""The PostgreSQL store: the door's decision in one SQL statement, with the same checks, flags and row as ``portable``.
 
-``rating_submit`` (the portable ORM path, also the SQLite one) asks the database up to nine questions per rating:
+``portable`` (the ORM path, also the SQLite one) asks the database up to nine questions per rating:
 reason tags, duty roster, unit, device count, phone counts, staff phone, staff device, window hours, then INSERT.
 Here Python does what needs no database (the level, dimensions, comment, phone, target and time checks — the very
-functions of ``services``), and everything else is one statement:
+functions of ``checks``), and everything else is one statement:
 
     WITH t (the target: the unit and window given),
          dev (device count, 10 min), ph (phone counts: day, records and units in 30 days, unit seen),
          v (district, staff on duty, the first rating a follow-up follows, whether every tag fits the level),
-         f (staff phone, staff device, outside the posted hours), g (the flags, in ``_flags``'s order)
+         f (staff phone, staff device, outside the posted hours), g (the flags, in ``checks.integrity_flags``' order)
     , ins AS (INSERT INTO ratings_rating (…) SELECT … FROM g WHERE <tags fit> AND <follow-up found>
                                                         AND NOT <device limit> AND NOT <phone limit> RETURNING id)
     SELECT <what was decided>, ins.id FROM g LEFT JOIN ins ON true
 
 A refusal stores nothing (the refusing conditions are the INSERT's WHERE); the returned counts say which refusal,
-and Python raises it with ``services``' own checks and messages, in ``rating_submit``'s order. A reason-tag refusal
-re-runs ``services._validate`` (ORM) to get its exact message. A second first rating of a record and stage fails
+and Python raises it with ``checks``' own checks and messages, in ``rating_submit``'s order. A reason-tag refusal
+re-runs ``checks.validate`` (ORM) to get its exact message. A second first rating of a record and stage fails
 the unique constraint inside the statement: AlreadyRated, as in the portable path.
 
 Every read is in the statement's snapshot, exactly as the portable path's reads (one after another) were each in
@@ -31,28 +31,27 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
-import psycopg
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
-from psycopg._queries import PostgresQuery, _query2pg_nocache
 
 from pingyi.catalog.models import DutyShift, Staff, Unit, WindowHours
 from pingyi.lib import crypto, scales
 from pingyi.ratings.errors import AlreadyRated, InvalidRating
-from pingyi.ratings.models import Rating, ReasonTag, StaffDevice
-from pingyi.ratings.services import (
-    RatingInput,
-    _check_limits,
-    _limits,
-    _Recent,
-    _resolve,
-    _validate,
+from pingyi.ratings.intake.checks import (
+    Recent,
+    check_limits,
+    intake_limits,
     new_rating,
+    resolve,
+    validate,
 )
+from pingyi.ratings.intake.input import RatingInput
+from pingyi.ratings.intake.prepared import execute
+from pingyi.ratings.models import Rating, ReasonTag, StaffDevice
 
 # Columns the statement computes; every other column of ratings_rating is a parameter taken from a Rating built in
 # Python, prepared by its field exactly as Model.save() would (so a new column is picked up, not forgotten).
@@ -212,18 +211,18 @@ def _pk(obj: Any) -> Any:
 def rating_submit_fast(data: RatingInput) -> Rating:
     """``rating_submit`` in one statement on PostgreSQL: same errors, same refusals, same flags, same row."""
     if connection.vendor != "postgresql":
-        raise NotImplementedError("rating_submit_fast is PostgreSQL's; use services.rating_submit")
+        raise NotImplementedError("rating_submit_fast is PostgreSQL's; use rating_submit")
     for _ in range(MAX_TAG_RACES):
         rating = _submit_once(data)
         if rating is not None:
             return rating
-    # The tags were refused by the statement and accepted by _validate MAX_TAG_RACES times: a tag set being edited.
+    # The tags were refused by the statement and accepted by validate MAX_TAG_RACES times: a tag set being edited.
     raise InvalidRating("评价标签正在更新，请稍后再试", field="tags")
 
 
 @dataclasses.dataclass(frozen=True)
 class Checked:
-    """A rating's answer as ``services._validate`` accepts it, the time it was taken and its phone's blind index."""
+    """A rating's answer as ``checks.validate`` accepts it, the time it was taken and its phone's blind index."""
 
     level: scales.Level
     tags: list[str]
@@ -238,33 +237,33 @@ class Checked:
 def check(data: RatingInput, *, has_target: bool) -> Checked:
     """What needs no database, with ``rating_submit``'s errors in its order (a reason-tag error comes first).
 
-    The reason tags are the statement's to check; with tags, any refusal here is settled by the full ``_validate``,
+    The reason tags are the statement's to check; with tags, any refusal here is settled by the full ``validate``,
     which checks the tags first, as rating_submit does. ``has_target``: a unit, window, record or poster is named.
     """
-    tags = list(dict.fromkeys(str(t).strip() for t in data.tags if str(t).strip()))  # as _validate does
+    tags = list(dict.fromkeys(str(t).strip() for t in data.tags if str(t).strip()))  # as validate does
     try:
-        level, _, dimensions, phone, comment = _validate(dataclasses.replace(data, tags=[]) if tags else data)
+        level, _, dimensions, phone, comment = validate(dataclasses.replace(data, tags=[]) if tags else data)
     except InvalidRating:
         if tags:
-            _validate(data)
+            validate(data)
         raise
-    if not has_target:  # no target: _resolve asks nothing and raises its own error
+    if not has_target:  # no target: resolve asks nothing and raises its own error
         if tags:
-            _validate(data)
-        _resolve(data)
-        raise AssertionError("unreachable: _resolve refuses a rating without a target")
+            validate(data)
+        resolve(data)
+        raise AssertionError("unreachable: resolve refuses a rating without a target")
     now = timezone.now()
     rated_at = data.rated_at or now
     if rated_at > now + timedelta(minutes=5):
         if tags:
-            _validate(data)
+            validate(data)
         raise InvalidRating("评价时间不能晚于当前时间", field="rated_at")
     phone_index = crypto.blind_index(phone) if phone else ""
     return Checked(level, tags, dimensions, phone, comment, now, rated_at, phone_index)
 
 
 def _submit_once(data: RatingInput) -> Rating | None:
-    # _resolve, by id: the record's unit, window, staff and item, else the window's unit and the staff on duty.
+    # resolve, by id: the record's unit, window, staff and item, else the window's unit and the staff on duty.
     record = data.record
     window_id = _pk(data.window) if data.window is not None else (record.window_id if record else None)
     unit_id = (
@@ -285,7 +284,7 @@ def _submit_once(data: RatingInput) -> Rating | None:
     now, rated_at, phone_index = checked.now, checked.rated_at, checked.phone_index
     has_window = window_id is not None
     need_follows = data.kind == Rating.Kind.FOLLOW_UP and data.follows is None and record is not None
-    limits = _limits()
+    limits = intake_limits()
 
     known: dict[str, Any] = {"district_id": data.unit.district_id if data.unit is not None else None}
     rating = new_rating(
@@ -370,11 +369,11 @@ def _submit_once(data: RatingInput) -> Rating | None:
     new_id, unit_id, window_id, district_id, duty_staff_id, follows_id, flags, tags_ok, dev_n, phone_day = row
 
     if not tags_ok:
-        _validate(data)  # raises the tag's own message; if it does not, the tags changed meanwhile: try again
+        validate(data)  # raises the tag's own message; if it does not, the tags changed meanwhile: try again
         return None
     if need_follows and follows_id is None:
         raise InvalidRating("该办件尚未评价，不能追加评价", field="kind")
-    _check_limits(data, _Recent(device_10min=dev_n, phone_day=phone_day), phone_index)
+    check_limits(data, Recent(device_10min=dev_n, phone_day=phone_day), phone_index)
     assert new_id is not None, "the statement inserted nothing and gave no reason"
     rating.pk = new_id
     rating.unit_id, rating.window_id = unit_id, window_id
@@ -387,55 +386,3 @@ def _submit_once(data: RatingInput) -> Rating | None:
     rating._state.adding = False
     rating._state.db = connection.alias
     return rating
-
-
-# psycopg turns %(name)s into $n anew for every execution of a statement longer than 4 KB (it caches only short
-# ones); this one is longer, and the conversion cost a third of the Python time of a rating. Cached here per text.
-_converted = lru_cache(maxsize=8)(_query2pg_nocache)
-
-
-class _StatementQuery(PostgresQuery):
-    def convert(self, query: Any, vars: Any) -> None:
-        query = self._ensure_bytes(query)
-        self.query, self._want_formats, self._order, self._parts = _converted(query, self._tx.encoding)
-        self.dump(vars)
-
-
-class _PreparedCursor(psycopg.Cursor):  # type: ignore[type-arg]
-    """Server-side binding, and every statement prepared: parsed and planned once per connection, not per rating."""
-
-    _query_cls = _StatementQuery
-
-    def execute(
-        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
-    ) -> Any:
-        return super().execute(query, params, prepare=True, binary=binary)
-
-
-# Django turns psycopg's automatic preparation off (prepare_threshold None: friendly to transaction poolers), which
-# also refuses prepare=True; a threshold never reached lets only _PreparedCursor prepare. Django's own cursors are
-# client-side binding cursors, which never prepare, whatever the threshold.
-_NEVER = 1 << 62
-_CURSOR = "_pingyi_intake_cursor"
-
-
-def execute(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Run ``sql`` prepared, on this thread's Django connection (Django's error classes); the rows it returns."""
-    conn = connections[DEFAULT_DB_ALIAS]  # ``connection`` itself, looked up once instead of at every use
-    conn.ensure_connection()
-    raw = conn.connection
-    threshold = raw.prepare_threshold
-    raw.prepare_threshold = _NEVER if threshold is None else threshold
-    try:
-        # One cursor per connection, kept: its adapters' lookups are made once, not per rating.
-        pg_cursor: Any = getattr(raw, _CURSOR, None)
-        if pg_cursor is None or pg_cursor.closed:
-            pg_cursor = _PreparedCursor(raw)
-            setattr(raw, _CURSOR, pg_cursor)
-        cursor = conn.make_debug_cursor(pg_cursor) if conn.queries_logged else conn.make_cursor(pg_cursor)
-        # Django's wrapper (its error classes, IntegrityError; execute wrappers; query log), not closed after use
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    finally:
-        raw.prepare_threshold = threshold
-    return [tuple(row) for row in rows]

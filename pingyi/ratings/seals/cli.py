@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pingyi.ratings.seals import SealError, seal_day, seal_pending
+from pingyi.ratings.seals.services import SealError, seal_day, seal_pending
 
 
 def run(command: BaseCommand, options: dict[str, Any]) -> None:

@@ -1,9 +1,9 @@
 """QR-poster ratings stored many at a time: one statement, one round trip and one commit for a batch (decision 0016).
 
 ``prepare`` turns one rating of a poster (a ``RatingInput`` and the poster's token) into the values of its row — the
-checks of ``intake_sql.check`` and the values ``services.new_rating`` gives, without building a model instance —
+checks of ``statement.check`` and the values ``checks.new_rating`` gives, without building a model instance —
 and ``store`` stores a batch of them with one statement, which decides for each row what the one-row statement
-(``intake_sql``) decides for one: the poster (current: not retired, not expired) and its window and unit, the staff
+(``statement``) decides for one: the poster (current: not retired, not expired) and its window and unit, the staff
 on duty, the reason tags (active ones of the chosen level), the device and phone counts for the rate limits and
 flags, staff phone and device, the posted hours. A row it refuses is not inserted; the others are, in the same
 statement, so they are committed together (autocommit) or, inside a transaction, in one savepoint.
@@ -14,7 +14,7 @@ of accepted rows are drawn from the table's sequence in the statement, so each r
 
 The rows of a batch must not share a device fingerprint or a phone (``keys``): the statement counts earlier ratings
 in its snapshot, which holds none of its own rows, so two ratings of one phone in a batch would not see each other.
-``intake_group`` never puts them together: the later one goes into the next batch, which sees the earlier one
+``group`` never puts them together: the later one goes into the next batch, which sees the earlier one
 committed — exactly as two one-row statements one after the other.
 """
 
@@ -33,13 +33,15 @@ from django.utils import timezone
 from pingyi.catalog.models import DutyShift, Staff, Unit, Window, WindowHours
 from pingyi.lib import crypto, scales
 from pingyi.ratings.errors import RatingError
-from pingyi.ratings.intake_sql import HOURS_CHANNELS, check, execute
+from pingyi.ratings.intake.checks import Recent, check_limits, intake_limits
+from pingyi.ratings.intake.input import RatingInput
+from pingyi.ratings.intake.prepared import execute
+from pingyi.ratings.intake.statement import HOURS_CHANNELS, check
 from pingyi.ratings.models import QrPoster, Rating, ReasonTag, StaffDevice, new_tracking_code
-from pingyi.ratings.services import RatingInput, _check_limits, _limits, _Recent
 
 COMPUTED = ("unit_id", "window_id", "district_id", "staff_id", "flags")
 # What each row carries besides its columns: its place in the batch, the poster, the moment of the rating (as
-# ``intake_sql`` computes its times from it), the levels on the five-level scale its tags may have, the phone's
+# ``statement`` computes its times from it), the levels on the five-level scale its tags may have, the phone's
 # blind index as the counts look it up, and which checks apply.
 EXTRA = {
     "n": "int",
@@ -224,12 +226,12 @@ def _pk(obj: Any) -> Any:
 
 
 def prepare(data: RatingInput, poster_token: str) -> Prepared:
-    """The row of a rating of the window of the QR poster ``poster_token``; raises the errors of ``intake_sql.check``
+    """The row of a rating of the window of the QR poster ``poster_token``; raises the errors of ``statement.check``
     (what needs no database), in ``rating_submit``'s order."""
     assert data.window is None and data.unit is None and data.record is None, "the poster is the target"
     checked = check(data, has_target=True)
     level, tags, phone = checked.level, checked.tags, checked.phone
-    # services.new_rating's values, and Model.set_phone's for the phone (which normalises it once more)
+    # checks.new_rating's values, and Model.set_phone's for the phone (which normalises it once more)
     stored_phone = crypto.normalize_phone(phone) if phone else ""
     local = timezone.localtime(checked.rated_at)
     today = local.date() if data.rated_at is None else timezone.localdate(checked.now)
@@ -296,7 +298,7 @@ def _json_default(value: Any) -> str:
 
 
 def _params(batch: list[Prepared]) -> dict[str, Any]:
-    limits = _limits()
+    limits = intake_limits()
     rows = [{**p.values, "n": n} for n, p in enumerate(batch)]
     return {
         "rows": json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=_json_default),
@@ -337,7 +339,7 @@ def _outcome(p: Prepared, row: tuple[Any, ...] | None) -> Stored | Exception:
     if not tags_ok:
         return Undecided("a reason tag was refused")
     try:
-        _check_limits(p.data, _Recent(device_10min=dev_n, phone_day=phone_day), p.phone_index)
+        check_limits(p.data, Recent(device_10min=dev_n, phone_day=phone_day), p.phone_index)
     except RatingError as exc:
         return exc
     assert new_id is not None, "the statement inserted nothing and gave no reason"

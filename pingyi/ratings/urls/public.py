@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pingyi.ratings import views_citizen
+from pingyi.ratings.channels.citizen import views as views_citizen
 
 app_name = "rate"
 urlpatterns = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pingyi.ratings import views_posters
+from pingyi.ratings.posters import views as views_posters
 
 app_name = "posters"
 urlpatterns = [

@@ -20,8 +20,8 @@ from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.catalog.models import Window
 from pingyi.lib.scales import Channel
 from pingyi.ratings.models import QrPoster
-from pingyi.ratings.poster_services import poster_issue
-from pingyi.ratings.posters import poster_pdf, poster_svg, poster_url
+from pingyi.ratings.posters.render import poster_pdf, poster_svg, poster_url
+from pingyi.ratings.posters.services import poster_issue
 
 SCAN_DAYS = 30
 SOON_DAYS = 30

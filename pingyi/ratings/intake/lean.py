@@ -8,10 +8,11 @@ the URL resolver, the request signals (so Django's per-request connection health
    ``formtoken.refusal`` (own origin, signed form token), the honeypot empty;
 2. the form read as the view's form reads it (Django's QueryDict), and taken only when plainly valid: a level of the
    deployment's scale, each dimension empty or 1–5, a comment within the limit, a phone that normalises;
-3. ``intake_batch``: the poster lookup, the reason-tag check (active tags of the chosen level), the rate limits and
+3. ``batch``: the poster lookup, the reason-tag check (active tags of the chosen level), the rate limits and
    the flags in one prepared statement, which stores the ratings of the requests that arrived meanwhile in the same
-   round trip and commit (``intake_group``: group commit, on the connection of the thread that leads the batch);
-4. the view's JSON answer (``views_citizen.thanks_json``'s, with its ``thanks_message``), the device cookie, the
+   round trip and commit (``group``: group commit, on the connection of the thread that leads the batch);
+4. the stored rating's events (``events.ratings_stored``, as every store: a 差评 opens its ticket), then the view's
+   JSON answer (the citizen page's ``thanks_json``, with its ``thanks_message``), the device cookie, the
    security headers of the middleware stack, written straight to WSGI.
 
 Anything else — any refusal, a retired or unknown poster, a receipt code, a form the lean path does not read — goes to
@@ -41,6 +42,8 @@ from django.http import HttpResponse
 from pingyi.lib import crypto, scales
 from pingyi.lib.middleware import CONTENT_SECURITY_POLICY
 from pingyi.ratings import formtoken
+from pingyi.ratings.channels.citizen.answers import thanks_message
+from pingyi.ratings.channels.citizen.forms import DIMENSION_PREFIX, HONEYPOT, comment_max
 from pingyi.ratings.errors import RatingError
 from pingyi.ratings.fingerprints import (
     device_cookie,
@@ -48,13 +51,12 @@ from pingyi.ratings.fingerprints import (
     ensure_device_cookie,
     network_fingerprint,
 )
-from pingyi.ratings.forms_citizen import DIMENSION_PREFIX, HONEYPOT, comment_max
-from pingyi.ratings.intake_batch import Prepared, Stored, Undecided, prepare, store
-from pingyi.ratings.intake_group import GroupCommit
+from pingyi.ratings.intake.batch import Prepared, Stored, Undecided, as_rating, prepare, store
+from pingyi.ratings.intake.events import ratings_stored
+from pingyi.ratings.intake.group import GroupCommit
+from pingyi.ratings.intake.input import RatingInput
 from pingyi.ratings.models import Rating
-from pingyi.ratings.services import RatingInput
 from pingyi.ratings.tagdata import DIMENSIONS
-from pingyi.ratings.views_citizen import thanks_message
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -149,8 +151,10 @@ def _answer(request: WSGIRequest, code: str) -> Answer | None:
         return None
     if isinstance(result, Exception):
         raise result
+    fresh_connection()  # this thread's own connection, for what the events' receivers write
+    ratings_stored([as_rating(prepared, result)])
     values = prepared.values
-    thanks = {  # views_citizen.thanks_json's
+    thanks = {  # the citizen page's thanks_json
         "ok": True,
         "tracking_code": values["tracking_code"],
         "message": _thanks_message(values["negative"], bool(values["phone_index"])),
@@ -160,7 +164,7 @@ def _answer(request: WSGIRequest, code: str) -> Answer | None:
 
 @cache
 def _thanks_message(negative: bool, with_phone: bool) -> str:
-    """The view's message (``views_citizen.thanks_message``, which reads only these two)."""
+    """The view's message (``channels.citizen.answers.thanks_message``, which reads only these two)."""
     return thanks_message(Rating(negative=negative, phone_index="x" if with_phone else ""))
 
 
@@ -174,7 +178,7 @@ def _device_cookie(request: WSGIRequest) -> list[str]:
 
 
 def _store(batch: list[Prepared]) -> list[Stored | Exception]:
-    """``intake_batch.store`` on the connection of the thread that leads the batch."""
+    """``batch.store`` on the connection of the thread that leads the batch."""
     fresh_connection()
     try:
         return store(batch)

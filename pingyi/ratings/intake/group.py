@@ -2,7 +2,7 @@
 
 A request thread hands its prepared rating to ``GroupCommit.submit`` and gets back what was decided for it. If no
 other thread is storing, it stores at once — its own rating and whatever others queued meanwhile — on its own
-database connection: one statement (``intake_batch.store``), one round trip, one commit. A thread that arrives while
+database connection: one statement (``batch.store``), one round trip, one commit. A thread that arrives while
 another is storing queues its rating and waits; the storing thread, once it has its own answer, hands the lead to the
 first thread still waiting, which stores everything queued by then. So at low load a rating is stored at once, as
 before, and under load each statement stores the ratings that arrived during the previous one. One statement at a

@@ -18,11 +18,11 @@ from pingyi.api.errors import ApiError
 from pingyi.api.idempotency import run_idempotent
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import scales
-from pingyi.ratings.device_services import device_by_token
+from pingyi.ratings.channels.device import adapter
+from pingyi.ratings.channels.device.services import device_by_token
 from pingyi.ratings.errors import RatingError
 from pingyi.ratings.models import Device, Rating
 from pingyi.ratings.selectors import deployment_scale
-from pingyi.ratings.services import RatingInput, rating_submit
 
 
 class DeviceAuth(HttpBearer):
@@ -138,25 +138,20 @@ def _submit(device: Device, payload: DeviceRatingIn) -> tuple[int, dict[str, Any
             .order_by("id")
             .first()
         )
-    data = RatingInput(
-        channel=scales.Channel.PAD if device.kind == Device.Kind.PAD else scales.Channel.TERMINAL,
-        scale=scales.Scale(payload.scale) if payload.scale else deployment_scale(),
-        level=payload.level,
-        record=record,
-        # The rating belongs to the device's window; staff is the record's, else whoever is on duty there.
-        window=device.window,
-        staff=record.staff,
-        stage=payload.stage,
-        kind=payload.kind,
-        follows=follows,
-        tags=payload.tags,
-        dimensions=payload.dimensions,
-        comment=payload.comment,
-        rated_at=_aware(payload.rated_at),
-        device=device,
-    )
     try:
-        rating = rating_submit(data)
+        rating = adapter.submit(
+            device,
+            record,
+            scale=scales.Scale(payload.scale) if payload.scale else deployment_scale(),
+            level=payload.level,
+            stage=payload.stage,
+            kind=payload.kind,
+            follows=follows,
+            tags=payload.tags,
+            dimensions=payload.dimensions,
+            comment=payload.comment,
+            rated_at=_aware(payload.rated_at),
+        )
     except RatingError as exc:
         fields = {exc.field: [exc.message]} if exc.field else None
         raise ApiError(exc.status, exc.code, exc.message, fields) from exc

@@ -14,14 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.models import Role, User
 from pingyi.accounts.scopes import can_edit, can_view, restrict
-from pingyi.lib import scales
-from pingyi.ratings.device_services import device_deactivate, device_register
+from pingyi.ratings.channels.device.services import device_deactivate, device_register
+from pingyi.ratings.channels.operator import adapter
+from pingyi.ratings.channels.operator.forms import DeviceForm, OperatorRatingForm
 from pingyi.ratings.errors import RatingError
-from pingyi.ratings.forms_operator import DeviceForm, OperatorRatingForm
 from pingyi.ratings.models import Device, Rating
-from pingyi.ratings.services import RatingInput, rating_submit
 
 
 def is_operator(user: Any) -> bool:
@@ -58,22 +57,8 @@ def rating_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            rating = rating_submit(
-                RatingInput(
-                    channel=scales.Channel(data["channel"]),
-                    scale=form.scale,
-                    level=data["level"],
-                    unit=data["unit"],
-                    window=data["window"],
-                    item=data["item"],
-                    tags=data["tags"],
-                    comment=data["comment"],
-                    phone=data["phone"],
-                    rated_at=data["rated_at"],
-                    entered_by=request.user,
-                    external_ref=data["external_ref"],
-                )
-            )
+            assert isinstance(request.user, User)  # operator_required: signed in
+            rating = adapter.submit(data, form.scale, request.user)
         except RatingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

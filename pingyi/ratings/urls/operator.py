@@ -1,14 +1,12 @@
-"""Back-office pages for hotline / message-board / mayor's-line operators and window devices.
+"""Back-office pages for hotline / message-board / mayor's-line operators and window devices (/operator/).
 
-The SMS gateway's inbound webhook lives here too (/operator/sms/inbound): no login, a shared secret header.
-"""
+The SMS gateway's webhook under the same prefix is the sms app's own URLconf (``pingyi.sms.urls``)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from pingyi.ratings import views_operator
-from pingyi.sms import views as sms_views
+from pingyi.ratings.channels.operator import views as views_operator
 
 app_name = "operator"
 urlpatterns = [
@@ -17,5 +15,4 @@ urlpatterns = [
     path("devices/", views_operator.device_list, name="device_list"),
     path("devices/new/", views_operator.device_create, name="device_create"),
     path("devices/<int:pk>/deactivate/", views_operator.device_deactivate_view, name="device_deactivate"),
-    path("sms/inbound", sms_views.inbound, name="sms_inbound"),
 ]

@@ -3,7 +3,7 @@ that service record. Works as a plain HTML form; with rate.js it posts by fetch 
 (``Accept: application/json``). Every refusal is a friendly Chinese page (or JSON error) with its HTTP status.
 
 Posts are checked by ``formtoken`` (own origin, signed form token of the page) instead of Django's CSRF machinery;
-on PostgreSQL the JSON posts of a QR poster are normally taken by ``intake_lean`` before Django, which hands every
+on PostgreSQL the JSON posts of a QR poster are normally taken by ``pingyi.ratings.intake.lean`` before Django, which hands every
 case it does not simply accept back to this view (docs/decisions/0013).
 """
 
@@ -20,16 +20,17 @@ from django.views.decorators.http import require_http_methods
 
 from pingyi.lib import scales
 from pingyi.ratings import formtoken
+from pingyi.ratings.channels.citizen import adapter
+from pingyi.ratings.channels.citizen.adapter import RECORD_STAGE
+from pingyi.ratings.channels.citizen.answers import thanks_message
+from pingyi.ratings.channels.citizen.forms import HONEYPOT, CitizenRatingForm, form_view
 from pingyi.ratings.errors import AlreadyRated, RatingError
-from pingyi.ratings.fingerprints import device_fingerprint, ensure_device_cookie, network_fingerprint
-from pingyi.ratings.forms_citizen import HONEYPOT, CitizenRatingForm, form_view
+from pingyi.ratings.fingerprints import ensure_device_cookie
 from pingyi.ratings.models import Rating
 from pingyi.ratings.selectors import Target, deployment_scale, staff_on_duty, tags_by_level, target_by_code
-from pingyi.ratings.services import RatingInput, rating_submit
 
 LARGE_TEXT_COOKIE = "pyl"
 LARGE_TEXT_AGE = 365 * 24 * 3600
-RECORD_STAGE = Rating.Stage.FINISHED
 FORM_FIELDS = {"level", "tags", "comment", "phone"}
 
 MSG_NOT_FOUND = "没有找到这个评价码。请核对二维码或回执上的评价码，或拨打12345热线反映。"
@@ -96,16 +97,6 @@ def _record_kind(record: Any) -> str | None:
     if Rating.Kind.FOLLOW_UP not in kinds:
         return Rating.Kind.FOLLOW_UP
     return None
-
-
-def thanks_message(rating: Rating) -> str:
-    if rating.negative:
-        return (
-            "您的意见已收到。被评价单位须在1个工作日内回访核实并整改"
-            + ("，我们会通过您留下的电话与您联系" if rating.phone_index else "")
-            + "。请记下查询码，可凭它拨打12345热线查询处理进展。"
-        )
-    return "感谢您的评价！您的意见将帮助我们改进服务。"
 
 
 def _describe(target: Target) -> dict[str, Any]:
@@ -197,27 +188,8 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
 def _submit(
     request: HttpRequest, target: Target, form: CitizenRatingForm, scale: scales.Scale, kind: str
 ) -> Rating | RatingError:
-    data = form.cleaned_data
-    record = target.record
     try:
-        return rating_submit(
-            RatingInput(
-                # A poster scan is the 二维码 channel (counted as a scan of the window); a receipt code is 移动端.
-                channel=scales.Channel.QR if record is None else scales.Channel.MOBILE,
-                scale=scale,
-                level=int(data["level"]),
-                window=target.window if record is None else None,
-                record=record,
-                stage=RECORD_STAGE if record is not None else "",
-                kind=kind,
-                tags=list(data.get("tags") or []),
-                dimensions=form.dimensions(),
-                comment=data.get("comment", ""),
-                phone=data.get("phone", ""),
-                device_fp=device_fingerprint(request),
-                network_fp=network_fingerprint(request),
-            )
-        )
+        return adapter.submit(request, target, form, scale, kind)
     except RatingError as exc:
         return exc
 

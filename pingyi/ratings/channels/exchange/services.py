@@ -32,10 +32,11 @@ from pingyi.derived.feed import days_changed
 from pingyi.imports.reader import TableError, open_table
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import scales
+from pingyi.ratings.channels.exchange import adapter
 from pingyi.ratings.errors import RatingError
+from pingyi.ratings.intake import RatingInput
 from pingyi.ratings.models import Rating, ReasonTag
 from pingyi.ratings.selectors import deployment_scale
-from pingyi.ratings.services import RatingInput, rating_submit
 from pingyi.ratings.tagdata import CURRENT_VERSION
 
 FIELDS = (
@@ -366,15 +367,8 @@ def import_ratings(
     try:
         with transaction.atomic():
             for row, data in prepared:
-                data.external_ref = f"{ref_prefix}{row}"
-                if data.kind == Rating.Kind.FOLLOW_UP and data.record is not None:
-                    # A follow-up follows the first rating of its own stage (rows before it are saved by now).
-                    firsts = Rating.objects.filter(
-                        record=data.record, stage=data.stage, kind=Rating.Kind.FIRST
-                    )
-                    data.follows = firsts.order_by("id").first()
                 try:
-                    rating_submit(data)
+                    adapter.submit(data, external_ref=f"{ref_prefix}{row}")
                 except RatingError as exc:
                     result.errors.append(RowError(row, _ERROR_FIELD.get(exc.field, "projectNo"), exc.message))
                     continue
