@@ -11,7 +11,7 @@ CPU time of this process and of its PostgreSQL backend (``/proc``) around each s
   statement stores one rating);
 - ``rating, no statement``: the same request with the group commit's store answering "stored" without a database —
   the lean request's own Python (form, token, checks, row values, answer);
-- the batch statement (``intake_batch.store``) alone at 1, 4 and 16 ratings per statement: its cost per statement
+- the batch statement (``intake.batch.store``) alone at 1, 4 and 16 ratings per statement: its cost per statement
   and per row, for the client and the backend.
 
 Prints only. The CPU figures are what to compare between runs; a series' wall time depends on what else runs.
@@ -116,22 +116,22 @@ def main() -> None:
 
     from pingyi.lib import scales
     from pingyi.ratings.intake import RatingInput
-    from pingyi.ratings.intake import lean as intake_lean
+    from pingyi.ratings.intake import wsgi as intake_wsgi
     from pingyi.ratings.intake.batch import Prepared, Stored, prepare, store
 
     requests = Requests(posters)
     rating_path = "/r/{}".format
-    real_store = intake_lean.GROUP.store
+    real_store = intake_wsgi.GROUP.store
 
     def no_statement(batch: list[Prepared]) -> list[Stored | Exception]:
         return [Stored(0, 0, 0, 0, None, []) for _ in batch]
 
     def rating_without_statement() -> None:
-        intake_lean.GROUP.store = no_statement
+        intake_wsgi.GROUP.store = no_statement
         try:
             requests.call(application, rating_path)
         finally:
-            intake_lean.GROUP.store = real_store
+            intake_wsgi.GROUP.store = real_store
 
     ids = itertools.count(1)
 

@@ -8,7 +8,7 @@ benchmarks/p1_app/wsgi.py — pingyi's WSGI application (the lean intake in fron
 drives each endpoint in turn with wrk:
 
 - ``rating``: POST /r/<poster> as the citizen page's JavaScript sends it (urlencoded form with the page's signed
-  form token, Accept: application/json), taken by the lean intake (pingyi/ratings/intake_lean.py);
+  form token, Accept: application/json), taken by the lean intake (pingyi/ratings/intake/wsgi.py);
 - ``bare_raw``: POST /bench/bare_raw, one INSERT from WSGI on the same connection handling, no Django request —
   the like-for-like ceiling of the lean intake;
 - ``bare_django``: POST /bench/bare, one INSERT in a Django view through the whole middleware stack — the ceiling

@@ -23,7 +23,7 @@ from pingyi.wsgi import django_application
 
 from django.db import DEFAULT_DB_ALIAS, connections  # isort: skip (after the apps are loaded)
 
-from pingyi.ratings.intake.lean import GROUP, fresh_connection  # isort: skip
+from pingyi.ratings.intake.wsgi import GROUP, fresh_connection  # isort: skip
 
 DJANGO_PREFIX = "/bench/django"
 

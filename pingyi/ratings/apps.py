@@ -7,8 +7,8 @@ class RatingsConfig(AppConfig):
     verbose_name = _("评价")
 
     def ready(self) -> None:
-        from pingyi.audit import verifiers
+        from pingyi.audit import seals as seal_checks
         from pingyi.ratings import scopes  # noqa: F401  (registers the scope rules)
         from pingyi.ratings.seals.verifier import seals_verdict
 
-        verifiers.register("ratings.seals", seals_verdict)
+        seal_checks.register("ratings.seals", seals_verdict)

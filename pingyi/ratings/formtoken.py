@@ -9,7 +9,7 @@ visitor's browser on another site's behalf, or be replayed by a script that neve
   code and the time the page was rendered, refused when missing, forged, for another code, or older than
   FORM_TOKEN_MAX_AGE.
 
-No cookie and no database: checked in microseconds by both the view and the lean intake (``intake_lean``).
+No cookie and no database: checked in microseconds by both the view and the lean intake (``intake.wsgi``).
 """
 
 from __future__ import annotations

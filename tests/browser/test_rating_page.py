@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from pingyi.catalog.models import DutyShift
 from pingyi.lib import scales
-from pingyi.ratings.intake.lean import LeanIntake
+from pingyi.ratings.intake.wsgi import LeanIntake
 from pingyi.ratings.models import QrPoster, Rating, ReasonTag
 from pingyi.ratings.posters.services import poster_issue
 from pingyi.ratings.tagdata import load_tag_sets

@@ -1,4 +1,4 @@
-"""Group commit of the lean intake (intake_group): request threads storing their ratings together.
+"""Group commit of the lean intake (intake.group): request threads storing their ratings together.
 
 Real threads, each with its own database connection, on committed data (a transactional test), storing through the
 real batch statement: a rating is answered only once it is committed; two ratings of one phone or device never share

@@ -1,7 +1,7 @@
-"""The lean intake (pingyi/ratings/intake/lean.py, in front of Django in pingyi/wsgi.py) against the citizen page's
+"""The lean intake (pingyi/ratings/intake/wsgi.py, in front of Django in pingyi/wsgi.py) against the citizen page's
 view: from the same database state, the same post gets the same answer (status and JSON) and stores the same row.
 
-Both are driven as WSGI applications in this process, inside the test's transaction: ``lean`` is the wrapper around
+Both are driven as WSGI applications in this process, inside the test's transaction: ``wsgi`` is the wrapper around
 Django's handler, ``view`` Django's handler alone. On PostgreSQL the lean path answers the plainly valid posts itself
 (checked: Django is not called) and hands every other one to the view; on SQLite it hands on everything.
 """
@@ -24,7 +24,7 @@ from django.utils import timezone
 from pingyi.catalog.models import DutyShift
 from pingyi.lib import crypto
 from pingyi.ratings import formtoken
-from pingyi.ratings.intake.lean import LeanIntake
+from pingyi.ratings.intake.wsgi import LeanIntake
 from pingyi.ratings.models import QrPoster, Rating, ReasonTag, StaffDevice
 from pingyi.ratings.posters.services import poster_issue
 

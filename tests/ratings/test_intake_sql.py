@@ -26,7 +26,7 @@ from pingyi.lib import crypto
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.errors import AlreadyRated, InvalidRating, RateLimited
 from pingyi.ratings.intake import RatingInput
-from pingyi.ratings.intake.portable import rating_submit_portable as rating_submit
+from pingyi.ratings.intake.orm import rating_submit_portable as rating_submit
 from pingyi.ratings.intake.statement import rating_submit_fast, statement
 from pingyi.ratings.models import Rating, StaffDevice
 

@@ -33,10 +33,11 @@ from django.utils import timezone
 from pingyi.catalog.models import DutyShift, Staff, Unit, Window, WindowHours
 from pingyi.lib import crypto, scales
 from pingyi.ratings.errors import RatingError
-from pingyi.ratings.intake.checks import Recent, check_limits, intake_limits
+from pingyi.ratings.intake import rules
+from pingyi.ratings.intake.checks import HOURS_CHANNELS, Recent, check_limits, intake_limits
 from pingyi.ratings.intake.input import RatingInput
 from pingyi.ratings.intake.prepared import execute
-from pingyi.ratings.intake.statement import HOURS_CHANNELS, check
+from pingyi.ratings.intake.statement import check
 from pingyi.ratings.models import QrPoster, Rating, ReasonTag, StaffDevice, new_tracking_code
 
 COMPUTED = ("unit_id", "window_id", "district_id", "staff_id", "flags")
@@ -56,14 +57,24 @@ EXTRA = {
     "hours": "boolean",
     "given_staff_id": "bigint",
 }
-PARAM_TYPES = {
-    "rows": "json",
-    "burst": "int",
-    "records_max": "int",
-    "units_max": "int",
-    "dev_limit": "int",
-    "phone_limit": "int",
-    "grace": "interval",
+PARAM_TYPES = {"rows": "json", "grace": "interval"}  # and the rules' settings (``rules.setting_param``), int
+# Each fact of ``rules`` as this statement knows it: a column of f (a row of the batch, with what v and f found).
+FACT_SQL = {
+    "has_phone": "phone_key <> ''",
+    "has_device": "device_fp <> ''",
+    "historical": "historical",
+    "counts_device": "need_dev",
+    "device_10min": "dev_n",
+    "phone_day": "day",
+    "phone_records_30d": "records",
+    "record_new": "0",  # a poster's rating is of a window, never of a record
+    "phone_units_30d": "units",
+    "unit_new": "CASE WHEN seen_unit THEN 0 ELSE 1 END",
+    "staff_phone": "staff_phone",
+    "staff_device": "staff_device",
+    "phone_differs": "false",  # no record, so no record's phone
+    "hours_apply": "hours",
+    "outside_hours": "outside_hours",
 }
 
 _STATEMENT = """
@@ -120,19 +131,8 @@ WITH r AS (
 ), g AS MATERIALIZED (  -- once per row: the id below is drawn once, for an accepted row only (the sequence is
     -- named as a constant, resolved when the statement is planned: looked up per execution, with
     -- pg_get_serial_sequence, it cost the backend ~0.1 ms per statement)
-    SELECT f.*, array_remove(ARRAY[
-        CASE WHEN f.staff_phone THEN 'staff_phone' END,
-        CASE WHEN f.staff_device THEN 'staff_device' END,
-        CASE WHEN f.need_dev AND f.dev_n + 1 >= %(burst)s THEN 'burst' END,
-        CASE WHEN f.phone_key <> '' AND (
-            f.records >= %(records_max)s OR f.units + CASE WHEN f.seen_unit THEN 0 ELSE 1 END >= %(units_max)s
-        ) THEN 'phone_many' END,
-        CASE WHEN f.outside_hours THEN 'outside_hours' END
-    ]::text[], NULL) AS flag_list,
-    CASE WHEN f.tags_ok
-          AND NOT (f.need_dev AND f.dev_n >= %(dev_limit)s)
-          AND NOT (f.phone_key <> '' AND NOT f.historical AND f.day >= %(phone_limit)s)
-         THEN nextval({sequence}::regclass) END AS new_id
+    SELECT f.*, {flag_list} AS flag_list,
+    CASE WHEN f.tags_ok AND NOT ({refused}) THEN nextval({sequence}::regclass) END AS new_id
     FROM f
 ), ins AS (
     INSERT INTO {rating} (id, {columns})
@@ -185,9 +185,15 @@ def statement() -> str:
         hours=WindowHours._meta.db_table,
         columns=", ".join(quote(c) for c in columns),
         values=", ".join(values),
+        flag_list=rules.flags_sql(FACT_SQL.__getitem__),
+        refused=rules.refused_sql(FACT_SQL.__getitem__),
     )
     # every parameter cast to its type: the statement is prepared before any value is seen
-    return re.sub(r"%\((\w+)\)s", lambda m: f"{m[0]}::{PARAM_TYPES[m[1]]}", text)
+    return re.sub(r"%\((\w+)\)s", lambda m: f"{m[0]}::{_param_type(m[1])}", text)
+
+
+def _param_type(name: str) -> str:
+    return "int" if name.startswith("s_") else PARAM_TYPES[name]
 
 
 def _id_sequence() -> str:
@@ -302,12 +308,8 @@ def _params(batch: list[Prepared]) -> dict[str, Any]:
     rows = [{**p.values, "n": n} for n, p in enumerate(batch)]
     return {
         "rows": json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=_json_default),
-        "burst": limits["burst_per_device_10min"],
-        "records_max": limits["phone_records_30d"],
-        "units_max": limits["phone_units_30d"],
-        "dev_limit": limits["limit_per_device_10min"],
-        "phone_limit": limits["limit_per_phone_day"],
         "grace": timedelta(minutes=limits["outside_hours_grace_minutes"]),
+        **rules.setting_params(limits),
     }
 
 

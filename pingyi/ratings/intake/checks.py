@@ -1,10 +1,11 @@
 """The door's checks, in Python: the answer (level, reason tags, dimensions, comment, phone), the target, the rate
-limits and the integrity flags. The portable store (``portable``) runs all of them; the PostgreSQL statements
+limits and the integrity flags. The portable store (``orm``) runs all of them; the PostgreSQL statements
 (``statement``, ``batch``) run the checks that need no database from here and decide the rest in SQL.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,12 +17,15 @@ from django.utils import timezone
 from pingyi.catalog.models import Staff, Window
 from pingyi.lib import crypto, scales
 from pingyi.ratings.errors import InvalidRating, RateLimited
+from pingyi.ratings.intake import rules
 from pingyi.ratings.intake.input import RatingInput
 from pingyi.ratings.models import Rating, ReasonTag, StaffDevice, new_tracking_code
 from pingyi.ratings.selectors import staff_on_duty
 from pingyi.ratings.tagdata import DIMENSIONS
 
 DIMENSION_KEYS = {key for key, _ in DIMENSIONS}
+# The channels whose ratings are made at the window, so the posted hours apply.
+HOURS_CHANNELS = frozenset({scales.Channel.QR, scales.Channel.PAD, scales.Channel.TERMINAL})
 
 
 def intake_limits() -> dict[str, int]:
@@ -113,13 +117,65 @@ def recent_counts(data: RatingInput, phone_index: str, rated_at: datetime, now: 
     return Recent(device_10min, counts["day"], counts["records"], counts["units"], counts["same_unit"] > 0)
 
 
+class _LazyFacts(Mapping[str, Any]):
+    """Facts computed when a rule first asks for them (a database question only when it matters)."""
+
+    def __init__(self, known: dict[str, Any], lazy: dict[str, Callable[[], Any]]) -> None:
+        self._known, self._lazy = known, lazy
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._known:
+            self._known[name] = self._lazy[name]()
+        return self._known[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._lazy, **self._known})
+
+    def __len__(self) -> int:
+        return len({**self._lazy, **self._known})
+
+
+def facts(
+    data: RatingInput, phone_index: str, recent: Recent, rated_at: datetime | None = None
+) -> Mapping[str, Any]:
+    """The facts of ``rules`` for one rating, as the portable store knows them (``rated_at``: for the flags)."""
+    counts_device = bool(data.device_fp) and not data.historical
+    known: dict[str, Any] = {
+        "has_phone": bool(phone_index),
+        "has_device": bool(data.device_fp),
+        "historical": data.historical,
+        "counts_device": counts_device,
+        "device_10min": recent.device_10min,
+        "phone_day": recent.phone_day,
+        "phone_records_30d": recent.phone_records_30d,
+        "record_new": 1 if data.record else 0,
+        "phone_units_30d": recent.phone_units_30d,
+        "unit_new": 0 if recent.phone_seen_unit else 1,
+        "phone_differs": bool(
+            data.record is not None and data.record.phone_index and data.record.phone_index != phone_index
+        ),
+        "hours_apply": data.window is not None and not data.historical and data.channel in HOURS_CHANNELS,
+    }
+    unit = data.unit
+    lazy: dict[str, Callable[[], Any]] = {
+        "staff_phone": lambda: (
+            unit is not None
+            and Staff.objects.filter(unit__district_id=unit.district_id, phone_index=phone_index).exists()
+        ),
+        "staff_device": lambda: StaffDevice.objects.filter(device_fp=data.device_fp).exists(),
+        "outside_hours": lambda: (
+            data.window is not None and rated_at is not None and _outside_hours(data.window, rated_at)
+        ),
+    }
+    assert set(known) | set(lazy) == set(rules.FACTS), "every fact of rules, and only those"
+    return _LazyFacts(known, lazy)
+
+
 def check_limits(data: RatingInput, recent: Recent, phone_index: str) -> None:
-    if data.historical:
-        return
-    if data.device_fp and recent.device_10min >= intake_limits()["limit_per_device_10min"]:
-        raise RateLimited("评价过于频繁，请稍后再试")
-    if phone_index and recent.phone_day >= intake_limits()["limit_per_phone_day"]:
-        raise RateLimited("该手机号今日评价次数已达上限")
+    """Raise RateLimited for the first limit of ``rules.LIMITS`` this rating reaches."""
+    limit = rules.refusal(facts(data, phone_index, recent), intake_limits())
+    if limit is not None:
+        raise RateLimited(limit.message)
 
 
 def _outside_hours(window: Window, at: datetime) -> bool:
@@ -138,42 +194,9 @@ def _outside_hours(window: Window, at: datetime) -> bool:
 
 
 def integrity_flags(data: RatingInput, phone_index: str, rated_at: datetime, recent: Recent) -> list[str]:
-    """Reasons an inspector should look at this rating; the rating is stored all the same."""
-    flags: list[str] = []
+    """Reasons an inspector should look at this rating (``rules.FLAGS``); the rating is stored all the same."""
     assert data.unit is not None
-    if (
-        phone_index
-        and Staff.objects.filter(unit__district_id=data.unit.district_id, phone_index=phone_index).exists()
-    ):
-        flags.append("staff_phone")
-    if data.device_fp and StaffDevice.objects.filter(device_fp=data.device_fp).exists():
-        flags.append("staff_device")
-    if (
-        data.device_fp
-        and not data.historical
-        and recent.device_10min + 1 >= intake_limits()["burst_per_device_10min"]
-    ):
-        flags.append("burst")
-    if phone_index:
-        records = recent.phone_records_30d + (1 if data.record else 0)
-        units = recent.phone_units_30d + (0 if recent.phone_seen_unit else 1)
-        if records >= intake_limits()["phone_records_30d"] or units >= intake_limits()["phone_units_30d"]:
-            flags.append("phone_many")
-        if data.record is not None and data.record.phone_index and data.record.phone_index != phone_index:
-            flags.append("phone_differs_from_record")
-    if (
-        data.window is not None
-        and not data.historical
-        and data.channel
-        in {
-            scales.Channel.QR,
-            scales.Channel.PAD,
-            scales.Channel.TERMINAL,
-        }
-        and _outside_hours(data.window, rated_at)
-    ):
-        flags.append("outside_hours")
-    return flags
+    return rules.flags_of(facts(data, phone_index, recent, rated_at), intake_limits())
 
 
 def new_rating(

@@ -6,7 +6,7 @@ from django.db import connection
 
 from pingyi.ratings.intake.events import ratings_stored
 from pingyi.ratings.intake.input import RatingInput
-from pingyi.ratings.intake.portable import rating_submit_portable
+from pingyi.ratings.intake.orm import rating_submit_portable
 from pingyi.ratings.intake.statement import rating_submit_fast
 from pingyi.ratings.models import Rating
 
@@ -15,7 +15,7 @@ def rating_submit(data: RatingInput) -> Rating:
     """Store one rating from any channel, or raise a RatingError saying why not (in Chinese).
 
     On PostgreSQL the decision is taken in one SQL statement (``statement``, docs/decisions/0009); elsewhere by
-    ``portable``. Both check the same rules (``rules``) and raise the same errors. The stored rating's events
+    ``orm``. Both check the same rules (``rules``) and raise the same errors. The stored rating's events
     (``events``: a 差评 opens its ticket) follow once the transaction commits.
     """
     if connection.vendor == "postgresql":

@@ -3,7 +3,7 @@ an answer (negative and not a default rating). Other apps subscribe without rati
 the ticket of a 差评 from ``negative_stored``, in its ``AppConfig.ready()``).
 
 Every store emits them through ``ratings_stored``, the one function that does: the portable and the PostgreSQL
-one-row store through ``rating_submit``, the lean intake's batches through ``lean``. A receiver runs after the
+one-row store through ``rating_submit``, the lean intake's batches through ``wsgi``. A receiver runs after the
 storing transaction commits (at once under autocommit) and never fails the intake: an error is logged, and the
 worker's sweep (``tickets.tasks.open_pending``, every minute) catches up — the safety net.
 """

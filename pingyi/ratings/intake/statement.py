@@ -1,6 +1,6 @@
-"""The PostgreSQL store: the door's decision in one SQL statement, with the same checks, flags and row as ``portable``.
+"""The PostgreSQL store: the door's decision in one SQL statement, with the same checks, flags and row as ``orm``.
 
-``portable`` (the ORM path, also the SQLite one) asks the database up to nine questions per rating:
+``orm`` (the ORM path, also the SQLite one) asks the database up to nine questions per rating:
 reason tags, duty roster, unit, device count, phone counts, staff phone, staff device, window hours, then INSERT.
 Here Python does what needs no database (the level, dimensions, comment, phone, target and time checks — the very
 functions of ``checks``), and everything else is one statement:
@@ -8,9 +8,9 @@ functions of ``checks``), and everything else is one statement:
     WITH t (the target: the unit and window given),
          dev (device count, 10 min), ph (phone counts: day, records and units in 30 days, unit seen),
          v (district, staff on duty, the first rating a follow-up follows, whether every tag fits the level),
-         f (staff phone, staff device, outside the posted hours), g (the flags, in ``checks.integrity_flags``' order)
+         f (staff phone, staff device, outside the posted hours), g (the flags of ``rules.FLAGS``, generated)
     , ins AS (INSERT INTO ratings_rating (…) SELECT … FROM g WHERE <tags fit> AND <follow-up found>
-                                                        AND NOT <device limit> AND NOT <phone limit> RETURNING id)
+                                                        AND NOT <a limit of rules.LIMITS> RETURNING id)
     SELECT <what was decided>, ins.id FROM g LEFT JOIN ins ON true
 
 A refusal stores nothing (the refusing conditions are the INSERT's WHERE); the returned counts say which refusal,
@@ -41,7 +41,9 @@ from django.utils import timezone
 from pingyi.catalog.models import DutyShift, Staff, Unit, WindowHours
 from pingyi.lib import crypto, scales
 from pingyi.ratings.errors import AlreadyRated, InvalidRating
+from pingyi.ratings.intake import rules
 from pingyi.ratings.intake.checks import (
+    HOURS_CHANNELS,
     Recent,
     check_limits,
     intake_limits,
@@ -63,21 +65,36 @@ COMPUTED = {
     "follows_id": "g.follows_id",
 }
 FLAGS_COLUMN = "flags"
-HOURS_CHANNELS = {scales.Channel.QR, scales.Channel.PAD, scales.Channel.TERMINAL}
+# Each fact of ``rules`` as this statement knows it: a parameter, or a column of f (so of g).
+FACT_SQL = {
+    "has_phone": "%(need_phone)s",
+    "has_device": "%(has_device)s",
+    "historical": "%(historical)s",
+    "counts_device": "%(need_dev)s",
+    "device_10min": "dev_n",
+    "phone_day": "day",
+    "phone_records_30d": "records",
+    "record_new": "%(record_add)s",
+    "phone_units_30d": "units",
+    "unit_new": "CASE WHEN seen_unit THEN 0 ELSE 1 END",
+    "staff_phone": "staff_phone",
+    "staff_device": "staff_device",
+    "phone_differs": "%(phone_differs)s",
+    "hours_apply": "%(need_hours)s",
+    "outside_hours": "outside_hours",
+}
 MAX_TAG_RACES = 3
 # The type of each parameter of the statement, written into it as a cast (the statement is prepared, so PostgreSQL
 # must know every parameter's type without seeing its value).
 PARAM_TYPES = {
     **dict.fromkeys(
-        "need_dev need_phone need_duty need_follows has_device need_hours phone_differs limit_dev limit_phone".split(),
+        "need_dev need_phone need_duty need_follows has_device need_hours phone_differs historical".split(),
         "boolean",
     ),
     **dict.fromkeys("device_fp phone_index stage tag_version".split(), "text"),
     **dict.fromkeys("dev_since day_ago since duty_at".split(), "timestamptz"),
     **dict.fromkeys("unit_id window_id record_id district_id staff_id follows_id".split(), "bigint"),
-    **dict.fromkeys(
-        "tag_count weekday burst record_add records_max units_max dev_limit phone_limit".split(), "int"
-    ),
+    **dict.fromkeys("tag_count weekday record_add".split(), "int"),
     "tag_codes": "text[]",
     "tag_level5s": "int[]",
     "local": "timestamp",
@@ -135,25 +152,14 @@ WITH t AS (
         ) AS outside_hours
     FROM v
 ), g AS (
-    SELECT f.*, array_remove(ARRAY[
-        CASE WHEN f.staff_phone THEN 'staff_phone' END,
-        CASE WHEN f.staff_device THEN 'staff_device' END,
-        CASE WHEN %(need_dev)s AND f.dev_n + 1 >= %(burst)s THEN 'burst' END,
-        CASE WHEN %(need_phone)s AND (
-            f.records + %(record_add)s >= %(records_max)s
-            OR f.units + CASE WHEN f.seen_unit THEN 0 ELSE 1 END >= %(units_max)s
-        ) THEN 'phone_many' END,
-        CASE WHEN %(phone_differs)s THEN 'phone_differs_from_record' END,
-        CASE WHEN f.outside_hours THEN 'outside_hours' END
-    ]::text[], NULL) AS flag_list
+    SELECT f.*, {flag_list} AS flag_list
     FROM f
 ), ins AS (
     INSERT INTO {rating} ({columns})
     SELECT {values} FROM g
     WHERE g.tags_ok
       AND NOT (%(need_follows)s AND g.follows_id IS NULL)
-      AND NOT (%(limit_dev)s AND g.dev_n >= %(dev_limit)s)
-      AND NOT (%(limit_phone)s AND g.day >= %(phone_limit)s)
+      AND NOT ({refused})
     RETURNING id
 )
 SELECT ins.id, g.unit_id, g.window_id, g.district_id, g.staff_id, g.follows_id, g.flag_list,
@@ -187,6 +193,8 @@ def statement() -> str:
         hours=WindowHours._meta.db_table,
         columns=", ".join(connection.ops.quote_name(c) for c in columns),
         values=", ".join(values),
+        flag_list=rules.flags_sql(FACT_SQL.__getitem__),
+        refused=rules.refused_sql(FACT_SQL.__getitem__),
     )
     # Every parameter cast to its type: a column's for a value inserted as is (an untyped NULL in INSERT … SELECT
     # would be text), PARAM_TYPES' for the others.
@@ -196,6 +204,8 @@ def statement() -> str:
 def _typed(placeholder: str, name: str) -> str:
     if name.startswith("c_"):
         return placeholder + "::" + _column_types()[name[2:]]
+    if name.startswith("s_"):  # a setting of the rules
+        return f"{placeholder}::int"
     return f"{placeholder}::{PARAM_TYPES[name]}"
 
 
@@ -340,17 +350,12 @@ def _submit_once(data: RatingInput) -> Rating | None:
         "local": local.replace(tzinfo=None),
         "local_date": local.date(),
         "grace": timedelta(minutes=limits["outside_hours_grace_minutes"]),
-        "burst": limits["burst_per_device_10min"],
         "record_add": 1 if record is not None else 0,
-        "records_max": limits["phone_records_30d"],
-        "units_max": limits["phone_units_30d"],
         "phone_differs": bool(
             phone_index and record is not None and record.phone_index and record.phone_index != phone_index
         ),
-        "limit_dev": need_dev,
-        "dev_limit": limits["limit_per_device_10min"],
-        "limit_phone": bool(phone_index) and not data.historical,
-        "phone_limit": limits["limit_per_phone_day"],
+        "historical": data.historical,
+        **rules.setting_params(limits),
     }
 
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pingyi.audit.verifiers import Verdict
+from pingyi.audit.seals import Verdict
 from pingyi.ratings.seals.services import seals_verify
 
 

@@ -1,4 +1,4 @@
-"""`pingyi audit verify`: walk the whole chain, then what the registered verifiers check (``audit.verifiers``: the
+"""`pingyi audit verify`: walk the whole chain, then what the registered verifiers check (``audit.seals``: the
 daily rating seals it holds).
 
 Exit 0 when both are intact; 1 naming the first broken entry, or the first sealed day whose ratings changed.
@@ -10,7 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from pingyi.audit import verifiers
+from pingyi.audit import seals as seal_checks
 from pingyi.audit.selectors import chain_verify
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             sys.exit(1)
         self.stdout.write(f"audit chain intact: {result.checked} entries verified")
         # The seal entries are trustworthy only now that the chain verified.
-        for _name, verify in verifiers.registered():
+        for _name, verify in seal_checks.registered():
             verdict = verify()
             if not verdict.ok:
                 self.stderr.write(verdict.message)

@@ -3,5 +3,5 @@
 
 ``adapter`` hands the page's answer to the door; ``views`` is the page, ``forms`` its form, ``answers`` what the
 citizen is told. On PostgreSQL the plain JSON posts of a poster are taken before Django by
-``pingyi.ratings.intake.lean``, which reads the same form fields and gives the same answers.
+``pingyi.ratings.intake.wsgi``, which reads the same form fields and gives the same answers.
 """

@@ -3,7 +3,7 @@ that service record. Works as a plain HTML form; with rate.js it posts by fetch 
 (``Accept: application/json``). Every refusal is a friendly Chinese page (or JSON error) with its HTTP status.
 
 Posts are checked by ``formtoken`` (own origin, signed form token of the page) instead of Django's CSRF machinery;
-on PostgreSQL the JSON posts of a QR poster are normally taken by ``pingyi.ratings.intake.lean`` before Django, which hands every
+on PostgreSQL the JSON posts of a QR poster are normally taken by ``pingyi.ratings.intake.wsgi`` before Django, which hands every
 case it does not simply accept back to this view (docs/decisions/0013).
 """
 
