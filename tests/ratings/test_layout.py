@@ -71,3 +71,28 @@ def test_every_channel_has_the_same_shape():
 def test_the_sms_webhook_is_the_sms_apps():
     match = resolve("/operator/sms/inbound")
     assert match.namespace == "sms" and match.func.__module__ == "pingyi.sms.views"
+
+
+def test_every_fact_of_the_rules_is_named_by_each_statement():
+    """The limits and flags are one table (intake/rules.py); each store must know every fact it may ask about."""
+    from pingyi.ratings.intake import batch, rules, statement
+
+    assert set(statement.FACT_SQL) == set(rules.FACTS) == set(batch.FACT_SQL)
+    used = {name for flag in rules.FLAGS for name in _facts_of(flag.when)}
+    used |= {name for limit in rules.LIMITS for name in _facts_of(limit.when)}
+    assert used <= set(rules.FACTS)
+    assert [flag.name for flag in rules.FLAGS] == [
+        "staff_phone",
+        "staff_device",
+        "burst",
+        "phone_many",
+        "phone_differs_from_record",
+        "outside_hours",
+    ]
+
+
+def _facts_of(expr) -> set[str]:
+    names: set[str] = set()
+    rendered = expr.sql(lambda name: names.add(name) or name)
+    assert rendered
+    return names
