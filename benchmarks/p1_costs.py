@@ -9,8 +9,8 @@ CPU time of this process and of its PostgreSQL backend (``/proc``) around each s
 - ``bare_raw``: the one-INSERT ceiling, whole request;
 - ``rating``: the citizen page's JSON post through the lean intake, whole request (one at a time, so each group-commit
   statement stores one rating);
-- ``rating, no statement``: the same request with the group commit's store answering "stored" without a database —
-  the lean request's own Python (form, token, checks, row values, answer);
+- ``rating, no statement``: the same request with the group commit's store answering "stored" without a database
+  (and no events: nothing was stored) — the lean request's own Python (form, token, checks, row values, answer);
 - the batch statement (``intake.batch.store``) alone at 1, 4 and 16 ratings per statement: its cost per statement
   and per row, for the client and the backend.
 
@@ -126,12 +126,17 @@ def main() -> None:
     def no_statement(batch: list[Prepared]) -> list[Stored | Exception]:
         return [Stored(0, 0, 0, 0, None, []) for _ in batch]
 
+    real_events = intake_wsgi.ratings_stored
+
     def rating_without_statement() -> None:
+        # Nothing is stored, so there is nothing for the events' receivers (a 差评's ticket) to act on.
         intake_wsgi.GROUP.store = no_statement
+        intake_wsgi.ratings_stored = lambda ratings: None
         try:
             requests.call(application, rating_path)
         finally:
             intake_wsgi.GROUP.store = real_store
+            intake_wsgi.ratings_stored = real_events
 
     ids = itertools.count(1)
 
