@@ -190,14 +190,12 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    call_command("migrate", verbosity=0)
     keep_rollups = reuse and args.reuse_rollups
-    with connection.cursor() as cursor:  # the rollups are derived data: start them from the current schema
+    with connection.cursor() as cursor:  # the rollups are derived data: empty them, the rebuild below refills them
         cursor.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'insight%%'")
         for (table,) in [] if keep_rollups else cursor.fetchall():
-            cursor.execute(f'DROP TABLE "{table}" CASCADE')
-        if not keep_rollups:
-            cursor.execute("DELETE FROM django_migrations WHERE app = 'insight'")
-    call_command("migrate", verbosity=0)
+            cursor.execute(f'TRUNCATE "{table}"')
     from benchmarks.p3_data import generate
     from pingyi.catalog.models import District
     from pingyi.insight.cubes.rollups import rollups_rebuild
