@@ -192,7 +192,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     keep_rollups = reuse and args.reuse_rollups
-    with connection.cursor() as cursor:  # the rollups are derived data: empty them, the rebuild below refills them
+    with (
+        connection.cursor() as cursor
+    ):  # the rollups are derived data: empty them, the rebuild below refills them
         cursor.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'insight%%'")
         for (table,) in [] if keep_rollups else cursor.fetchall():
             cursor.execute(f'TRUNCATE "{table}"')
