@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from pingyi.accountability.models import AccountabilityRecord, Mechanism, SanctionType, Suggestion
-from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Actor, is_inspector, is_unit_admin, person
 from pingyi.audit.services import audit_record
 from pingyi.inspections.models import Finding
 from pingyi.tickets.choices import Verdict
 from pingyi.tickets.models import Ticket
-from pingyi.tickets.services import is_district_inspector
 
 # The audit entries keep the object types they had while these models lived in tickets, so that the history of one
 # kind of record (and the audit page's filter) stays one type across the upgrade.
@@ -57,7 +56,7 @@ def _basis(unit: Any, tickets: list[Ticket], findings: list[Finding]) -> None:
 
 def accountability_record(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Any,
     person_name: str,
     sanction: SanctionType,
@@ -70,7 +69,8 @@ def accountability_record(
     document_no: str = "",
 ) -> AccountabilityRecord:
     """An inspector records a 问责 decision about a person, grounded in true tickets or confirmed findings."""
-    if not is_district_inspector(actor, unit.district_id):
+    user = person(actor)
+    if user is None or not is_inspector(user, unit.district_id):
         raise AccountabilityError(gettext("只有纪检监察人员可以作出问责处理"))
     tickets, findings = list(tickets), list(findings)
     if not tickets and not findings:
@@ -93,7 +93,7 @@ def accountability_record(
             reason=reason.strip(),
             document_no=document_no.strip()[:60],
             decided_on=decided_on,
-            decided_by=actor,
+            decided_by=user,
         )
         record.tickets.set(tickets)
         record.findings.set(findings)
@@ -114,7 +114,7 @@ def accountability_record(
 
 def suggestion_issue(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Any,
     number: str,
     issues: str,
@@ -124,7 +124,8 @@ def suggestion_issue(
     findings: Sequence[Finding] = (),
 ) -> Suggestion:
     """An inspector issues a 纪检监察建议书 to a unit (its Word and PDF come from ``letter.py``)."""
-    if not is_district_inspector(actor, unit.district_id):
+    user = person(actor)
+    if user is None or not is_inspector(user, unit.district_id):
         raise AccountabilityError(gettext("只有纪检监察人员可以发出监察建议书"))
     tickets, findings = list(tickets), list(findings)
     if not tickets and not findings:
@@ -145,7 +146,7 @@ def suggestion_issue(
                 suggestions=suggestions.strip(),
                 reply_by=reply_by,
                 issued_on=today,
-                issued_by=actor,
+                issued_by=user,
             )
             suggestion.tickets.set(tickets)
             suggestion.findings.set(findings)
@@ -163,7 +164,7 @@ def suggestion_issue(
 
 def mechanism_record(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Any,
     title: str,
     description: str,
@@ -173,8 +174,8 @@ def mechanism_record(
     findings: Sequence[Finding] = (),
 ) -> Mechanism:
     """A unit (its admin) or an inspector records a rule the unit built, and what prompted it."""
-    own_unit = actor.role == Role.UNIT_ADMIN and actor.unit_id == unit.pk
-    if not (own_unit or is_district_inspector(actor, unit.district_id)):
+    user = person(actor)
+    if user is None or not (is_unit_admin(user, unit) or is_inspector(user, unit.district_id)):
         raise AccountabilityError(gettext("只有本单位管理员或纪检监察人员可以登记制度机制"))
     if not title.strip() or not description.strip():
         raise AccountabilityError(gettext("请填写名称和主要内容"))
@@ -193,7 +194,7 @@ def mechanism_record(
             title=title.strip()[:200],
             description=description.strip(),
             adopted_on=adopted_on,
-            recorded_by=actor,
+            recorded_by=user,
             suggestion=suggestion,
         )
         mechanism.tickets.set(tickets)

@@ -10,12 +10,13 @@ from django.db import transaction
 
 from pingyi.accounts.models import Role, User
 from pingyi.accounts.onetime import one_time_password
+from pingyi.accounts.roles import SystemActor
 from pingyi.accounts.services import user_create
 from pingyi.catalog.models import District
 from pingyi.catalog.services import district_create
 from pingyi.lib.codes import division_code_problem
 
-INIT_ACTOR = "pingyi init"
+INIT_ACTOR = SystemActor("pingyi init")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from pingyi.accounts.models import ROLE_ANCHOR, Role, User
 from pingyi.accounts.onetime import one_time_password
+from pingyi.accounts.roles import Actor, SystemActor
 from pingyi.accounts.services import user_create
 from pingyi.catalog.importers.common import AMBIGUOUS, CatalogKind, by_code_and_name, units_by_reference
 from pingyi.catalog.models import Hall, Staff, Unit
@@ -134,7 +135,7 @@ class UserImport(CatalogKind):
         return {"username": username, "display_name": values["name"], "role": role, "phone": phone, **scope}
 
     def commit(self, prepared: list[Any]) -> tuple[int, int, dict[str, Any]]:
-        actor: User | str = self.actor or "pingyi import"
+        actor: Actor = self.actor or SystemActor("pingyi import")
         self.handed = [["用户名", "姓名", "角色", "一次性密码"]]
         for data in prepared:
             password = one_time_password()

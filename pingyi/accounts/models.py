@@ -41,12 +41,13 @@ class PingyiUserManager(UserManager["User"]):
         extra_fields.setdefault("role", Role.SUPERUSER)
         if extra_fields["role"] != Role.SUPERUSER:
             raise ValueError("Superuser must have role=superuser.")
+        from pingyi.accounts.roles import SystemActor  # roles reads this module's User
         from pingyi.audit.services import audit_record, snapshot  # audit's models refer to this one
 
         with transaction.atomic(using=self.db):
             user = super().create_superuser(username, email, password, **extra_fields)
             audit_record(
-                actor="createsuperuser",
+                actor=SystemActor("createsuperuser"),
                 action="user.create",
                 obj=user,
                 after=snapshot(user, exclude=("password", "last_login")),
@@ -107,10 +108,6 @@ class User(AbstractUser, EncryptedPhone):
         anchor = ROLE_ANCHOR.get(Role(self.role)) if self.role in Role.values else None
         if anchor and getattr(self, f"{anchor}_id") is None:
             raise ValidationError({anchor: _("该角色必须指定范围")})
-
-    @property
-    def is_role_superuser(self) -> bool:
-        return self.is_superuser or self.role == Role.SUPERUSER
 
 
 class LoginFailure(models.Model):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import models
 
 from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Someone, is_superuser, person
 
 if TYPE_CHECKING:
     from pingyi.accounts.models import User
@@ -87,11 +88,12 @@ def _filter(rule: ScopeRule, user: User) -> dict[str, Any] | None:
     return None
 
 
-def restrict(queryset: models.QuerySet[M], user: User | Any) -> models.QuerySet[M]:
-    """The rows of ``queryset`` that ``user`` may see."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+def restrict(queryset: models.QuerySet[M], who: Someone | None) -> models.QuerySet[M]:
+    """The rows of ``queryset`` that ``who`` may see (none for a system actor or an anonymous visitor)."""
+    user = person(who)
+    if user is None:
         return queryset.none()
-    if user.is_superuser or user.role == Role.SUPERUSER:
+    if is_superuser(user):
         return queryset
     rule = rule_for(queryset.model)
     if user.district_id is None:
@@ -120,20 +122,22 @@ def _crosses_many(model: type[models.Model], lookup: str) -> bool:
     return False
 
 
-def can_edit(user: User | Any, model: type[models.Model]) -> bool:
+def can_edit(who: Someone | None, model: type[models.Model]) -> bool:
     """Whether the user's role may create and edit rows of ``model`` (inside its scope)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    user = person(who)
+    if user is None:
         return False
-    if user.is_superuser or user.role == Role.SUPERUSER:
+    if is_superuser(user):
         return True
     return user.role in rule_for(model).editors
 
 
-def can_view(user: User | Any, model: type[models.Model]) -> bool:
+def can_view(who: Someone | None, model: type[models.Model]) -> bool:
     """Whether the user's role sees any row of ``model`` at all (for navigation)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    user = person(who)
+    if user is None:
         return False
-    if user.is_superuser or user.role == Role.SUPERUSER:
+    if is_superuser(user):
         return True
     rule = rule_for(model)
     return _filter(rule, user) is not None

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingyi.accounts.models import ApiToken, LoginFailure, Role, User
+from pingyi.accounts.roles import SYSTEM, Actor, as_actor, is_superuser, is_system
 from pingyi.audit.services import audit_record, changed_fields, snapshot
 from pingyi.lib.crypto import token_digest
 
@@ -19,7 +20,7 @@ from pingyi.lib.crypto import token_digest
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str,
     role: str,
@@ -81,7 +82,7 @@ def login_failure_record(*, username: str, ip: str | None) -> bool:
     recent = LoginFailure.objects.filter(username=username.lower(), at__gte=_lockout_window_start()).count()
     if recent == settings.PINGYI_LOCKOUT_ATTEMPTS:
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action="user.lockout",
             object_type="accounts.user",
             object_id=username.lower()[:64],
@@ -97,9 +98,10 @@ def login_success_record(*, username: str) -> None:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, user: User, name: str) -> str:
+def api_token_create(*, actor: Actor, user: User, name: str) -> str:
     """Create a token for ``user`` and return it; only its digest is kept."""
-    if actor is not None and actor != user and not getattr(actor, "is_superuser", False):
+    actor = as_actor(actor)  # untyped callers may still pass None for the system
+    if not (is_system(actor) or actor == user or is_superuser(actor)):
         raise ValidationError("只能为自己创建令牌")
     token = "py_" + secrets.token_urlsafe(32)
     record = ApiToken.objects.create(user=user, name=name[:100], prefix=token[:8], digest=token_digest(token))
@@ -118,7 +120,7 @@ def api_token_user(token: str) -> User | None:
 
 
 @transaction.atomic
-def user_update(*, actor: Any, user: User, data: dict[str, Any], password: str = "") -> User:
+def user_update(*, actor: Actor, user: User, data: dict[str, Any], password: str = "") -> User:
     """Change an account's role, scope, name or active flag (and optionally reset its password)."""
     before = snapshot(User.objects.get(pk=user.pk), exclude=("password", "last_login"))
     for name, value in data.items():
@@ -140,7 +142,7 @@ def user_update(*, actor: Any, user: User, data: dict[str, Any], password: str =
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token_id: int) -> None:
+def api_token_revoke(*, actor: User, token_id: int) -> None:
     record = ApiToken.objects.select_for_update().get(pk=token_id, user=actor)
     record.revoked = True
     record.save(update_fields=["revoked"])

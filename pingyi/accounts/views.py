@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from pingyi.accounts.forms import LockoutAuthenticationForm
 from pingyi.accounts.models import User
 from pingyi.accounts.onetime import one_time_password
+from pingyi.accounts.roles import signed_in
 from pingyi.accounts.scopes import can_edit, restrict
 from pingyi.accounts.services import (
     api_token_create,
@@ -64,7 +65,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def my_account(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = signed_in(request)
     password_form = PasswordChangeForm(user, request.POST if request.POST.get("form") == "password" else None)
     token_form = TokenForm(request.POST if request.POST.get("form") == "token" else None)
     new_token = ""
@@ -92,7 +93,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.api_tokens.filter(pk=pk).exists():  # type: ignore[union-attr]
         raise Http404
-    api_token_revoke(actor=request.user, token_id=pk)
+    api_token_revoke(actor=signed_in(request), token_id=pk)
     messages.success(request, _("令牌已吊销"))
     return redirect("account")
 
@@ -127,7 +128,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             is_active = data.pop("is_active", True)
             generated = "" if password else one_time_password()
             saved = user_create(
-                actor=request.user,
+                actor=signed_in(request),
                 password=password or generated,
                 display_name=data.pop("first_name", ""),
                 phone=phone,
@@ -135,7 +136,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 **data,
             )
             if not is_active:
-                user_update(actor=request.user, user=saved, data={"is_active": False})
+                user_update(actor=signed_in(request), user=saved, data={"is_active": False})
             if generated:  # shown on this response only, never stored in a message or the session
                 response = render(
                     request, "accounts/user_created.html", {"target": saved, "password": generated}
@@ -151,7 +152,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     phone_index=saved_phone.phone_index,
                     phone_masked=saved_phone.phone_masked,
                 )
-            saved = user_update(actor=request.user, user=target, data=data, password=password)
+            saved = user_update(actor=signed_in(request), user=target, data=data, password=password)
         messages.success(request, _("已保存账户 %(name)s") % {"name": saved.username})
         return redirect("user_list")
     status = 400 if request.method == "POST" else 200

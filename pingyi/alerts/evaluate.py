@@ -20,6 +20,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from pingyi.accounts.roles import SYSTEM
 from pingyi.alerts.conditions import CHECKS, Hit, Rules
 from pingyi.alerts.models import Alert, AlertKind, AlertRule
 from pingyi.alerts.notify import email_send_pending, notify_raised
@@ -126,7 +127,7 @@ def _raise(hit: Hit, now: datetime) -> Alert | None:
     except IntegrityError:
         return None  # a concurrent evaluation raised it first
     audit_record(
-        actor="system",
+        actor=SYSTEM,
         action="alert.raise",
         obj=alert,
         after={
@@ -152,7 +153,7 @@ def _clear(alert: Alert, now: datetime) -> None:
         fields += ["status", "close_reason", "closed_at"]
     alert.save(update_fields=fields)
     audit_record(
-        actor="system",
+        actor=SYSTEM,
         action="alert.close" if "status" in fields else "alert.clear",
         obj=alert,
         before=before,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import restrict
 from pingyi.alerts.defaults import KIND_FIELDS
 from pingyi.alerts.models import AlertKind, AlertRule, Channel
@@ -85,7 +86,7 @@ class RuleCreateForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none(), required=False)
     window = forms.ModelChoiceField(label=_("窗口"), queryset=Window.objects.none(), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unit_field, window_field = self.fields["unit"], self.fields["window"]
         assert isinstance(unit_field, forms.ModelChoiceField) and isinstance(

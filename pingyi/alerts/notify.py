@@ -26,6 +26,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import Q
 from django.utils import timezone
 
+from pingyi.accounts.roles import has_role
 from pingyi.accounts.scopes import restrict
 from pingyi.alerts.defaults import alert_settings
 from pingyi.alerts.models import Alert, AlertSubscription, Channel, Notification
@@ -166,7 +167,7 @@ def recipients(alerts: Iterable[Alert]) -> dict[AlertSubscription, list[Alert]]:
         chosen = [
             by_id[pk]
             for pk in sorted(visible[user.pk])
-            if user.role in by_id[pk].rule.notify_roles
+            if has_role(user, by_id[pk].rule.notify_roles)
             and (not subscription.kinds or by_id[pk].kind in subscription.kinds)
         ]
         if chosen:

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.alerts.models import Alert, AlertRule
 
@@ -45,7 +46,7 @@ EVIDENCE_LABELS = {
 }
 
 
-def visible_alerts(user: Any) -> QuerySet[Alert]:
+def visible_alerts(user: Someone) -> QuerySet[Alert]:
     return restrict(
         Alert.objects.select_related(
             "unit", "window__unit", "ticket", "rule", "acknowledged_by", "closed_by"
@@ -54,11 +55,11 @@ def visible_alerts(user: Any) -> QuerySet[Alert]:
     )
 
 
-def visible_rules(user: Any) -> QuerySet[AlertRule]:
+def visible_rules(user: Someone) -> QuerySet[AlertRule]:
     return restrict(AlertRule.objects.select_related("unit", "window", "updated_by"), user)
 
 
-def home_card(user: Any) -> dict[str, Any] | None:
+def home_card(user: Someone) -> dict[str, Any] | None:
     """For the home page: the user's open and acknowledged alerts and the five newest; None if it sees none."""
     if not can_view(user, Alert):
         return None

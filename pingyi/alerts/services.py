@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.models import User
+from pingyi.accounts.roles import SYSTEM, Actor, is_inspector, is_system, person
 from pingyi.accounts.scopes import restrict
 from pingyi.alerts.defaults import DEFAULTS, KIND_FIELDS, THRESHOLD_FIELDS
 from pingyi.alerts.models import NOTIFIABLE_ROLES, Alert, AlertKind, AlertRule, AlertSubscription, Channel
@@ -30,22 +31,6 @@ class AlertError(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def _is_user(actor: Any) -> bool:
-    return actor is not None and not isinstance(actor, str)
-
-
-def _is_superuser(actor: Any) -> bool:
-    return bool(getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.SUPERUSER)
-
-
-def is_district_inspector(actor: Any, district_id: int) -> bool:
-    if _is_superuser(actor):
-        return True
-    return (
-        getattr(actor, "role", None) == Role.INSPECTOR and getattr(actor, "district_id", None) == district_id
-    )
 
 
 # ------------------------------------------------------------------------------------------------------- rules
@@ -91,15 +76,15 @@ def rules_ensure_defaults(*, district: District) -> list[AlertRule]:
         try:
             with transaction.atomic():
                 rule = AlertRule.objects.create(district=district, kind=kind, **DEFAULTS[kind])
-                audit_record(actor="system", action="alert_rule.create", obj=rule, after=snapshot(rule))
+                audit_record(actor=SYSTEM, action="alert_rule.create", obj=rule, after=snapshot(rule))
         except IntegrityError:
             continue  # another process created it first
         created.append(rule)
     return created
 
 
-def _check_rule_editor(actor: Any, district_id: int) -> None:
-    if not is_district_inspector(actor, district_id):
+def _check_rule_editor(actor: Actor, district_id: int) -> None:
+    if not is_inspector(actor, district_id):
         raise AlertError(_("只有本区纪检监察人员可以修改预警规则"))
 
 
@@ -113,14 +98,14 @@ def _apply_values(rule: AlertRule, values: dict[str, Any]) -> None:
     rule.enabled = bool(values.get("enabled"))
 
 
-def rule_update(*, actor: Any, rule: AlertRule, values: dict[str, Any]) -> AlertRule:
+def rule_update(*, actor: Actor, rule: AlertRule, values: dict[str, Any]) -> AlertRule:
     """Change a rule's thresholds, notified roles and whether it is enabled."""
     _check_rule_editor(actor, rule.district_id)
     with transaction.atomic():
         locked = AlertRule.objects.select_for_update().get(pk=rule.pk)
         before = snapshot(locked)
         _apply_values(locked, values)
-        locked.updated_by = actor if _is_user(actor) else None
+        locked.updated_by = person(actor)
         locked.save()
         audit_record(
             actor=actor, action="alert_rule.update", obj=locked, before=before, after=snapshot(locked)
@@ -129,7 +114,7 @@ def rule_update(*, actor: Any, rule: AlertRule, values: dict[str, Any]) -> Alert
 
 
 def rule_create(
-    *, actor: Any, kind: str, unit: Unit | None = None, window: Window | None = None, values: dict[str, Any]
+    *, actor: Actor, kind: str, unit: Unit | None = None, window: Window | None = None, values: dict[str, Any]
 ) -> AlertRule:
     """A rule of ``kind`` for one unit or one window; thresholds left empty are taken from the district's rule."""
     if (unit is None) == (window is None):
@@ -143,7 +128,7 @@ def rule_create(
     merged.setdefault("notify_roles", default.notify_roles)
     rule = AlertRule(district=district, kind=kind, unit=None if window else unit, window=window)
     _apply_values(rule, {"enabled": True, **merged})
-    rule.updated_by = actor if _is_user(actor) else None
+    rule.updated_by = person(actor)
     try:
         with transaction.atomic():
             rule.save()
@@ -157,12 +142,12 @@ def rule_create(
 
 
 # ------------------------------------------------------------------------------------------------------ alerts
-def _check_sees(actor: Any, alert: Alert) -> None:
-    if _is_user(actor) and not restrict(Alert.objects.filter(pk=alert.pk), actor).exists():
+def _check_sees(actor: Actor, alert: Alert) -> None:
+    if not is_system(actor) and not restrict(Alert.objects.filter(pk=alert.pk), actor).exists():
         raise AlertError(_("您无权处理该预警"))
 
 
-def alert_acknowledge(*, actor: Any, alert: Alert, note: str = "") -> Alert:
+def alert_acknowledge(*, actor: Actor, alert: Alert, note: str = "") -> Alert:
     """Someone who sees the alert takes note of it (已知悉). It stays until its condition clears or it is closed."""
     _check_sees(actor, alert)
     with transaction.atomic():
@@ -173,7 +158,7 @@ def alert_acknowledge(*, actor: Any, alert: Alert, note: str = "") -> Alert:
             )
         locked.status = Alert.Status.ACKNOWLEDGED
         locked.acknowledged_at = timezone.now()
-        locked.acknowledged_by = actor if _is_user(actor) else None
+        locked.acknowledged_by = person(actor)
         locked.note = note.strip() or locked.note
         locked.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "note"])
         audit_record(
@@ -186,11 +171,11 @@ def alert_acknowledge(*, actor: Any, alert: Alert, note: str = "") -> Alert:
     return locked
 
 
-def alert_close(*, actor: Any, alert: Alert, note: str) -> Alert:
+def alert_close(*, actor: Actor, alert: Alert, note: str) -> Alert:
     """An inspector closes the alert by hand, with a note. Until its condition clears, no new alert is raised for
     the same rule and subject."""
     _check_sees(actor, alert)
-    if _is_user(actor) and not is_district_inspector(actor, alert.district_id):
+    if not is_system(actor) and not is_inspector(actor, alert.district_id):
         raise AlertError(_("只有纪检监察人员可以关闭预警"))
     if not note.strip():
         raise AlertError(_("关闭预警必须填写处理说明"))
@@ -202,7 +187,7 @@ def alert_close(*, actor: Any, alert: Alert, note: str) -> Alert:
         locked.status = Alert.Status.CLOSED
         locked.close_reason = Alert.CloseReason.MANUAL
         locked.closed_at = timezone.now()
-        locked.closed_by = actor if _is_user(actor) else None
+        locked.closed_by = person(actor)
         locked.note = note.strip()
         locked.save(update_fields=["status", "close_reason", "closed_at", "closed_by", "note"])
         audit_record(
@@ -216,7 +201,7 @@ def alert_close(*, actor: Any, alert: Alert, note: str) -> Alert:
 
 
 # ------------------------------------------------------------------------------------------------ subscriptions
-def subscription_add(*, actor: Any, channel: str, address: str, kinds: list[str]) -> AlertSubscription:
+def subscription_add(*, actor: User, channel: str, address: str, kinds: list[str]) -> AlertSubscription:
     """The signed-in person adds a phone or an e-mail address where its alerts are sent."""
     if channel not in Channel.values:
         raise AlertError(_("请选择短信或电子邮件"))
@@ -246,8 +231,8 @@ def subscription_add(*, actor: Any, channel: str, address: str, kinds: list[str]
     return subscription
 
 
-def subscription_remove(*, actor: Any, subscription: AlertSubscription) -> None:
-    if subscription.user_id != getattr(actor, "pk", None):
+def subscription_remove(*, actor: User, subscription: AlertSubscription) -> None:
+    if subscription.user_id != actor.pk:
         raise AlertError(_("只能删除自己的订阅"))
     with transaction.atomic():
         before = snapshot(subscription)

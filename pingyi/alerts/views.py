@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Someone, is_inspector, signed_in
 from pingyi.accounts.scopes import can_view
 from pingyi.alerts import selectors
 from pingyi.alerts.defaults import KIND_FIELDS
@@ -23,7 +23,6 @@ from pingyi.alerts.services import (
     AlertError,
     alert_acknowledge,
     alert_close,
-    is_district_inspector,
     rule_create,
     rule_update,
     rules_ensure_defaults,
@@ -41,8 +40,7 @@ def _guard(request: HttpRequest) -> None:
 
 
 def _inspector_guard(request: HttpRequest) -> None:
-    user: Any = request.user
-    if not (user.is_superuser or user.role in {Role.INSPECTOR, Role.SUPERUSER}):
+    if not is_inspector(request.user):
         raise Http404
 
 
@@ -69,7 +67,6 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     )
     params = request.GET.copy()
     params.pop("page", None)
-    user: Any = request.user
     return render(
         request,
         "alerts/alert_list.html",
@@ -80,13 +77,13 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "kinds": AlertKind.choices,
             "units": list(units),
             "querystring": params.urlencode(),
-            "is_inspector": user.is_superuser or user.role in {Role.INSPECTOR, Role.SUPERUSER},
+            "is_inspector": is_inspector(request.user),
         },
     )
 
 
 def _detail(request: HttpRequest, alert: Alert, *, error: str = "") -> HttpResponse:
-    user: Any = request.user
+    user = request.user
     notifications = []
     if can_view(user, AlertRule):  # who was notified: for inspectors
         notifications = list(alert.notifications.select_related("user", "sms").order_by("id"))
@@ -98,7 +95,7 @@ def _detail(request: HttpRequest, alert: Alert, *, error: str = "") -> HttpRespo
             "evidence": selectors.evidence_rows(alert.evidence),
             "latest": selectors.evidence_rows(alert.latest) if alert.latest != alert.evidence else [],
             "notifications": notifications,
-            "may_close": alert.is_active and is_district_inspector(user, alert.district_id),
+            "may_close": alert.is_active and is_inspector(user, alert.district_id),
             "error": error,
             "note": request.POST.get("note", "") if error else "",
         },
@@ -120,9 +117,9 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
     action, note = request.POST.get("action", ""), request.POST.get("note", "")
     try:
         if action == "acknowledge":
-            alert = alert_acknowledge(actor=request.user, alert=alert, note=note)
+            alert = alert_acknowledge(actor=signed_in(request), alert=alert, note=note)
         elif action == "close":
-            alert = alert_close(actor=request.user, alert=alert, note=note)
+            alert = alert_close(actor=signed_in(request), alert=alert, note=note)
         else:
             raise AlertError(_("未知操作"))
     except AlertError as exc:
@@ -135,7 +132,7 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     _inspector_guard(request)
-    user: Any = request.user
+    user = signed_in(request)
     if user.district is not None:
         rules_ensure_defaults(district=user.district)  # the defaults appear on first use
     return render(
@@ -143,7 +140,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rule_rows(user: Any) -> list[dict[str, Any]]:
+def _rule_rows(user: Someone) -> list[dict[str, Any]]:
     rules = selectors.visible_rules(user).order_by("district__code", "kind", "unit__code", "window__code")
     return [
         {
@@ -162,7 +159,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            rule_update(actor=request.user, rule=rule, values=form.cleaned_data)
+            rule_update(actor=signed_in(request), rule=rule, values=form.cleaned_data)
         except AlertError as exc:
             error = exc.message
         else:
@@ -184,7 +181,7 @@ def rule_create_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             rule = rule_create(
-                actor=request.user,
+                actor=signed_in(request),
                 kind=form.cleaned_data["kind"],
                 unit=form.cleaned_data["unit"],
                 window=form.cleaned_data["window"],
@@ -204,7 +201,7 @@ def rule_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def subscriptions(request: HttpRequest) -> HttpResponse:
     _guard(request)
-    user: Any = request.user
+    user = signed_in(request)
     form = SubscriptionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -240,7 +237,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
 @require_POST
 def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _guard(request)
-    user: Any = request.user
+    user = signed_in(request)
     subscription = get_object_or_404(user.alert_subscriptions, pk=pk)
     subscription_remove(actor=user, subscription=subscription)
     messages.success(request, _("订阅已删除"))

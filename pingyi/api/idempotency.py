@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from pingyi.accounts.roles import person
 from pingyi.api.errors import ApiError
 from pingyi.api.models import IdempotencyRecord
 
@@ -22,7 +23,7 @@ def run_idempotent(
     if len(key) > 128:
         raise ApiError(400, "idempotency_key_invalid", "Idempotency-Key 最长 128 个字符")
     digest = hashlib.sha256(request.body).hexdigest()
-    user: Any = request.user
+    user = person(request.user)  # None for a device's token
     existing = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
     if existing is not None:
         if existing.request_digest != digest or existing.path != request.path:
@@ -39,7 +40,7 @@ def run_idempotent(
                 request_digest=digest,
                 status=status,
                 body=body,
-                user=user if getattr(user, "is_authenticated", False) else None,
+                user=user,
             )
     except IntegrityError:
         # A concurrent request with the same key won the race; replay what it stored.

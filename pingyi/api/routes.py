@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Router, Status
 
+from pingyi.accounts.roles import signed_in
 from pingyi.accounts.scopes import restrict
 from pingyi.api.auth import AUTH
 from pingyi.api.errors import ApiError, install_handlers
@@ -82,7 +83,7 @@ def _api_fields(errors: dict[str, Any]) -> dict[str, list[str]]:
 
 def _district_of(request: HttpRequest, model: Any, pk: int) -> int | None:
     """The district of a parent row the caller may see (a superuser has no district of its own)."""
-    user: Any = request.user
+    user = signed_in(request)
     district_id = restrict(model.objects.filter(pk=pk), user).values_list("district_id", flat=True).first()
     return district_id if district_id is not None else user.district_id
 
@@ -93,7 +94,7 @@ def _save_via_form(request: HttpRequest, form_class: type, data: dict[str, Any])
     if not form.is_valid():
         raise ApiError(422, "invalid", "数据校验未通过", _api_fields(form.errors))
     try:
-        return catalog_object_save(actor=request.user, instance=form.instance, **form.service_kwargs())
+        return catalog_object_save(actor=signed_in(request), instance=form.instance, **form.service_kwargs())
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         raise ApiError(422, "invalid", "数据校验未通过", _api_fields(errors)) from exc

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from pingyi.accounts.models import User
+from pingyi.accounts.roles import Actor, SystemActor, as_actor
 from pingyi.audit.chain import canonical_json, compute_hash, entry_payload
 from pingyi.audit.models import AuditEntry, ChainHead
 from pingyi.lib.context import current_request_id
@@ -26,19 +28,17 @@ def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[s
     return json.loads(canonical_json(data))
 
 
-def _actor_fields(actor: Any) -> tuple[int | None, str]:
-    if actor is None:
-        return None, "system"
-    if isinstance(actor, str):
-        return None, actor[:150]
-    return actor.pk, (actor.get_username() if hasattr(actor, "get_username") else str(actor))[:150]
+def _actor_fields(actor: Actor) -> tuple[int | None, str]:
+    if isinstance(actor, SystemActor):
+        return None, actor.name[:150]
+    return actor.pk, actor.get_username()[:150]
 
 
 # Paths from an audited object to its district, tried in order (the first that resolves wins).
 _DISTRICT_PATHS = ("district_id", "unit.district_id", "window.unit.district_id", "hall.district_id")
 
 
-def district_of(obj: models.Model | None, actor: Any) -> int | None:
+def district_of(obj: models.Model | None, actor: Actor) -> int | None:
     """The district an entry belongs to, so that an inspector reads only its own district's log."""
     if obj is not None and obj._meta.label_lower == "catalog.district":
         return int(obj.pk)
@@ -50,12 +50,12 @@ def district_of(obj: models.Model | None, actor: Any) -> int | None:
                 break
         if isinstance(value, int):
             return value
-    return getattr(actor, "district_id", None)
+    return actor.district_id if isinstance(actor, User) else None
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     district_id: int | None = None,
@@ -65,7 +65,11 @@ def audit_record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
-    """Append one entry to the chain. Must run inside the caller's transaction (it locks the chain head)."""
+    """Append one entry to the chain. Must run inside the caller's transaction (it locks the chain head).
+
+    Callers not yet typed may still pass ``None`` (the system) or a string (a system actor's name).
+    """
+    actor = as_actor(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

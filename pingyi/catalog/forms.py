@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.hours import HoursError, format_hours, parse_hours
 from pingyi.catalog.models import DutyShift, Hall, ServiceItem, Staff, Unit, Window
@@ -16,7 +17,7 @@ from pingyi.lib import crypto
 class ScopedModelForm(forms.ModelForm):
     """Restricts every foreign-key and many-to-many choice to what the user may see."""
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         for field in self.fields.values():

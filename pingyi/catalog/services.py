@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
+from pingyi.accounts.roles import Actor
 from pingyi.accounts.scopes import can_edit, restrict
 from pingyi.audit.services import audit_record, changed_fields, snapshot
 from pingyi.catalog.hours import Session
@@ -15,7 +16,7 @@ from pingyi.catalog.models import District, Staff, Window, WindowHours
 from pingyi.lib.codes import division_code_problem
 
 
-def _check_in_scope(actor: Any, instance: models.Model) -> None:
+def _check_in_scope(actor: Actor, instance: models.Model) -> None:
     if not restrict(type(instance)._default_manager.filter(pk=instance.pk), actor).exists():
         raise PermissionDenied("对象不在您的管理范围内")
 
@@ -29,7 +30,7 @@ def _hours_snapshot(window: Window) -> list[str]:
 @transaction.atomic
 def catalog_object_save(
     *,
-    actor: Any,
+    actor: Actor,
     instance: models.Model,
     m2m: dict[str, Iterable[models.Model]] | None = None,
     hours: list[Session] | None = None,
@@ -80,7 +81,7 @@ def catalog_object_save(
 
 
 @transaction.atomic
-def staff_phone_reveal(*, actor: Any, staff_id: int, reason: str) -> str:
+def staff_phone_reveal(*, actor: Actor, staff_id: int, reason: str) -> str:
     """Show a staff member's full phone to a person in scope; the read itself is logged."""
     staff = restrict(Staff.objects.filter(pk=staff_id), actor).first()
     if staff is None or not can_edit(actor, Staff):
@@ -92,7 +93,7 @@ def staff_phone_reveal(*, actor: Any, staff_id: int, reason: str) -> str:
 
 
 @transaction.atomic
-def district_create(*, actor: object, code: str, name: str) -> District:
+def district_create(*, actor: Actor, code: str, name: str) -> District:
     """Create a district (its 行政区划代码 validated); a district is created once, by `pingyi init`."""
     problem = division_code_problem(code)
     if problem:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from pingyi.accounts.roles import Someone, signed_in
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog import forms
 from pingyi.catalog.hours import format_hours
@@ -18,15 +19,15 @@ from pingyi.catalog.services import staff_phone_reveal
 from pingyi.web.generic import Col, Filter, ObjectDetailView, ObjectEditView, ObjectListView
 
 
-def _units(user: Any) -> Any:
+def _units(user: Someone) -> Any:
     return Unit.objects.all()
 
 
-def _halls(user: Any) -> Any:
+def _halls(user: Someone) -> Any:
     return Hall.objects.all()
 
 
-def _rows(user: Any, queryset: Any, cells: list) -> list:
+def _rows(user: Someone, queryset: Any, cells: list) -> list:
     return [(obj, [cell(obj) for cell in cells]) for obj in restrict(queryset, user)[:200]]
 
 
@@ -207,7 +208,9 @@ class StaffEdit(ObjectEditView):
 def staff_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """Reveal one full phone to an editor in scope; the read is written to the audit log."""
     try:
-        phone = staff_phone_reveal(actor=request.user, staff_id=pk, reason=request.POST.get("reason", ""))
+        phone = staff_phone_reveal(
+            actor=signed_in(request), staff_id=pk, reason=request.POST.get("reason", "")
+        )
     except PermissionDenied:
         return JsonResponse({"error": "not_found"}, status=404)
     return HttpResponse(phone, content_type="text/plain; charset=utf-8")

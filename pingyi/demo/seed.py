@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from pingyi.accounts.models import Role, User
+from pingyi.accounts.roles import SYSTEM
 from pingyi.accounts.services import user_create
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import District, DutyShift, Hall, ServiceItem, Staff, Unit, Window, WindowHours
@@ -138,7 +139,7 @@ def seed_catalog(rng: random.Random, summary: Summary) -> None:
     _seed_staff(rng, windows)
     _seed_items(district, units, windows)
     _seed_shifts(windows)
-    audit_record(actor=None, action="demo.seed_catalog", obj=district, after=catalog_counts(district))
+    audit_record(actor=SYSTEM, action="demo.seed_catalog", obj=district, after=catalog_counts(district))
 
 
 def _seed_staff(rng: random.Random, windows: list[Window]) -> None:
@@ -232,7 +233,7 @@ def seed_accounts(rng: random.Random, summary: Summary) -> None:
     for role, username, display, scope in accounts:
         if not User.objects.filter(username=username).exists():
             user_create(
-                actor=None,
+                actor=SYSTEM,
                 username=username,
                 password=DEMO_PASSWORD,
                 role=role,

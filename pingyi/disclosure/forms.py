@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.accountability.models import AccountabilityRecord
+from pingyi.accounts.roles import Someone, person
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import District
 from pingyi.disclosure.models import Bulletin, Kind
@@ -47,7 +48,7 @@ class BulletinForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, user: Any, bulletin: Bulletin | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, bulletin: Bulletin | None = None, **kwargs: Any) -> None:
         if bulletin is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "district": bulletin.district_id,
@@ -61,7 +62,8 @@ class BulletinForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        if user.district_id or bulletin is not None:
+        account = person(user)
+        if (account is not None and account.district_id) or bulletin is not None:
             # An inspector drafts for its own district; an edit keeps the bulletin's district.
             del fields["district"]
         fields["inspections"].queryset = restrict(

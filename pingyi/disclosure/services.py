@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from pingyi.accountability.models import AccountabilityRecord
+from pingyi.accounts.models import User
+from pingyi.accounts.roles import Actor, is_inspector, person
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import Staff
 from pingyi.disclosure.models import Bulletin, Kind, State
 from pingyi.inspections.models import Inspection
 from pingyi.tickets.models import Ticket
-from pingyi.tickets.services import is_district_inspector
 
 # A mainland mobile number, whole or masked (138****5678), or a landline with its area code.
 _NAME_SPLIT = re.compile(r"[、，,;；\s]+")
@@ -107,9 +108,12 @@ def _content(
             )
 
 
-def _require_inspector(actor: Any, district_id: int, what: str) -> None:
-    if actor is None or isinstance(actor, str) or not is_district_inspector(actor, district_id):
+def _require_inspector(actor: Actor, district_id: int, what: str) -> User:
+    """The inspector of the district who acts, or a refusal."""
+    user = person(actor)
+    if user is None or not is_inspector(user, district_id):
         raise BulletinError(gettext("只有纪检监察人员可以%(what)s") % {"what": what})
+    return user
 
 
 def _snapshot(bulletin: Bulletin) -> dict[str, Any]:
@@ -126,7 +130,7 @@ def _snapshot(bulletin: Bulletin) -> dict[str, Any]:
 
 def bulletin_draft(
     *,
-    actor: Any,
+    actor: Actor,
     district: Any,
     kind: str,
     title: str,
@@ -137,7 +141,7 @@ def bulletin_draft(
     tickets: Sequence[Ticket] = (),
 ) -> Bulletin:
     """An inspector drafts a bulletin of its district."""
-    _require_inspector(actor, district.pk, gettext("起草通报"))
+    user = _require_inspector(actor, district.pk, gettext("起草通报"))
     if kind not in Kind.values:
         raise BulletinError(gettext("请选择通报类别"))
     inspections, accountability, tickets = list(inspections), list(accountability), list(tickets)
@@ -150,7 +154,7 @@ def bulletin_draft(
             title=title.strip(),
             body=body.strip(),
             show_names=show_names,
-            drafted_by=actor,
+            drafted_by=user,
             drafted_at=timezone.now(),
         )
         bulletin.inspections.set(inspections)
@@ -177,7 +181,7 @@ def _state_allows(bulletin: Bulletin, allowed: set[str], what: str) -> None:
 
 def bulletin_update(
     *,
-    actor: Any,
+    actor: Actor,
     bulletin_id: int,
     kind: str,
     title: str,
@@ -193,9 +197,9 @@ def bulletin_update(
     inspections, accountability, tickets = list(inspections), list(accountability), list(tickets)
     with transaction.atomic():
         bulletin = _locked(bulletin_id)
-        _require_inspector(actor, bulletin.district_id, gettext("修改通报"))
+        user = _require_inspector(actor, bulletin.district_id, gettext("修改通报"))
         _state_allows(bulletin, {State.DRAFTED}, gettext("修改"))
-        if bulletin.drafted_by_id != actor.pk:
+        if bulletin.drafted_by_id != user.pk:
             raise BulletinError(gettext("只有起草人可以修改草稿"))
         _links(bulletin.district_id, inspections, accountability, tickets)
         _content(bulletin.district_id, title, body, show_names, inspections, accountability, tickets)
@@ -225,18 +229,18 @@ def _recheck(bulletin: Bulletin) -> None:
     )
 
 
-def bulletin_review(*, actor: Any, bulletin_id: int) -> Bulletin:
+def bulletin_review(*, actor: Actor, bulletin_id: int) -> Bulletin:
     """A second inspector — never the drafter — approves the draft for publication (four eyes)."""
     with transaction.atomic():
         bulletin = _locked(bulletin_id)
-        _require_inspector(actor, bulletin.district_id, gettext("审核通报"))
+        user = _require_inspector(actor, bulletin.district_id, gettext("审核通报"))
         _state_allows(bulletin, {State.DRAFTED}, gettext("审核"))
-        if bulletin.drafted_by_id == actor.pk:
+        if bulletin.drafted_by_id == user.pk:
             raise BulletinError(gettext("通报须由起草人以外的另一名纪检监察人员审核"))
         _recheck(bulletin)
         before = bulletin.state
         bulletin.state = State.REVIEWED
-        bulletin.reviewed_by, bulletin.reviewed_at = actor, timezone.now()
+        bulletin.reviewed_by, bulletin.reviewed_at = user, timezone.now()
         bulletin.save()
         audit_record(
             actor=actor,
@@ -248,16 +252,16 @@ def bulletin_review(*, actor: Any, bulletin_id: int) -> Bulletin:
     return bulletin
 
 
-def bulletin_publish(*, actor: Any, bulletin_id: int) -> Bulletin:
+def bulletin_publish(*, actor: Actor, bulletin_id: int) -> Bulletin:
     """An inspector publishes a reviewed bulletin: from now on it is on the public page."""
     with transaction.atomic():
         bulletin = _locked(bulletin_id)
-        _require_inspector(actor, bulletin.district_id, gettext("发布通报"))
+        user = _require_inspector(actor, bulletin.district_id, gettext("发布通报"))
         _state_allows(bulletin, {State.REVIEWED}, gettext("发布"))
         _recheck(bulletin)
         before = bulletin.state
         bulletin.state = State.PUBLISHED
-        bulletin.published_by, bulletin.published_at = actor, timezone.now()
+        bulletin.published_by, bulletin.published_at = user, timezone.now()
         bulletin.save()
         audit_record(
             actor=actor,
@@ -269,18 +273,18 @@ def bulletin_publish(*, actor: Any, bulletin_id: int) -> Bulletin:
     return bulletin
 
 
-def bulletin_withdraw(*, actor: Any, bulletin_id: int, reason: str) -> Bulletin:
+def bulletin_withdraw(*, actor: Actor, bulletin_id: int, reason: str) -> Bulletin:
     """An inspector withdraws a bulletin (published or not yet): it leaves the public page at once."""
     reason = reason.strip()
     if not reason:
         raise BulletinError(gettext("请填写撤回理由"))
     with transaction.atomic():
         bulletin = _locked(bulletin_id)
-        _require_inspector(actor, bulletin.district_id, gettext("撤回通报"))
+        user = _require_inspector(actor, bulletin.district_id, gettext("撤回通报"))
         _state_allows(bulletin, {State.DRAFTED, State.REVIEWED, State.PUBLISHED}, gettext("撤回"))
         before = bulletin.state
         bulletin.state = State.WITHDRAWN
-        bulletin.withdrawn_by, bulletin.withdrawn_at = actor, timezone.now()
+        bulletin.withdrawn_by, bulletin.withdrawn_at = user, timezone.now()
         bulletin.withdraw_reason = reason[:5000]
         bulletin.save()
         audit_record(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from pingyi.accounts.roles import signed_in
 from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.disclosure.forms import BulletinForm, WithdrawForm
 from pingyi.disclosure.models import Bulletin, State
@@ -78,7 +79,9 @@ def bulletin_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         district = form.cleaned_data.get("district") or getattr(request.user, "district", None)
         try:
-            bulletin = bulletin_draft(actor=request.user, district=district, **_links(form.cleaned_data))
+            bulletin = bulletin_draft(
+                actor=signed_in(request), district=district, **_links(form.cleaned_data)
+            )
         except BulletinError as exc:
             form.add_error(None, str(exc))
         else:
@@ -94,7 +97,7 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = BulletinForm(request.POST or None, user=request.user, bulletin=bulletin)
     if request.method == "POST" and form.is_valid():
         try:
-            bulletin_update(actor=request.user, bulletin_id=pk, **_links(form.cleaned_data))
+            bulletin_update(actor=signed_in(request), bulletin_id=pk, **_links(form.cleaned_data))
         except BulletinError as exc:
             form.add_error(None, str(exc))
         else:
@@ -132,12 +135,12 @@ def bulletin_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             form = WithdrawForm(request.POST)
             if not form.is_valid():
                 return bulletin_detail(request, pk, withdraw_form=form)
-            bulletin_withdraw(actor=request.user, bulletin_id=pk, reason=form.cleaned_data["reason"])
+            bulletin_withdraw(actor=signed_in(request), bulletin_id=pk, reason=form.cleaned_data["reason"])
             label = gettext("撤回")
         elif step in STEPS:
             done, service = STEPS[step]
             label = str(done)
-            service(actor=request.user, bulletin_id=pk)
+            service(actor=signed_in(request), bulletin_id=pk)
         else:
             raise Http404
     except BulletinError as exc:

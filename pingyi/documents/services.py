@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext
 
+from pingyi.accounts.roles import Actor, Someone, person
 from pingyi.accounts.scopes import can_edit, restrict
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import District
@@ -37,7 +38,7 @@ class TemplateRefused(Exception):
         return str(self.args[0]) if self.args else gettext("操作被拒绝")
 
 
-def may_manage(actor: Any, district_id: int) -> bool:
+def may_manage(actor: Someone, district_id: int) -> bool:
     """Whether ``actor`` may replace the district's templates: a superuser, or an editor role of the scope rule
     (an inspector) whose scope holds the district."""
     return (
@@ -46,7 +47,7 @@ def may_manage(actor: Any, district_id: int) -> bool:
     )
 
 
-def _require_manager(actor: Any, district_id: int) -> None:
+def _require_manager(actor: Actor, district_id: int) -> None:
     if not may_manage(actor, district_id):
         raise PermissionDenied(gettext("只有本区纪检监察检查人员可以进行此操作"))
 
@@ -74,7 +75,7 @@ def document_docx(district_id: int, kind: str, context: dict[str, Any]) -> tuple
 
 @transaction.atomic
 def document_template_upload(
-    *, actor: Any, district: District, content: bytes, original_name: str, kind: str
+    *, actor: Actor, district: District, content: bytes, original_name: str, kind: str
 ) -> DocumentTemplate:
     """Accept a new version of a document's template (it becomes the active one) if it renders the sample."""
     spec = _spec(kind)
@@ -96,7 +97,7 @@ def document_template_upload(
         content=content,
         original_name=original_name[:255],
         active=True,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=person(actor),
     )
     audit_record(
         actor=actor,
@@ -115,7 +116,7 @@ def document_template_upload(
 
 
 @transaction.atomic
-def document_template_activate(*, actor: Any, district: District, version: int, kind: str) -> None:
+def document_template_activate(*, actor: Actor, district: District, version: int, kind: str) -> None:
     """Make an earlier version (or 0, the shipped default) the active template again."""
     spec = _spec(kind)
     _require_manager(actor, district.pk)

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from pingyi.accounts.roles import SYSTEM
 from pingyi.audit.services import audit_record
 from pingyi.imports.kinds import (
     ImportKind,
@@ -189,7 +190,7 @@ def _commit(job: ImportJob, kind: ImportKind, prepared: list[Any]) -> ImportJob:
             job.finished_at = timezone.now()
             job.save()
             audit_record(
-                actor=job.actor,
+                actor=job.actor or SYSTEM,
                 action=f"import.{job.kind}",
                 obj=job,
                 after={"file": job.original_name, "created": created, "updated": updated, **summary},

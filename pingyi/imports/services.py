@@ -6,22 +6,21 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_q.tasks import async_task
 
+from pingyi.accounts.models import User
+from pingyi.accounts.roles import SYSTEM, Actor, as_actor, is_system, person
 from pingyi.accounts.scopes import can_edit
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import District
 from pingyi.imports.kinds import get_kind
 from pingyi.imports.models import ImportJob
 from pingyi.lib import crypto
-
-if TYPE_CHECKING:
-    from pingyi.accounts.models import User
 
 
 def _store(stream: IO[bytes], original_name: str, limit: int) -> tuple[Path, int]:
@@ -58,7 +57,7 @@ def _too_big(size: int | None, limit: int) -> str:
 
 def import_job_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     stream: IO[bytes],
     original_name: str,
@@ -68,9 +67,10 @@ def import_job_create(
     """Store the file, record the job and queue it for the worker (``enqueue=False``: the caller runs it)."""
     kind_class = get_kind(kind)
     model = getattr(kind_class, "model", None)
-    if actor is not None and model is not None and not can_edit(actor, model):
+    actor = as_actor(actor)  # untyped callers may still pass None for the command line
+    if not is_system(actor) and model is not None and not can_edit(actor, model):
         raise PermissionDenied("您的角色不能导入此类数据")
-    district = district or (actor.district if actor is not None else None)
+    district = district or (actor.district if isinstance(actor, User) else None)
     if district is None and District.objects.count() == 1:  # a superuser of a one-district installation
         district = District.objects.get()
     if district is None:
@@ -87,7 +87,7 @@ def import_job_create(
         job = ImportJob.objects.create(
             kind=kind,
             district=district,
-            actor=actor,
+            actor=person(actor),
             file_path=str(path),
             original_name=original_name[:255],
             size=size,
@@ -114,7 +114,9 @@ def import_job_handout_take(*, actor: User | None, job: ImportJob) -> list[list[
     locked.handout = ""
     locked.save(update_fields=["handout"])
     job.handout = ""
-    audit_record(actor=actor, action="import_job.handout", obj=locked, after={"rows": max(len(rows) - 1, 0)})
+    audit_record(
+        actor=actor or SYSTEM, action="import_job.handout", obj=locked, after={"rows": max(len(rows) - 1, 0)}
+    )
     return rows
 
 
@@ -123,7 +125,7 @@ def import_job_enqueue(job: ImportJob) -> None:
     async_task("pingyi.imports.runner.run_import_job", job.pk, task_name=f"import-{job.pk}")
 
 
-def import_job_retry(*, actor: Any, job: ImportJob) -> ImportJob:
+def import_job_retry(*, actor: Actor, job: ImportJob) -> ImportJob:
     """Run a failed job again from its stored file: back to queued, the counts cleared, queued for the worker."""
     if job.status != ImportJob.Status.FAILED:
         raise ValidationError("只有失败的导入任务可以重试")

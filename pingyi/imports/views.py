@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from pingyi.accounts.roles import Someone, signed_in
 from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.imports.kinds import all_kinds, get_kind
 from pingyi.imports.models import ImportJob
@@ -23,7 +24,7 @@ from pingyi.imports.services import import_job_create, import_job_handout_take, 
 from pingyi.imports.workbook import template_workbook
 
 
-def _kinds_for(user: object) -> list[tuple[str, str]]:
+def _kinds_for(user: Someone) -> list[tuple[str, str]]:
     return [(key, kind.label) for key, kind in all_kinds().items() if can_edit(user, kind.model)]  # type: ignore[attr-defined]
 
 
@@ -55,7 +56,10 @@ def job_create(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             job = import_job_create(
-                actor=request.user, kind=form.cleaned_data["kind"], stream=upload, original_name=upload.name
+                actor=signed_in(request),
+                kind=form.cleaned_data["kind"],
+                stream=upload,
+                original_name=upload.name,
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error("file", exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
@@ -86,7 +90,7 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     if model is not None and not can_edit(request.user, model):
         raise PermissionDenied
     try:
-        import_job_retry(actor=request.user, job=job)
+        import_job_retry(actor=signed_in(request), job=job)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect("imports:job_detail", pk=job.pk)

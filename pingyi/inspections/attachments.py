@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pingyi.accounts.roles import Actor, person
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.models import Attachment, Finding, Inspection
 from pingyi.lib.uploads import MAX_BYTES, Upload, UploadRefused, checked_name, content_type
@@ -23,7 +24,12 @@ def _check(upload: Upload) -> str:
 
 
 def attachments_save(
-    *, actor: Any, inspection: Inspection, purpose: str, uploads: list[Upload], finding: Finding | None = None
+    *,
+    actor: Actor,
+    inspection: Inspection,
+    purpose: str,
+    uploads: list[Upload],
+    finding: Finding | None = None,
 ) -> list[dict[str, Any]]:
     """Store the uploads (all checked first, so one bad file stores none); returns their audit summary."""
     names = [_check(upload) for upload in uploads]
@@ -36,7 +42,7 @@ def attachments_save(
             size=len(upload.content),
             sha256=upload.sha256,
             content=upload.content,
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            uploaded_by=person(actor),
         )
         for name, upload in zip(names, uploads, strict=True)
     ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from pingyi.accounts.roles import signed_in
 from pingyi.api.errors import ApiError
 from pingyi.api.idempotency import run_idempotent
 from pingyi.ledger.models import ServiceRecord
@@ -63,7 +64,9 @@ def records_upload(request: HttpRequest, payload: BatchIn) -> Any:
             {("item" if k == "item_code" else k): v for k, v in r.dict().items()} for r in payload.records
         ]
         try:
-            result = records_ingest(actor=request.user, records=records, source=ServiceRecord.Source.UPLOAD)
+            result = records_ingest(
+                actor=signed_in(request), records=records, source=ServiceRecord.Source.UPLOAD
+            )
         except ValidationError as exc:
             raise ApiError(422, "invalid", exc.messages[0]) from exc
         return 200, {

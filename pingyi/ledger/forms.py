@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import ServiceItem, Staff, Unit, Window
 from pingyi.ledger.models import ServiceRecord
@@ -48,7 +49,7 @@ class RecordForm(forms.Form):
         choices=[("", _("自动（有办结时间为办结，否则为受理）")), *ServiceRecord.Stage.choices],
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"received_at": timezone.localtime().replace(second=0, microsecond=0)})
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
@@ -70,7 +71,7 @@ class FilterForm(forms.Form):
     date_to = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     late = forms.BooleanField(label=_("只看补录（迟录入）的"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["unit"].queryset = restrict(Unit.objects.all(), user)

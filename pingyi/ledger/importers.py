@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from pingyi.accounts.roles import SYSTEM
 from pingyi.imports.kinds import StreamingKind, register_kind
 from pingyi.ledger.models import ServiceRecord
 from pingyi.ledger.staging import UNCHANGED, Staging
@@ -20,7 +21,7 @@ class LedgerImport(StreamingKind):
 
     def prepare(self) -> None:
         self.validator = RecordValidator(
-            actor=self.job.actor, district=self.job.district, source=ServiceRecord.Source.IMPORT
+            actor=self.job.actor or SYSTEM, district=self.job.district, source=ServiceRecord.Source.IMPORT
         )
 
     def check_headers(self, present: set[str]) -> list[tuple[str, str]]:

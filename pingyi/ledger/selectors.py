@@ -8,12 +8,13 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import restrict
 from pingyi.ledger.models import ServiceRecord
 from pingyi.ledger.services import late_after
 
 
-def records_for(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[ServiceRecord]:
+def records_for(user: Someone, filters: dict[str, Any] | None = None) -> QuerySet[ServiceRecord]:
     records = restrict(ServiceRecord.objects.select_related("unit", "window", "staff", "item"), user)
     filters = filters or {}
     if filters.get("unit"):

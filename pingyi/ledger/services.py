@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from pingyi.accounts.models import User
+from pingyi.accounts.roles import Actor, person
 from pingyi.accounts.scopes import can_edit
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import District, DutyShift
@@ -45,8 +47,8 @@ class BatchResult:
     results: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _district(actor: Any, district: District | None) -> District:
-    found = district or getattr(actor, "district", None)
+def _district(actor: Actor, district: District | None) -> District:
+    found = district or (actor.district if isinstance(actor, User) else None)
     if found is None:
         raise ValidationError("请指定区")
     return found
@@ -68,7 +70,7 @@ def _row_dict(staged: StagedRow) -> dict[str, Any]:
 
 
 def records_ingest(
-    *, actor: Any, records: list[dict[str, str]], district: District | None = None, source: str = "upload"
+    *, actor: Actor, records: list[dict[str, str]], district: District | None = None, source: str = "upload"
 ) -> BatchResult:
     """Validate and store a batch; every record gets its own result (created / unchanged / error)."""
     if not can_edit(actor, ServiceRecord):
@@ -101,7 +103,10 @@ def records_ingest(
             counts = staging.counts()
             units = staging.unit_counts()
             outcome.created = staging.write(
-                district_id=district.pk, source=source, entered_by_id=actor.pk, entered_at=timezone.now()
+                district_id=district.pk,
+                source=source,
+                entered_by_id=actor.pk if isinstance(actor, User) else None,
+                entered_at=timezone.now(),
             )
             for index, (pk, code, state) in staging.stored().items():
                 outcome.results[index] = {"status": _STATUS[state], "id": pk, "rating_code": code}
@@ -139,7 +144,7 @@ def manual_record_no() -> str:
 
 def record_create(
     *,
-    actor: Any,
+    actor: Actor,
     window: Any,
     staff: Any = None,
     item: Any = None,
@@ -186,7 +191,7 @@ def record_create(
     record = ServiceRecord(
         district=district,
         source=ServiceRecord.Source.MANUAL,
-        entered_by=actor,
+        entered_by=person(actor),
         **_row_dict(staged),
     )
     try:

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.utils import timezone
 
+from pingyi.accounts.roles import Actor, as_actor, is_system
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import District, ServiceItem, Staff, Unit, Window
 from pingyi.imports.kinds import Column, RowErrors, extras
@@ -169,14 +170,14 @@ class _Sealer:
 
 
 class RecordValidator:
-    """Validates records for one actor (None: the command line, every unit of the district)."""
+    """Validates records for one actor (a system actor, e.g. the command line: every unit of the district)."""
 
-    def __init__(self, *, actor: Any, district: District, source: str) -> None:
+    def __init__(self, *, actor: Actor, district: District, source: str) -> None:
         self.district = district
         self.source = source
         self.tz = ZoneInfo(settings.TIME_ZONE)
         units = Unit.objects.filter(district=district)
-        if actor is not None:
+        if not is_system(as_actor(actor)):  # untyped callers may still pass None for the command line
             units = restrict(units, actor)
         self.units: dict[str, int] = {}
         unit_rows = list(units.values_list("id", "code", "name", "credit_code"))

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Someone, is_window_staff, signed_in
 from pingyi.accounts.scopes import can_edit, can_view
 from pingyi.ledger.forms import FilterForm, RecordForm
 from pingyi.ledger.models import ServiceRecord
@@ -19,9 +19,9 @@ from pingyi.ledger.services import record_create
 from pingyi.lib import crypto
 
 
-def _shows_applicants(user: object) -> bool:
+def _shows_applicants(user: Someone) -> bool:
     # The rated staff never see who they served beyond the case itself (masked or not).
-    return getattr(user, "role", None) != Role.STAFF
+    return not is_window_staff(user)
 
 
 @login_required
@@ -74,7 +74,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            record = record_create(actor=request.user, **data)
+            record = record_create(actor=signed_in(request), **data)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, messages)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 
+from pingyi.accounts.roles import Actor
 from pingyi.imports.models import ImportJob
 from pingyi.imports.services import import_job_enqueue, import_job_retry
 from pingyi.oversight.models import ComparisonRun
@@ -38,15 +39,15 @@ class JobKind:
         return self.model._default_manager.all()
 
 
-def _retry_import(*, actor: Any, row: ImportJob) -> ImportJob:
+def _retry_import(*, actor: Actor, row: ImportJob) -> ImportJob:
     return import_job_retry(actor=actor, job=row)
 
 
-def _retry_report(*, actor: Any, row: Report) -> Report:
+def _retry_report(*, actor: Actor, row: Report) -> Report:
     return report_retry(actor=actor, report=row)
 
 
-def _retry_comparison(*, actor: Any, row: ComparisonRun) -> ComparisonRun:
+def _retry_comparison(*, actor: Actor, row: ComparisonRun) -> ComparisonRun:
     return comparison_retry(actor=actor, run=row)
 
 

@@ -22,13 +22,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi.accounts.roles import SystemActor
 from pingyi.audit.services import audit_record
 from pingyi.ops.jobrows import KINDS, JobKind
 from pingyi.ops.queue import queue_depth
 
 log = logging.getLogger(__name__)
 WORKER_STOPPED = "工作进程已停止"
-ACTOR = "reaper"
+ACTOR = SystemActor("reaper")
 
 
 @dataclass(frozen=True)

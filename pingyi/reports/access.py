@@ -8,44 +8,37 @@ Asking for anything outside one's scope is a 404, exactly as for a row of anothe
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Someone, is_inspector, is_superuser, is_unit_admin, person
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import District, Unit
 from pingyi.insight.metrics import Scope
 
 
-def _superuser(user: Any) -> bool:
-    return bool(user.is_superuser or user.role == Role.SUPERUSER)
+def may_report(user: Someone) -> bool:
+    return is_inspector(user) or is_unit_admin(user)
 
 
-def may_report(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return _superuser(user) or user.role in (Role.INSPECTOR, Role.UNIT_ADMIN)
+def may_report_district(user: Someone) -> bool:
+    return is_inspector(user)
 
 
-def may_report_district(user: Any) -> bool:
-    return may_report(user) and (_superuser(user) or user.role == Role.INSPECTOR)
-
-
-def district_of(user: Any) -> District:
+def district_of(user: Someone) -> District:
     """The district the user reports on (a superuser without one: the first district)."""
-    if not may_report(user):
+    account = person(user)
+    if account is None or not may_report(account):
         raise Http404
-    district = user.district if user.district_id else None
-    if district is None and _superuser(user):
+    district = account.district if account.district_id else None
+    if district is None and is_superuser(account):
         district = District.objects.order_by("code").first()
     if district is None:
         raise Http404
     return district
 
 
-def units_for(user: Any) -> QuerySet[Unit]:
+def units_for(user: Someone) -> QuerySet[Unit]:
     """The units whose reports the user may have."""
     if not may_report(user):
         return Unit.objects.none()
@@ -53,7 +46,7 @@ def units_for(user: Any) -> QuerySet[Unit]:
     return restrict(Unit.objects.filter(district=district), user).order_by("code")
 
 
-def resolve(user: Any, unit_id: int | None) -> tuple[District, Unit | None]:
+def resolve(user: Someone, unit_id: int | None) -> tuple[District, Unit | None]:
     """The district and unit asked for, or 404: a unit outside the user's units, or the district without the right."""
     district = district_of(user)
     if unit_id is None:
@@ -66,7 +59,7 @@ def resolve(user: Any, unit_id: int | None) -> tuple[District, Unit | None]:
     return district, unit
 
 
-def ratings_scope(user: Any, unit_id: int | None) -> Scope:
+def ratings_scope(user: Someone, unit_id: int | None) -> Scope:
     """The scope of a ratings export: the user's dashboard scope, narrowed to one of its units when asked."""
     scope = Scope.for_user(user)
     if scope is None:

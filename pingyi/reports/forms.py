@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accounts.roles import Someone
 from pingyi.reports import access
 from pingyi.reports.models import Report
 
@@ -21,7 +22,7 @@ class ReportForm(forms.Form):
     month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12, required=False)
     unit = forms.ChoiceField(label=_("范围"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["year"].initial = today.year

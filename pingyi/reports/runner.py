@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi.accounts.roles import SYSTEM
 from pingyi.audit.services import audit_record
 from pingyi.documents.render import pdf_render
 from pingyi.reports import tables
@@ -196,7 +197,7 @@ def build_report(report_id: int) -> Report:
         report.message = f"已生成：Excel {len(xlsx) // 1024} KB，PDF {len(pdf) // 1024} KB"
         report.save()
         audit_record(
-            actor=report.requested_by,
+            actor=report.requested_by or SYSTEM,
             action="report.build",
             obj=report,
             after={"figures": report.figures, "xlsx_bytes": len(xlsx), "pdf_bytes": len(pdf)},

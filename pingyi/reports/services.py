@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from pingyi.accounts.roles import Actor, person
 from pingyi.audit.services import audit_record
 from pingyi.reports import access
 from pingyi.reports.models import Report
@@ -27,7 +27,7 @@ def period_of(kind: str, year: int, month: int | None) -> tuple[date, date]:
 
 def report_request(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     year: int,
     month: int | None = None,
@@ -41,7 +41,12 @@ def report_request(
         raise ValidationError("报告期间尚未开始")
     with transaction.atomic():
         report = Report.objects.create(
-            district=district, unit=unit, kind=kind, period_start=start, period_end=end, requested_by=actor
+            district=district,
+            unit=unit,
+            kind=kind,
+            period_start=start,
+            period_end=end,
+            requested_by=person(actor),
         )
         audit_record(
             actor=actor,
@@ -59,7 +64,7 @@ def report_enqueue(report: Report) -> None:
     async_task("pingyi.reports.runner.build_report", report.pk, task_name=f"report-{report.pk}")
 
 
-def report_retry(*, actor: Any, report: Report) -> Report:
+def report_retry(*, actor: Actor, report: Report) -> Report:
     """Build a failed report again: back to queued, its progress cleared, queued for the worker."""
     if report.status != Report.Status.FAILED:
         raise ValidationError("只有生成失败的报告可以重试")

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from pingyi.accounts.roles import Someone, signed_in
 from pingyi.accounts.scopes import restrict
 from pingyi.insight.metrics import Period
 from pingyi.reports import access, tables
@@ -21,7 +22,7 @@ from pingyi.reports.models import Report
 from pingyi.reports.services import report_request, report_retry
 
 
-def _reports(user: Any) -> Any:
+def _reports(user: Someone) -> Any:
     return restrict(Report.objects.select_related("district", "unit", "requested_by"), user).defer(
         "xlsx", "pdf"
     )
@@ -36,7 +37,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             report = report_request(
-                actor=request.user,
+                actor=signed_in(request),
                 kind=data["kind"],
                 year=data["year"],
                 month=data["month"],
@@ -96,7 +97,7 @@ def report_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.may_report(request.user):
         raise Http404
     try:
-        report_retry(actor=request.user, report=report)
+        report_retry(actor=signed_in(request), report=report)
     except ValidationError:
         pass  # not failed (any more): the page shows what it is
     return redirect("reports:report_detail", pk=report.pk)

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from pingyi.accounts.roles import SYSTEM, Actor
 from pingyi.audit.services import audit_record
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import crypto, scales
@@ -144,7 +145,7 @@ def _invite(record: ServiceRecord, reason: str, scale: scales.Scale, now: dateti
     return True
 
 
-def invitations_sample(day: date, rate: float | None = None, *, actor: object = None) -> SampleResult:
+def invitations_sample(day: date, rate: float | None = None, *, actor: Actor = SYSTEM) -> SampleResult:
     rate = settings.PINGYI_SMS_SAMPLE_RATE if rate is None else rate
     scale = deployment_scale()
     now = timezone.now()
@@ -236,7 +237,7 @@ def _send_one(message_id: int, backend: SmsBackend) -> str:
     return outcome
 
 
-def outbox_send(limit: int | None = None, *, actor: object = None) -> SendResult:
+def outbox_send(limit: int | None = None, *, actor: Actor = SYSTEM) -> SendResult:
     """Send up to ``limit`` due messages; one audit entry per district summarises the run."""
     limit = settings.PINGYI_SMS_BATCH if limit is None else limit
     backend = get_backend()

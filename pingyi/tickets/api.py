@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
+from pingyi.accounts.roles import Someone, signed_in
 from pingyi.accounts.scopes import restrict
 from pingyi.api.errors import ApiError
 from pingyi.api.idempotency import run_idempotent
@@ -72,7 +73,7 @@ class StepIn(Schema):
     note: str = ""
 
 
-def _out(ticket: Ticket, user: Any) -> dict[str, Any]:
+def _out(ticket: Ticket, user: Someone) -> dict[str, Any]:
     return {
         "id": ticket.pk,
         "tracking_code": ticket.tracking_code,
@@ -92,7 +93,7 @@ def _out(ticket: Ticket, user: Any) -> dict[str, Any]:
     }
 
 
-def _detail(ticket: Ticket, user: Any) -> dict[str, Any]:
+def _detail(ticket: Ticket, user: Someone) -> dict[str, Any]:
     events = [
         {
             "at": e.at,
@@ -146,7 +147,9 @@ def ticket_step(request: HttpRequest, ticket_id: int, payload: StepIn) -> Any:
         if missing:
             raise ApiError(422, "invalid", "缺少必填字段", {n: [f"请填写{FIELD_LABELS[n]}"] for n in missing})
         try:
-            ticket = ticket_act(actor=request.user, ticket_id=ticket_id, action=payload.action, **fields)
+            ticket = ticket_act(
+                actor=signed_in(request), ticket_id=ticket_id, action=payload.action, **fields
+            )
         except TicketError as exc:
             raise ApiError(409, "refused", str(exc)) from exc
         return 200, TicketDetail.model_validate(_detail(ticket, request.user)).model_dump(mode="json")

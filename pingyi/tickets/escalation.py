@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from pingyi.accounts.roles import SYSTEM
 from pingyi.audit.services import audit_record
 from pingyi.tickets.choices import State
 from pingyi.tickets.models import Ticket, TicketEvent
@@ -87,7 +88,7 @@ def _remind(ticket: Ticket, kind: str, due: datetime, now: datetime) -> None:
             note=f"{'回访' if kind == 'visit' else '整改'}期限 {timezone.localtime(due):%Y-%m-%d %H:%M} 将到",
             data={"kind": kind, "due": due.isoformat()},
         )
-        audit_record(actor="system", action="ticket.remind", obj=ticket, after={"kind": kind})
+        audit_record(actor=SYSTEM, action="ticket.remind", obj=ticket, after={"kind": kind})
 
 
 def _escalate(ticket: Ticket, kind: str, due: datetime, now: datetime) -> None:
@@ -108,7 +109,7 @@ def _escalate(ticket: Ticket, kind: str, due: datetime, now: datetime) -> None:
             data={"kind": kind, "due": due.isoformat(), "level": locked.escalation},
         )
         audit_record(
-            actor="system",
+            actor=SYSTEM,
             action="ticket.escalate",
             obj=locked,
             after={"kind": kind, "level": locked.escalation},

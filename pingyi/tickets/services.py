@@ -16,8 +16,23 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.models import Role, User
+from pingyi.accounts.roles import (
+    CITIZEN,
+    SYSTEM,
+    Actor,
+    Someone,
+    SystemActor,
+    as_actor,
+    is_inspector,
+    is_operator,
+    is_superuser,
+    is_system,
+    is_unit_admin,
+    person,
+)
 from pingyi.audit.services import audit_record
+from pingyi.catalog.models import Unit
 from pingyi.derived.choices import Source as ChangeSource
 from pingyi.derived.feed import days_changed
 from pingyi.lib.uploads import Upload, UploadRefused, checked_name
@@ -32,10 +47,8 @@ class TicketError(Exception):
     """A refused action; ``str(error)`` is the Chinese message to show."""
 
 
-def _label(actor: Any) -> str:
-    if actor is None or isinstance(actor, str):
-        return actor or "system"
-    return str(actor.get_username())
+def _label(actor: Actor) -> str:
+    return actor.name if isinstance(actor, SystemActor) else str(actor.get_username())
 
 
 def _deadlines(opened_at: datetime) -> tuple[datetime | None, datetime | None, str]:
@@ -52,7 +65,7 @@ def _deadlines(opened_at: datetime) -> tuple[datetime | None, datetime | None, s
 
 def _event(
     ticket: Ticket,
-    actor: Any,
+    actor: Actor,
     action: str,
     before: str,
     note: str = "",
@@ -61,7 +74,7 @@ def _event(
 ) -> TicketEvent:
     return TicketEvent.objects.create(
         ticket=ticket,
-        actor=None if actor is None or isinstance(actor, str) else actor,
+        actor=actor if isinstance(actor, User) else None,
         actor_label=_label(actor),
         action=action,
         from_state=before,
@@ -80,24 +93,32 @@ OPENERS: dict[str, frozenset[str]] = {
 }
 
 
-def _check_opener(actor: Any, source: str, unit: Any) -> None:
-    if (
-        isinstance(actor, str) or actor is None
-    ):  # the intake ("system") and the citizen's own form ("citizen")
-        if actor == "citizen" and source != Source.HELP:
+def opener_sources(who: Someone | None) -> frozenset[str]:
+    """The sources a person may open tickets from, in their own district (none for anyone else)."""
+    if is_superuser(who):
+        return OPENERS[Role.SUPERUSER]
+    if is_inspector(who):
+        return OPENERS[Role.INSPECTOR]
+    if is_operator(who):
+        return OPENERS[Role.OPERATOR]
+    return frozenset()
+
+
+def _check_opener(actor: Actor, source: str, unit: Unit) -> None:
+    if is_system(actor):  # the intake (SYSTEM) and the citizen's own form (CITIZEN)
+        if actor == CITIZEN and source != Source.HELP:
             raise TicketError(gettext("群众只能通过“不满意请找我”提出诉求"))
         return
-    superuser = actor.is_superuser or actor.role == Role.SUPERUSER
-    if source not in OPENERS.get(Role.SUPERUSER if superuser else actor.role, frozenset()):
+    if source not in opener_sources(actor):
         raise TicketError(gettext("无权登记此类投诉"))
-    if not superuser and unit.district_id != actor.district_id:
+    if not (is_inspector(actor, unit.district_id) or is_operator(actor, unit.district_id)):
         raise TicketError(gettext("只能登记本辖区单位的投诉"))
 
 
 def ticket_open(
     *,
-    actor: Any,
-    unit: Any,
+    actor: Actor,
+    unit: Unit,
     source: str,
     summary: str,
     window: Any = None,
@@ -108,6 +129,7 @@ def ticket_open(
     opened_at: datetime | None = None,
 ) -> Ticket:
     """Open a ticket routed to the unit that served (谁办理谁负责), with its return-visit and rectification deadlines."""
+    actor = as_actor(actor)  # untyped callers still pass None or a name
     _check_opener(actor, source, unit)
     summary = summary.strip()
     if not summary:
@@ -169,7 +191,7 @@ def ticket_open_for_rating(rating: Rating) -> Ticket | None:
     try:
         with transaction.atomic():
             return ticket_open(
-                actor="system",
+                actor=SYSTEM,
                 unit=rating.unit,
                 source=Source.RATING,
                 summary=_rating_summary(rating),
@@ -194,17 +216,11 @@ def tickets_open_pending(limit: int = 500) -> int:
     return sum(1 for rating in pending if ticket_open_for_rating(rating))
 
 
-def is_district_inspector(actor: Any, district_id: int) -> bool:
-    if actor.is_superuser or actor.role == Role.SUPERUSER:
-        return True
-    return bool(actor.role == Role.INSPECTOR and actor.district_id == district_id)
-
-
-def may_act(actor: Any, ticket: Ticket, side: str) -> bool:
+def may_act(who: Someone | None, ticket: Ticket, side: str) -> bool:
+    """The unit side is the ticket's unit admin (or a superuser), the inspector side the district's inspectors."""
     if side == UNIT:
-        superuser = actor.is_superuser or actor.role == Role.SUPERUSER
-        return bool(superuser or (actor.role == Role.UNIT_ADMIN and actor.unit_id == ticket.unit_id))
-    return is_district_inspector(actor, ticket.district_id)
+        return is_superuser(who) or is_unit_admin(who, ticket.unit_id)
+    return is_inspector(who, ticket.district_id)
 
 
 SIDE_NAMES = {UNIT: _("承办单位管理员"), INSPECTOR: _("纪检监察人员")}
@@ -238,7 +254,7 @@ def _clean(action: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def ticket_act(
-    *, actor: Any, ticket_id: int, action: str, files: Sequence[Upload] = (), **fields: Any
+    *, actor: Actor, ticket_id: int, action: str, files: Sequence[Upload] = (), **fields: Any
 ) -> Ticket:
     """Take one workflow step on a ticket (see ``workflow.py``); refused with ``TicketError`` when not allowed.
 
@@ -258,7 +274,8 @@ def ticket_act(
         ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
         if ticket is None:
             raise TicketError(gettext("工单不存在"))
-        if not may_act(actor, ticket, spec.side):
+        user = person(actor) if may_act(actor, ticket, spec.side) else None
+        if user is None:
             raise TicketError(
                 gettext("只有%(who)s可以%(action)s") % {"who": SIDE_NAMES[spec.side], "action": spec.title}
             )
@@ -267,7 +284,7 @@ def ticket_act(
                 gettext("工单当前状态为“%(state)s”，不能%(action)s")
                 % {"state": ticket.get_state_display(), "action": spec.title}
             )
-        if action == "revoke" and ticket.appeal_reviewer_id == actor.pk:
+        if action == "revoke" and ticket.appeal_reviewer_id == user.pk:
             raise TicketError(gettext("申诉复核须由初审以外的另一名纪检监察人员进行"))
         before = ticket.state
         ticket.state = target_state(action, data.get("verdict", ""))
@@ -281,7 +298,7 @@ def ticket_act(
             if action == "appeal_reject":
                 ticket.verdict = Verdict.TRUE
         elif action == "appeal_accept":
-            ticket.appeal_reviewer = actor
+            ticket.appeal_reviewer = user
         if action == "revoke":
             ticket.revoked = True
             if ticket.rating is not None:  # the verified rate of the rating's day changes
@@ -314,7 +331,7 @@ FILE_ACTIONS = frozenset({"verify", "rectify", "appeal_accept", "review_fail"})
 
 
 def _store_files(
-    ticket: Ticket, event: TicketEvent, actor: Any, names: list[str], files: Sequence[Upload]
+    ticket: Ticket, event: TicketEvent, actor: Actor, names: list[str], files: Sequence[Upload]
 ) -> list[dict[str, Any]]:
     rows = [
         TicketFile(
@@ -324,7 +341,7 @@ def _store_files(
             size=len(upload.content),
             sha256=upload.sha256,
             content=upload.content,
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            uploaded_by=actor if isinstance(actor, User) else None,
         )
         for name, upload in zip(names, files, strict=True)
     ]
@@ -360,8 +377,8 @@ def handling_rate(*, tracking_code: str, level: int) -> Ticket:
             raise TicketError("您已评价过处理结果")
         ticket.handling_level = level
         ticket.save(update_fields=["handling_level"])
-        _event(ticket, "citizen", "handling_rate", ticket.state, data={"level": level}, public=True)
-        audit_record(actor="citizen", action="ticket.handling_rate", obj=ticket, after={"level": level})
+        _event(ticket, CITIZEN, "handling_rate", ticket.state, data={"level": level}, public=True)
+        audit_record(actor=CITIZEN, action="ticket.handling_rate", obj=ticket, after={"level": level})
     return ticket
 
 
@@ -375,13 +392,13 @@ def deadlines_fill() -> int:
         with transaction.atomic():
             Ticket.objects.filter(pk=ticket.pk).update(visit_due=visit_due, rectify_due=rectify_due)
             audit_record(
-                actor="system", action="ticket.deadlines", obj=ticket, after={"visit_due": str(visit_due)}
+                actor=SYSTEM, action="ticket.deadlines", obj=ticket, after={"visit_due": str(visit_due)}
             )
         filled += 1
     return filled
 
 
-def ticket_call_relay(*, actor: Any, ticket_id: int) -> Any:
+def ticket_call_relay(*, actor: Actor, ticket_id: int) -> Any:
     """A privacy number for the unit's return-visit call (the unit never sees the citizen's phone)."""
     from pingyi.tickets.callrelay import relay
 
@@ -405,7 +422,7 @@ def ticket_call_relay(*, actor: Any, ticket_id: int) -> Any:
     return binding
 
 
-def ticket_phone_reveal(*, actor: Any, ticket_id: int) -> str:
+def ticket_phone_reveal(*, actor: Actor, ticket_id: int) -> str:
     """Inspectors may read the citizen's full phone (e.g. to check a return visit); every read is logged."""
     with transaction.atomic():
         ticket = Ticket.objects.filter(pk=ticket_id).first()

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from pingyi.accounts.roles import signed_in
 from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.catalog.services import catalog_object_save
 
@@ -159,7 +160,7 @@ class ObjectEditView(ScopedView):
         if form.is_valid():
             try:
                 saved = catalog_object_save(
-                    actor=request.user, instance=form.instance, **form.service_kwargs()
+                    actor=signed_in(request), instance=form.instance, **form.service_kwargs()
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

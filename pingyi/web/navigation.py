@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Someone, has_role, is_superuser
 from pingyi.accounts.scopes import can_view
 
 
@@ -61,16 +62,15 @@ NAV = [
 ]
 
 
-def _shown(entry: NavEntry, user: Any) -> bool:
-    superuser = user.is_superuser or user.role == Role.SUPERUSER
-    if entry.only_roles and not superuser and user.role not in entry.only_roles:
+def _shown(entry: NavEntry, user: Someone) -> bool:
+    if entry.only_roles and not is_superuser(user) and not has_role(user, entry.only_roles):
         return False
-    if user.role in entry.not_roles:
+    if has_role(user, entry.not_roles):
         return False
     return can_view(user, apps.get_model(entry.model_path))
 
 
-def nav_for(user: Any) -> list[dict[str, Any]]:
+def nav_for(user: Someone) -> list[dict[str, Any]]:
     return [
         {"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)}
         for entry in NAV

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import Hall, ServiceItem, Staff, Unit, Window
 
@@ -39,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-def _ticket_cards(user: Any) -> list[dict[str, Any]]:
+def _ticket_cards(user: Someone) -> list[dict[str, Any]]:
     """What needs doing: open tickets, overdue ones and those under 督办 (reminders and escalations land here)."""
     from pingyi.tickets.choices import State
     from pingyi.tickets.models import Ticket, overdue_q

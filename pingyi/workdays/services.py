@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.roles import SYSTEM, Actor, is_inspector, person
 from pingyi.audit.services import audit_record
 from pingyi.workdays.days import calendar_changed
 from pingyi.workdays.models import CalendarGap, DayOverride, HolidayNotice
@@ -17,13 +15,9 @@ class NotAllowed(PermissionError):
     pass
 
 
-def _may_enter(actor: Any) -> bool:
-    return bool(actor.is_superuser or actor.role in (Role.SUPERUSER, Role.INSPECTOR))
-
-
-def holiday_notice_save(*, actor: Any, year: int, title: str, url: str, text: str) -> HolidayNotice:
+def holiday_notice_save(*, actor: Actor, year: int, title: str, url: str, text: str) -> HolidayNotice:
     """Enter (or correct) a year's State Council schedule; it then decides every working day of that year."""
-    if not _may_enter(actor):
+    if not is_inspector(actor):
         raise NotAllowed("只有纪检监察人员可以录入节假日安排")
     days = parse_schedule(text, year=year)
     with transaction.atomic():
@@ -33,7 +27,7 @@ def holiday_notice_save(*, actor: Any, year: int, title: str, url: str, text: st
             notice = HolidayNotice(year=year)
         else:
             before = {"title": notice.title, "url": notice.url, "days": _day_list(notice)}
-        notice.title, notice.url, notice.entered_by = title, url, actor
+        notice.title, notice.url, notice.entered_by = title, url, person(actor)
         notice.save()
         DayOverride.objects.filter(notice=notice).delete()
         DayOverride.objects.bulk_create(
@@ -65,6 +59,6 @@ def calendar_gap_record(*, year: int, context: str) -> CalendarGap | None:
         gap, created = CalendarGap.objects.get_or_create(year=year, defaults={"context": context[:200]})
         if created:
             audit_record(
-                actor="system", action="workdays.gap", obj=gap, district_id=None, after={"context": context}
+                actor=SYSTEM, action="workdays.gap", obj=gap, district_id=None, after={"context": context}
             )
     return gap

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from pingyi.accounts.roles import signed_in
 from pingyi.accounts.scopes import can_edit, can_view
 from pingyi.workdays import days
 from pingyi.workdays.forms import NoticeForm
@@ -54,7 +55,11 @@ def notice_edit(request: HttpRequest, year: int | None = None) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             holiday_notice_save(
-                actor=request.user, year=data["year"], title=data["title"], url=data["url"], text=data["text"]
+                actor=signed_in(request),
+                year=data["year"],
+                title=data["title"],
+                url=data["url"],
+                text=data["text"],
             )
             return redirect("workdays:calendar")
     elif notice is not None:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.accountability.models import SanctionType, Suggestion
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import Staff, Unit
 from pingyi.inspections.models import Finding
@@ -17,7 +18,7 @@ from pingyi.tickets.models import Ticket
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _grounds(form: forms.Form, user: Any) -> None:
+def _grounds(form: forms.Form, user: Someone) -> None:
     tickets = restrict(Ticket.objects.filter(verdict__in=[Verdict.TRUE, Verdict.PARTLY], revoked=False), user)
     form.fields["tickets"].queryset = tickets.select_related("unit").order_by("-opened_at")  # type: ignore[attr-defined]
     findings = restrict(Finding.objects.filter(confirmed=True), user)
@@ -40,7 +41,7 @@ class _Grounded(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _grounds(self, user)
 
@@ -56,7 +57,7 @@ class AccountabilityForm(_Grounded):
     document_no = forms.CharField(label=_("文号"), max_length=60, required=False)
     decided_on = forms.DateField(label=_("决定日期"), widget=DATE)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["staff"].queryset = restrict(Staff.objects.all(), user).order_by("name")  # type: ignore[attr-defined]
 
@@ -80,6 +81,6 @@ class MechanismForm(_Grounded):
         label=_("对应建议书（选填）"), queryset=Suggestion.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["suggestion"].queryset = restrict(Suggestion.objects.all(), user)  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from pingyi.accountability.services import (
     suggestion_issue,
 )
 from pingyi.accountability.web.forms import AccountabilityForm, MechanismForm, SuggestionForm
+from pingyi.accounts.roles import signed_in
 from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.documents.web.download import document_response
 
@@ -78,7 +79,7 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
     form = page["form"](request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            page["service"](actor=request.user, **form.cleaned_data)
+            page["service"](actor=signed_in(request), **form.cleaned_data)
         except AccountabilityError as exc:
             form.add_error(None, str(exc))
         else:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pingyi.accounts.roles import signed_in
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import District
 from pingyi.documents import kinds
@@ -59,7 +60,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             made = document_template_upload(
-                actor=request.user,
+                actor=signed_in(request),
                 district=district,
                 content=upload.read(),
                 original_name=upload.name,
@@ -95,7 +96,9 @@ def template_activate(request: HttpRequest) -> HttpResponse:
     spec = _kind(request)
     try:
         version = int(request.POST.get("version", ""))
-        document_template_activate(actor=request.user, district=district, version=version, kind=spec.kind)
+        document_template_activate(
+            actor=signed_in(request), district=district, version=version, kind=spec.kind
+        )
     except ValueError:
         messages.error(request, gettext("版本号无效"))
     except TemplateRefused as exc:

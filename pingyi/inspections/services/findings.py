@@ -6,12 +6,11 @@ confirms the anomaly it came from (the anomaly's own service writes that entry).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from pingyi.accounts.roles import Actor, person
 from pingyi.audit.services import audit_record, snapshot
 from pingyi.catalog.models import Staff
 from pingyi.inspections.attachments import Upload, attachments_save
@@ -26,7 +25,7 @@ from pingyi.oversight.services import anomaly_confirm, anomaly_mark_under_inspec
 @transaction.atomic
 def finding_record(
     *,
-    actor: Any,
+    actor: Actor,
     inspection: Inspection,
     type: FindingType,
     description: str,
@@ -54,7 +53,7 @@ def finding_record(
         anomaly_id=locked.anomaly_id,
         confirmed=confirmed,
         confirmed_at=now if confirmed else None,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=person(actor),
     )
     finding.staff.set(staff)
     stored = attachments_save(
@@ -77,7 +76,7 @@ def finding_record(
     return finding
 
 
-def _confirm_anomaly(actor: Any, finding: Finding) -> None:
+def _confirm_anomaly(actor: Actor, finding: Finding) -> None:
     """A confirmed finding confirms the anomaly it came from (the anomaly's service writes its own entry)."""
     anomaly = finding.anomaly
     if anomaly is None or anomaly.status not in {Anomaly.Status.OPEN, Anomaly.Status.UNDER_INSPECTION}:
@@ -89,7 +88,7 @@ def _confirm_anomaly(actor: Any, finding: Finding) -> None:
 
 
 @transaction.atomic
-def finding_confirm(*, actor: Any, finding: Finding) -> Finding:
+def finding_confirm(*, actor: Actor, finding: Finding) -> Finding:
     """Mark a finding 查实 (it goes on the feedback form; an accountability record may cite it)."""
     inspection = finding.inspection
     require_inspector(actor, inspection.district_id)
@@ -108,7 +107,7 @@ def finding_confirm(*, actor: Any, finding: Finding) -> Finding:
 
 
 @transaction.atomic
-def findings_conclude(*, actor: Any, inspection: Inspection, summary: str) -> Inspection:
+def findings_conclude(*, actor: Actor, inspection: Inspection, summary: str) -> Inspection:
     """Close the finding stage with the 检查情况; unconfirmed findings stay off the feedback form."""
     require_inspector(actor, inspection.district_id)
     locked = lock_in(inspection, {Status.IN_PROGRESS}, gettext("认定问题"))

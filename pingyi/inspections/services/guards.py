@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 
+from pingyi.accounts.roles import Actor, is_inspector
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.models import Inspection
-from pingyi.inspections.selectors import is_inspector, is_unit_of
+from pingyi.inspections.selectors import is_unit_of
 
 
-def require_inspector(actor: Any, district_id: int) -> None:
+def require_inspector(actor: Actor, district_id: int) -> None:
     """Refuse (PermissionDenied) anyone but an inspector of the district or a superuser."""
     if not is_inspector(actor, district_id):
         raise PermissionDenied(gettext("只有本区纪检监察检查人员可以进行此操作"))
 
 
-def require_unit(actor: Any, inspection: Inspection) -> None:
+def require_unit(actor: Actor, inspection: Inspection) -> None:
     """Refuse (PermissionDenied) anyone but the inspected unit's admin, once the unit may see the inspection."""
     if not is_unit_of(actor, inspection):
         raise PermissionDenied(gettext("只有被检查单位的管理员可以提交整改材料"))

@@ -12,13 +12,13 @@ opening an inspection from an anomaly marks it 核查中.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.models import User
+from pingyi.accounts.roles import Actor, is_inspector, person
 from pingyi.audit.services import audit_record, snapshot
 from pingyi.inspections.choices import Kind, Method, Status
 from pingyi.inspections.errors import Refused
@@ -31,7 +31,7 @@ from pingyi.oversight.services import anomaly_mark_under_inspection
 
 @transaction.atomic
 def inspection_from_anomaly(
-    *, actor: Any, anomaly: Anomaly, plan: InspectionPlan | None = None, planned_on: date | None = None
+    *, actor: Actor, anomaly: Anomaly, plan: InspectionPlan | None = None, planned_on: date | None = None
 ) -> Inspection:
     """Open a 定点查 of the anomaly's unit (and window); an open anomaly becomes 核查中."""
     require_inspector(actor, anomaly.district_id)
@@ -61,12 +61,18 @@ def inspection_from_anomaly(
 
 @transaction.atomic
 def inspection_start(
-    *, actor: Any, inspection: Inspection, inspectors: list[Any] | None = None, started_on: date | None = None
+    *,
+    actor: Actor,
+    inspection: Inspection,
+    inspectors: list[User] | None = None,
+    started_on: date | None = None,
 ) -> Inspection:
     require_inspector(actor, inspection.district_id)
     locked = lock_in(inspection, {Status.PLANNED}, gettext("开始检查"))
-    team = list(inspectors or [actor])
-    if any(getattr(u, "role", None) != Role.INSPECTOR and not u.is_superuser for u in team):
+    lead = person(actor)
+    assert lead is not None  # require_inspector lets only a person through
+    team = list(inspectors or [lead])
+    if not all(is_inspector(u, locked.district_id) for u in team):
         raise Refused(gettext("检查人员必须是纪检监察人员"))
     locked.status = Status.IN_PROGRESS
     locked.started_on = started_on or timezone.localdate()
@@ -85,7 +91,7 @@ def inspection_start(
 
 @transaction.atomic
 def feedback_send(
-    *, actor: Any, inspection: Inspection, deadline: date | None, requirement: str = ""
+    *, actor: Actor, inspection: Inspection, deadline: date | None, requirement: str = ""
 ) -> FeedbackForm:
     """Generate and keep the 检查反馈表 (Word and PDF); with confirmed findings, open the rectification."""
     require_inspector(actor, inspection.district_id)
@@ -108,7 +114,7 @@ def feedback_send(
         template_version=version,
         docx=docx,
         pdf=pdf,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=person(actor),
     )
     if has_findings and deadline is not None:
         Rectification.objects.create(inspection=locked, deadline=deadline, requirement=requirement.strip())
@@ -132,7 +138,7 @@ def feedback_send(
 
 
 @transaction.atomic
-def inspection_close(*, actor: Any, inspection: Inspection, note: str = "") -> Inspection:
+def inspection_close(*, actor: Actor, inspection: Inspection, note: str = "") -> Inspection:
     """Close an inspection that found nothing to rectify, once its feedback has been sent."""
     require_inspector(actor, inspection.district_id)
     locked = lock_in(inspection, {Status.FEEDBACK_SENT}, gettext("直接办结"))

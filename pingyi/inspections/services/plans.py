@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext
 
+from pingyi.accounts.roles import Actor, person
 from pingyi.audit.services import audit_record, snapshot
 from pingyi.catalog.models import District, Unit, Window
 from pingyi.inspections import draw as drawing
@@ -34,7 +35,7 @@ def _clean_methods(methods: list[str]) -> list[str]:
 @transaction.atomic
 def plan_create(
     *,
-    actor: Any,
+    actor: Actor,
     district: District,
     title: str,
     kind: str,
@@ -54,14 +55,14 @@ def plan_create(
         methods=_clean_methods(methods),
         period_start=period_start,
         period_end=period_end,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=person(actor),
     )
     audit_record(actor=actor, action="inspectionplan.create", obj=plan, after=snapshot(plan))
     return plan
 
 
 @transaction.atomic
-def plan_close(*, actor: Any, plan: InspectionPlan) -> InspectionPlan:
+def plan_close(*, actor: Actor, plan: InspectionPlan) -> InspectionPlan:
     require_inspector(actor, plan.district_id)
     if plan.status == InspectionPlan.Status.CLOSED:
         raise Refused(gettext("该计划已结束"))
@@ -91,7 +92,7 @@ def draw_candidates(
 @transaction.atomic
 def draw_make(
     *,
-    actor: Any,
+    actor: Actor,
     plan: InspectionPlan,
     population: str,
     count: int,
@@ -118,7 +119,7 @@ def draw_make(
         candidates=candidates,
         count=count,
         picks=picks,
-        drawn_by=actor if getattr(actor, "pk", None) else None,
+        drawn_by=person(actor),
     )
     kind = plan.kind if plan.kind == "unannounced" else POPULATION_KIND[Draw.Population(population)]
     Inspection.objects.bulk_create(
@@ -160,7 +161,7 @@ def draw_redo(the_draw: Draw) -> list[int]:
 @transaction.atomic
 def inspection_add(
     *,
-    actor: Any,
+    actor: Actor,
     plan: InspectionPlan,
     unit: Unit,
     window: Window | None = None,

@@ -3,12 +3,11 @@ inspectors' verification (accepted: the inspection closes, 整改销号; rejecte
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from pingyi.accounts.roles import Actor, person
 from pingyi.audit.services import audit_record
 from pingyi.inspections.attachments import Upload, attachments_save
 from pingyi.inspections.choices import Status
@@ -18,7 +17,7 @@ from pingyi.inspections.services.guards import lock_in, require_inspector, requi
 
 
 @transaction.atomic
-def rectification_plan_submit(*, actor: Any, inspection: Inspection, plan_text: str) -> Rectification:
+def rectification_plan_submit(*, actor: Actor, inspection: Inspection, plan_text: str) -> Rectification:
     require_unit(actor, inspection)
     locked = lock_in(inspection, {Status.FEEDBACK_SENT}, gettext("提交整改方案"))
     rect = Rectification.objects.select_for_update().filter(inspection=locked).first()
@@ -44,7 +43,7 @@ def rectification_plan_submit(*, actor: Any, inspection: Inspection, plan_text: 
 
 @transaction.atomic
 def rectification_proof_submit(
-    *, actor: Any, inspection: Inspection, proof_text: str, files: list[Upload] | None = None
+    *, actor: Actor, inspection: Inspection, proof_text: str, files: list[Upload] | None = None
 ) -> Rectification:
     require_unit(actor, inspection)
     locked = lock_in(inspection, {Status.RECTIFYING}, gettext("提交整改情况"))
@@ -67,7 +66,9 @@ def rectification_proof_submit(
 
 
 @transaction.atomic
-def rectification_verify(*, actor: Any, inspection: Inspection, accepted: bool, note: str = "") -> Inspection:
+def rectification_verify(
+    *, actor: Actor, inspection: Inspection, accepted: bool, note: str = ""
+) -> Inspection:
     """Accept the proof (整改销号: the inspection closes) or send it back with the reason."""
     require_inspector(actor, inspection.district_id)
     locked = lock_in(inspection, {Status.RECTIFYING}, gettext("验收整改"))
@@ -75,7 +76,7 @@ def rectification_verify(*, actor: Any, inspection: Inspection, accepted: bool, 
     if rect.proof_submitted_at is None:
         raise Refused(gettext("单位尚未提交整改情况及佐证，不能验收"))
     now = timezone.now()
-    rect.verified_by = actor if getattr(actor, "pk", None) else None
+    rect.verified_by = person(actor)
     rect.verify_note = note.strip()
     if not accepted:
         if not note.strip():

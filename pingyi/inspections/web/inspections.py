@@ -21,6 +21,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from pingyi.accounts.roles import is_inspector, signed_in
 from pingyi.accounts.scopes import can_view
 from pingyi.documents.web.download import document_response
 from pingyi.inspections.attachments import Upload, content_type
@@ -33,7 +34,6 @@ from pingyi.inspections.selectors import (
     inspection_get,
     inspection_timeline,
     inspections_for,
-    is_inspector,
     is_unit_of,
 )
 from pingyi.inspections.services import findings, lifecycle, rectification
@@ -154,7 +154,10 @@ def inspection_start(request: HttpRequest, pk: int) -> HttpResponse:
         "start_form",
         lambda i: forms.StartForm(request.POST, inspection=i),
         lambda i, d: lifecycle.inspection_start(
-            actor=request.user, inspection=i, inspectors=list(d["inspectors"]), started_on=d["started_on"]
+            actor=signed_in(request),
+            inspection=i,
+            inspectors=list(d["inspectors"]),
+            started_on=d["started_on"],
         ),
         gettext("已开始检查"),
     )
@@ -169,7 +172,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         "finding_form",
         lambda i: forms.FindingForm(request.POST, request.FILES, inspection=i),
         lambda i, d: findings.finding_record(
-            actor=request.user,
+            actor=signed_in(request),
             inspection=i,
             type=d["type"],
             description=d["description"],
@@ -191,7 +194,7 @@ def finding_confirm(request: HttpRequest, pk: int, finding_id: int) -> HttpRespo
     if finding is None:
         raise Http404
     try:
-        findings.finding_confirm(actor=request.user, finding=finding)
+        findings.finding_confirm(actor=signed_in(request), finding=finding)
     except Refused as exc:
         messages.error(request, exc.message)
     else:
@@ -207,7 +210,7 @@ def findings_conclude(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "conclude_form",
         lambda i: forms.ConcludeForm(request.POST),
-        lambda i, d: findings.findings_conclude(actor=request.user, inspection=i, summary=d["summary"]),
+        lambda i, d: findings.findings_conclude(actor=signed_in(request), inspection=i, summary=d["summary"]),
         gettext("问题已认定，可以发送检查反馈表"),
     )
 
@@ -221,7 +224,7 @@ def feedback_send(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback_form",
         lambda i: forms.FeedbackSendForm(request.POST),
         lambda i, d: lifecycle.feedback_send(
-            actor=request.user, inspection=i, deadline=d["deadline"], requirement=d["requirement"]
+            actor=signed_in(request), inspection=i, deadline=d["deadline"], requirement=d["requirement"]
         ),
         gettext("检查反馈表已生成并发送给被检查单位"),
     )
@@ -236,7 +239,7 @@ def rectification_plan(request: HttpRequest, pk: int) -> HttpResponse:
         "plan_form",
         lambda i: forms.PlanTextForm(request.POST),
         lambda i, d: rectification.rectification_plan_submit(
-            actor=request.user, inspection=i, plan_text=d["plan_text"]
+            actor=signed_in(request), inspection=i, plan_text=d["plan_text"]
         ),
         gettext("整改方案已提交"),
     )
@@ -251,7 +254,7 @@ def rectification_proof(request: HttpRequest, pk: int) -> HttpResponse:
         "proof_form",
         lambda i: forms.ProofForm(request.POST, request.FILES),
         lambda i, d: rectification.rectification_proof_submit(
-            actor=request.user, inspection=i, proof_text=d["proof_text"], files=_uploads(d["file"])
+            actor=signed_in(request), inspection=i, proof_text=d["proof_text"], files=_uploads(d["file"])
         ),
         gettext("整改情况已提交，等待检查组验收"),
     )
@@ -266,7 +269,7 @@ def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
         "verify_form",
         lambda i: forms.VerifyForm(request.POST),
         lambda i, d: rectification.rectification_verify(
-            actor=request.user, inspection=i, accepted=d["accepted"], note=d["note"]
+            actor=signed_in(request), inspection=i, accepted=d["accepted"], note=d["note"]
         ),
         gettext("验收结果已记录"),
     )
@@ -280,7 +283,7 @@ def inspection_close(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "close_form",
         lambda i: forms.CloseForm(request.POST),
-        lambda i, d: lifecycle.inspection_close(actor=request.user, inspection=i, note=d["note"]),
+        lambda i, d: lifecycle.inspection_close(actor=signed_in(request), inspection=i, note=d["note"]),
         gettext("检查已办结"),
     )
 

@@ -13,12 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pingyi.accounts.roles import is_inspector, signed_in
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import District
 from pingyi.inspections import draw as drawing
 from pingyi.inspections.errors import Refused
 from pingyi.inspections.models import InspectionPlan
-from pingyi.inspections.selectors import draw_get, is_inspector, plans_for
+from pingyi.inspections.selectors import draw_get, plans_for
 from pingyi.inspections.services.lifecycle import inspection_from_anomaly
 from pingyi.inspections.services.plans import draw_make, draw_redo, inspection_add, plan_close, plan_create
 from pingyi.inspections.web import forms
@@ -46,7 +47,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     form = forms.PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = plan_create(actor=request.user, district=_district(request), **form.cleaned_data)
+            plan = plan_create(actor=signed_in(request), district=_district(request), **form.cleaned_data)
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
@@ -92,7 +93,7 @@ def draw_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DrawForm(request.POST)
     if form.is_valid():
         try:
-            made = draw_make(actor=request.user, plan=plan, **form.cleaned_data)
+            made = draw_make(actor=signed_in(request), plan=plan, **form.cleaned_data)
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
@@ -108,7 +109,7 @@ def plan_add_unit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AddUnitForm(request.POST, district_id=plan.district_id)
     if form.is_valid():
         try:
-            inspection = inspection_add(actor=request.user, plan=plan, **form.cleaned_data)
+            inspection = inspection_add(actor=signed_in(request), plan=plan, **form.cleaned_data)
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
@@ -122,7 +123,7 @@ def plan_add_unit(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     try:
-        plan_close(actor=request.user, plan=plan)
+        plan_close(actor=signed_in(request), plan=plan)
     except Refused as exc:
         messages.error(request, exc.message)
     return redirect("inspections:plan_detail", pk=plan.pk)
@@ -151,7 +152,7 @@ def from_anomaly(request: HttpRequest, anomaly_id: int) -> HttpResponse:
     _inspector_only(request)
     anomaly = get_object_or_404(restrict(Anomaly.objects.all(), request.user), pk=anomaly_id)
     try:
-        inspection = inspection_from_anomaly(actor=request.user, anomaly=anomaly)
+        inspection = inspection_from_anomaly(actor=signed_in(request), anomaly=anomaly)
     except Refused as exc:
         messages.error(request, exc.message)
         existing = anomaly.inspections.order_by("-id").first()

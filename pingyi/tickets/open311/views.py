@@ -20,13 +20,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from pingyi.accounts.models import User
 from pingyi.accounts.scopes import restrict
 from pingyi.accounts.services import api_token_user
 from pingyi.catalog.models import Unit
 from pingyi.tickets.choices import Source, State
 from pingyi.tickets.models import Ticket
 from pingyi.tickets.open311.format import errors, respond
-from pingyi.tickets.services import OPENERS, TicketError, ticket_open
+from pingyi.tickets.services import TicketError, opener_sources, ticket_open
 from pingyi.tickets.web.public import OUTCOME, PUBLIC_STATE
 
 SERVICES = {
@@ -42,7 +43,6 @@ SERVICE_NAMES: dict[str, str] = {
     Source.INSPECTOR: "纪检交办",
     **{s: n for s, n, _ in SERVICES.values()},
 }
-WRITERS = set(OPENERS)
 
 
 def _fmt(fmt: str) -> str:
@@ -108,7 +108,7 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
     return respond(_fmt(fmt), "service_definition", "service_definition", data)
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: HttpRequest) -> User | None:
     key = request.POST.get("api_key") or request.GET.get("api_key") or ""
     return api_token_user(key) if key else None
 
@@ -194,7 +194,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     user = _user(request)
     if user is None:
         return errors(fmt, 403, "提交请求需要有效的 api_key")
-    if not (user.is_superuser or user.role in WRITERS):
+    if not opener_sources(user):
         return errors(fmt, 403, "该账户不能提交请求")
     code = request.POST.get("service_code", "")
     if code not in SERVICES:

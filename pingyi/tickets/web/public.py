@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from pingyi.accounts.roles import CITIZEN
 from pingyi.catalog.models import Unit
 from pingyi.ratings.models import Rating
 from pingyi.tickets.choices import Source, State, Verdict
@@ -100,7 +101,7 @@ def help_request(request: HttpRequest) -> HttpResponse:
             return render(request, "tickets/help_done.html", {"code": ""})  # a bot: thanked, nothing stored
         try:
             ticket = ticket_open(
-                actor="citizen",
+                actor=CITIZEN,
                 unit=data["unit"],
                 source=Source.HELP,
                 summary=data["summary"],

@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Someone, is_inspector, is_operator, is_superuser, signed_in
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import Unit
 from pingyi.documents.web.download import document_response
@@ -100,7 +100,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             uploads = [Upload(f.name, f.read()) for f in data.pop("files", None) or []]
             try:
-                ticket_act(actor=request.user, ticket_id=pk, action=posted, files=uploads, **data)
+                ticket_act(actor=signed_in(request), ticket_id=pk, action=posted, files=uploads, **data)
             except TicketError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -140,7 +140,7 @@ def ticket_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
 def ticket_call(request: HttpRequest, pk: int) -> HttpResponse:
     _ticket(request, pk)
     try:
-        binding = ticket_call_relay(actor=request.user, ticket_id=pk)
+        binding = ticket_call_relay(actor=signed_in(request), ticket_id=pk)
     except TicketError as exc:
         messages.error(request, str(exc))
     else:
@@ -157,7 +157,7 @@ def ticket_call(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_phone(request: HttpRequest, pk: int) -> HttpResponse:
     _ticket(request, pk)
     try:
-        phone = ticket_phone_reveal(actor=request.user, ticket_id=pk)
+        phone = ticket_phone_reveal(actor=signed_in(request), ticket_id=pk)
     except TicketError as exc:
         messages.error(request, str(exc))
     else:
@@ -165,12 +165,12 @@ def ticket_phone(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("tickets:ticket_detail", pk=pk)
 
 
-def _open_sources(user: Any) -> list[tuple[str, Any]]:
-    if user.is_superuser or user.role == Role.SUPERUSER:
+def _open_sources(user: Someone) -> list[tuple[str, Any]]:
+    if is_superuser(user):
         return [(s.value, s.label) for s in (Source.HOTLINE, Source.BOARD, Source.INSPECTOR)]
-    if user.role == Role.OPERATOR:
+    if is_operator(user):
         return [(Source.HOTLINE.value, Source.HOTLINE.label), (Source.BOARD.value, Source.BOARD.label)]
-    if user.role == Role.INSPECTOR:
+    if is_inspector(user):
         return [(Source.INSPECTOR.value, Source.INSPECTOR.label)]
     return []
 
@@ -186,7 +186,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             ticket = ticket_open(
-                actor=request.user,
+                actor=signed_in(request),
                 unit=data["unit"],
                 source=data["source"],
                 summary=data["summary"],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pingyi.accounts.roles import SYSTEM
 from pingyi.catalog.models import District
 from pingyi.imports.kinds import all_kinds
 from pingyi.imports.models import ImportJob
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError("请用 --district 指定一个区（区划代码）")
         with path.open("rb") as stream:
             job = import_job_create(
-                actor=None,
+                actor=SYSTEM,
                 kind=str(options["kind"]),
                 stream=stream,
                 original_name=path.name,

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pingyi.accounts.roles import SYSTEM
 from pingyi.catalog.models import District
 from pingyi.imports.models import ImportJob
 from pingyi.imports.runner import run_import_job
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as stream:
                 job = import_job_create(
-                    actor=None,
+                    actor=SYSTEM,
                     kind="ledger",
                     stream=stream,
                     original_name=path.name,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from pingyi.accounts.roles import COMMAND
 from pingyi.ops.jobrows import KINDS
 from pingyi.ops.queue import oldest_queued_at, queue_depth
 from pingyi.ops.reaper import reap
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         if row is None:
             raise CommandError(f"no {kind_name} {pk}")
         try:
-            again = kind.retry(actor="command", row=row)
+            again = kind.retry(actor=COMMAND, row=row)
         except (ValidationError, ValueError) as exc:
             raise CommandError(str(getattr(exc, "message", exc))) from exc
         self.stdout.write(f"{kind_name} {again.pk}: queued again")

@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from pingyi.accounts.roles import SystemActor
+
 
 class Command(BaseCommand):
     help = "SMS invitations: sample a day's records, send the outbox, feed a reply, create the schedules."
@@ -37,12 +39,12 @@ class Command(BaseCommand):
                 raise CommandError("日期格式应为 YYYY-MM-DD") from exc
             if options["rate"] is not None and not 0 <= options["rate"] <= 1:
                 raise CommandError("--rate 应在 0 与 1 之间")
-            result = services.invitations_sample(day, options["rate"], actor="cli")
+            result = services.invitations_sample(day, options["rate"], actor=SystemActor("cli"))
             self.stdout.write(
                 f"{day.isoformat()}：抽样邀评 {result.sampled} 条，智能邀评 {result.overdue} 条"
             )
         elif action == "send":
-            sent = services.outbox_send(options["limit"], actor="cli")
+            sent = services.outbox_send(options["limit"], actor=SystemActor("cli"))
             self.stdout.write(f"已发送 {sent.sent} 条，待重试 {sent.retrying} 条，失败 {sent.failed} 条")
         elif action == "inbound":
             handled = services.sms_inbound(options["phone"], options["text"])
