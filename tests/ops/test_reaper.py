@@ -174,3 +174,15 @@ def test_the_jobs_command_lists_reaps_and_retries(
     assert f"import {job.pk}: queued again" in capsys.readouterr().out
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
+
+
+def test_the_jobs_command_retries_a_failed_comparison(
+    world, comparison, settings, capsys, django_capture_on_commit_callbacks
+):
+    ComparisonRun.objects.filter(pk=comparison.pk).update(started_at=_long_ago(settings))
+    reap()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("jobs", "retry", "comparison", str(comparison.pk))
+    again = ComparisonRun.objects.exclude(pk=comparison.pk).get()  # a new run; the failed one stays listed
+    assert f"comparison {again.pk}: queued again" in capsys.readouterr().out
+    assert again.status == ComparisonRun.Status.DONE and again.started_by is None
