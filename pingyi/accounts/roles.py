@@ -141,6 +141,12 @@ def is_hall_manager(who: Someone | None, hall: Hall | None = None) -> bool:
     return hall is None
 
 
+def inspectors_of(district: models.Model | int) -> models.QuerySet[User]:
+    """The accounts ``is_inspector(user, district)`` is true for, superusers left out: whom a team is picked from."""
+    district_id = district.pk if isinstance(district, models.Model) else district
+    return User.objects.filter(role=Role.INSPECTOR, district_id=district_id, is_active=True)
+
+
 def has_role(who: Someone | None, roles: Iterable[str]) -> bool:
     """Whether the active user's role is one of ``roles`` (a rule's list of roles to notify, a menu entry's roles)."""
     user = person(who)

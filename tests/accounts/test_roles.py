@@ -15,6 +15,7 @@ from pingyi.accounts.roles import (
     SystemActor,
     as_actor,
     has_role,
+    inspectors_of,
     is_hall_manager,
     is_inspector,
     is_operator,
@@ -125,3 +126,13 @@ def test_a_system_actor_is_named_in_the_audit_log(db: Any) -> None:
     labels = dict(AuditEntry.objects.values_list("action", "actor_label"))
     assert labels["test.cli"] == "cli" and labels["test.none"] == "system"
     assert as_actor("nightly") == SystemActor("nightly") and str(CITIZEN) == "citizen"
+
+
+def test_the_inspectors_of_a_district_are_its_active_inspector_accounts(
+    world: Any, whos: dict[str, Any]
+) -> None:
+    names = {
+        name for name in PEOPLE + ("flag_root", "inactive") if whos[name] in inspectors_of(world.district)
+    }
+    assert names == {"inspector", "flag_root"}
+    assert set(inspectors_of(world.other_district.pk)) == {whos["outsider"]}

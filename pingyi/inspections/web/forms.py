@@ -9,7 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.accounts.models import Role, User
+from pingyi.accounts.models import User
+from pingyi.accounts.roles import inspectors_of
 from pingyi.catalog.models import Staff, Unit
 from pingyi.inspections.choices import Kind, Method
 from pingyi.inspections.models import Draw, FindingType, Inspection
@@ -69,9 +70,7 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["inspectors"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = User.objects.filter(
-            role=Role.INSPECTOR, district_id=inspection.district_id, is_active=True
-        ).order_by("username")
+        field.queryset = inspectors_of(inspection.district_id).order_by("username")
         self.fields["started_on"].initial = timezone.localdate()
 
 
