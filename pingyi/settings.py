@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from pingyi.lib.env import database_from_url, envbool, envint, envlist, envstr
+from pingyi.lib.env import database_from_url, envbool, envchoice, envfloat, envint, envlist, envstr
 from pingyi.lib.keys import load_keys
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -239,7 +239,7 @@ LOGGING = {
 }
 
 # Ratings (see docs/ratings.md): the deployment's scale, and the thresholds of the integrity checks at the door.
-PINGYI_RATING_SCALE = envstr("PINGYI_RATING_SCALE", "five")  # "five" (national) or "three" (Wuhan)
+PINGYI_RATING_SCALE = envchoice("PINGYI_RATING_SCALE", "five", ("five", "three"))  # national, or Wuhan's
 PINGYI_RATINGS = {
     "comment_max_chars": envint("PINGYI_COMMENT_MAX_CHARS", 500),
     # Refused (HTTP 429) beyond these: ratings from one device fingerprint in 10 minutes, from one phone in a day.
@@ -258,7 +258,7 @@ PINGYI_SMS_BACKEND = envstr("PINGYI_SMS_BACKEND", "pingyi.sms.backends.FileBacke
 # The shared secret the gateway sends in X-Pingyi-Sms-Secret; empty disables the inbound webhook.
 PINGYI_SMS_INBOUND_SECRET = envstr("PINGYI_SMS_INBOUND_SECRET", "")
 PINGYI_SMS_SIGNATURE = envstr("PINGYI_SMS_SIGNATURE", "评议")
-PINGYI_SMS_SAMPLE_RATE = float(envstr("PINGYI_SMS_SAMPLE_RATE", "0.3"))  # share of a day's finished records
+PINGYI_SMS_SAMPLE_RATE = envfloat("PINGYI_SMS_SAMPLE_RATE", 0.3)  # share of a day's finished records
 PINGYI_SMS_OVERDUE_DAYS = envint("PINGYI_SMS_OVERDUE_DAYS", 3)  # 智能邀评: unrated this many days after 办结
 PINGYI_SMS_OVERDUE_MAX_DAYS = envint("PINGYI_SMS_OVERDUE_MAX_DAYS", 30)  # never invite about older records
 PINGYI_SMS_INVITATION_DAYS = envint("PINGYI_SMS_INVITATION_DAYS", 7)  # a reply is accepted this long
