@@ -8,8 +8,6 @@ key variables. See README.md, "Configuration".
 from __future__ import annotations
 
 import os
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +17,7 @@ from pingyi.lib.env import database_from_url, envbool, envchoice, envfloat, envi
 from pingyi.lib.keys import load_keys
 
 BASE_DIR = Path(__file__).resolve().parent
-TESTING = "pytest" in sys.modules or os.environ.get("PINGYI_TESTING") == "1"
-_default_home = Path(tempfile.gettempdir()) / "pingyi-test-home" if TESTING else Path("var")
-HOME = Path(os.environ.get("PINGYI_HOME", _default_home)).resolve()
+HOME = Path(os.environ.get("PINGYI_HOME", "var")).resolve()
 (HOME / "static").mkdir(parents=True, exist_ok=True)
 
 _keys = load_keys(HOME, create=True)
@@ -145,8 +141,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if TESTING:  # argon2 still, with small costs so that fixtures with many users stay fast
-    PASSWORD_HASHERS.insert(0, "pingyi.lib.hashers.TestArgon2PasswordHasher")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -190,7 +184,7 @@ SESSION_COOKIE_AGE = envint("PINGYI_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-_https = envbool("PINGYI_HTTPS", not DEBUG and not TESTING)
+_https = envbool("PINGYI_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_SSL_REDIRECT = envbool("PINGYI_SSL_REDIRECT", _https)
@@ -221,7 +215,7 @@ Q_CLUSTER: dict = {
     "max_attempts": envint("PINGYI_JOB_MAX_ATTEMPTS", 3),
     "catch_up": False,
     "label": "任务",
-    "sync": TESTING,
+    "sync": False,
 }
 _redis = envstr("PINGYI_REDIS_URL")
 if _redis:

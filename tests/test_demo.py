@@ -8,9 +8,17 @@ import subprocess
 import sys
 
 
-def _demo(home: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
+def _production_env(home: str) -> dict[str, str]:
+    """This environment without pingyi's variables and the test settings: `pingyi` as a user starts it."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("PINGYI_") and k != "DJANGO_SETTINGS_MODULE"
+    }
     env["PINGYI_HOME"] = home
+    return env
+
+
+def _demo(home: str) -> str:
+    env = _production_env(home)
     result = subprocess.run(
         [sys.executable, "-m", "pingyi", "demo", "--no-serve"],
         env=env,
@@ -43,7 +51,7 @@ def test_demo_twice_gives_the_same_counts_and_prints_a_login_per_role(tmp_path):
     assert open(os.path.join(home, "keys.json")).read() == keys_before
     verify = subprocess.run(
         [sys.executable, "-m", "pingyi", "audit", "verify"],
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}, "PINGYI_HOME": home},
+        env=_production_env(home),
         capture_output=True,
         text=True,
         timeout=120,

@@ -87,10 +87,6 @@ class _Health:
         self.checked_at = -1e18
         self.healthy = False
 
-    def forget(self) -> None:
-        with self.lock:
-            self.checked_at = -1e18
-
 
 HEALTH = _Health()
 

@@ -17,7 +17,6 @@ from pingyi.lib.dbrouter import replica_reads
 
 SHOW = """
 import json, django
-import pytest
 from django.conf import settings
 from django.db import connection
 django.setup()
@@ -28,7 +27,7 @@ print(json.dumps({"replica": settings.DATABASES.get("replica"), "routers": setti
 
 def _settings_with(env: dict[str, str], home: Path) -> dict:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
-    environ.update(env, PINGYI_HOME=str(home), DJANGO_SETTINGS_MODULE="pingyi.settings", PINGYI_TESTING="1")
+    environ.update(env, PINGYI_HOME=str(home), DJANGO_SETTINGS_MODULE="pingyi.settings")
     out = subprocess.run(
         [sys.executable, "-c", SHOW], env=environ, capture_output=True, text=True, check=True, timeout=60
     )
