@@ -1,34 +1,50 @@
 """Shared fixtures: a small two-unit catalogue and one user per role (plus an outsider from another district).
 
-alice_* names follow healthchecks' habit of people per role:
+The roles are defined here once, in ``world.users`` (after healthchecks' habit of people per role):
 - inspector: district-wide; hall_manager: the main hall and its sub-centre; unit_a / unit_b: admins of two units;
-- clerk: a staff member of unit A; operator: the hotline; outsider: an inspector of another district; root: superuser.
+- clerk: a staff member of unit A; operator: the hotline; outsider: an inspector of another district; root: superuser;
+- ``second_inspector``: another inspector of the district, for the four-eyes steps (appeals, bulletins).
+``world.client(who)`` is a browser session of one of them, ``bearer(world, who)`` an API client with their token.
+
+Builders used by more than one app's tests live here too (``poster``: window A's QR poster with 张敏 on duty;
+``live``: a `pingyi` subprocess on the test database); an app's own builders are in ``tests/<app>/conftest.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from pingyi.accountability.models import SanctionType
 from pingyi.accountability.sanctions import load_sanction_types
 from pingyi.accounts.models import Role, User
-from pingyi.accounts.services import user_create
-from pingyi.catalog.models import District, Hall, ServiceItem, Staff, Unit, Window, WindowHours
+from pingyi.accounts.services import api_token_create, user_create
+from pingyi.catalog.models import District, DutyShift, Hall, ServiceItem, Staff, Unit, Window, WindowHours
 from pingyi.lib.codes import credit_code_check_char
-from pingyi.ratings.models import ReasonTag
+from pingyi.ratings.models import QrPoster, ReasonTag
+from pingyi.ratings.posters.services import poster_issue
 from pingyi.ratings.tagdata import load_tag_sets
+from tests.helpers_files import LiveDatabase
 
 PASSWORD = "correct-horse-battery"
 
 
 def credit(n: int) -> str:
+    """The ``n``-th valid 统一社会信用代码 of the test district."""
     body = f"12420113{n:09d}"
     return body + credit_code_check_char(body)
+
+
+def bearer(world: World, who: str) -> Client:
+    """An API client authenticated with a new token of ``world.users[who]``."""
+    token = api_token_create(actor=None, user=world.users[who], name="tests")
+    return Client(headers={"Authorization": f"Bearer {token}"})
 
 
 @dataclass
@@ -165,3 +181,30 @@ def world(db: Any) -> World:
         item_b,
         users,
     )
+
+
+@pytest.fixture
+def second_inspector(world: World) -> User:
+    """Another inspector of the district: the second pair of eyes of an appeal's review or a bulletin's."""
+    return user_create(
+        actor=None, username="inspector2", password=PASSWORD, role=Role.INSPECTOR, district=world.district
+    )
+
+
+@pytest.fixture
+def poster(world: World) -> QrPoster:
+    """The QR poster of window A, with 张敏 (staff A) on duty there from two hours ago to two hours ahead."""
+    now = timezone.now()
+    DutyShift.objects.create(
+        window=world.window_a,
+        staff=world.staff_a,
+        starts_at=now - timedelta(hours=2),
+        ends_at=now + timedelta(hours=2),
+    )
+    return poster_issue(actor=None, window=world.window_a)
+
+
+@pytest.fixture
+def live(transactional_db: Any, tmp_path: Path) -> LiveDatabase:
+    """Runs a real `pingyi` subprocess on the test database (``live.pingyi("audit", "verify")``)."""
+    return LiveDatabase(tmp_path)

@@ -15,15 +15,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from pingyi.accounts.models import Role
-from pingyi.accounts.services import user_create
 from pingyi.disclosure.public import previous_week
 from pingyi.disclosure.services import bulletin_draft, bulletin_publish, bulletin_review
 from pingyi.insight.cubes.rollups import rollups_refresh
 from pingyi.insight.rankings import previous_month
 from tests.browser.conftest import PageWatch
 from tests.browser.helpers import ARTIFACTS, PHONE, login
-from tests.conftest import PASSWORD
 from tests.disclosure.builders_disclosure import local_midnight, plant
 
 pytestmark = pytest.mark.browser
@@ -59,7 +56,7 @@ def shot(page: Page, name: str, full_page: bool = True) -> None:
 
 
 @pytest.fixture
-def district(transactional_db, world, settings):  # type: ignore[no-untyped-def]
+def district(transactional_db, world, second_inspector, settings):  # type: ignore[no-untyped-def]
     """A month of ratings, a week with 差评, today's ratings in the hall, and one published bulletin."""
     settings.PINGYI_RANKING_MIN_SAMPLE = 3
     now = timezone.now()
@@ -83,9 +80,6 @@ def district(transactional_db, world, settings):  # type: ignore[no-untyped-def]
     ):
         plant(world, window, midnight + (now - midnight) * share, levels)
     rollups_refresh()
-    reviewer = user_create(
-        actor=None, username="inspector2", password=PASSWORD, role=Role.INSPECTOR, district=world.district
-    )
     bulletin = bulletin_draft(
         actor=world.users["inspector"],
         district=world.district,
@@ -94,7 +88,7 @@ def district(transactional_db, world, settings):  # type: ignore[no-untyped-def]
         body="经查，区城管局固废窗口值班人员未经批准私自调整上班时间，且上班迟到早退。区纪检监察工委给予二人政务警告处分，"
         "给予相关负责人批评教育处理，并下发纪检监察建议书。",
     )
-    bulletin_review(actor=reviewer, bulletin_id=bulletin.pk)
+    bulletin_review(actor=second_inspector, bulletin_id=bulletin.pk)
     bulletin_publish(actor=world.users["inspector"], bulletin_id=bulletin.pk)
     return world
 

@@ -7,29 +7,20 @@ page's JavaScript posts are taken by the lean intake (checked: none reaches Djan
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from playwright.sync_api import Browser, Page, expect
 
-from pingyi.catalog.models import DutyShift
 from pingyi.lib import scales
 from pingyi.ratings.intake.wsgi import LeanIntake
-from pingyi.ratings.models import QrPoster, Rating, ReasonTag
+from pingyi.ratings.models import Rating
 from pingyi.ratings.posters.services import poster_issue
-from pingyi.ratings.tagdata import load_tag_sets
 from tests.browser.conftest import PageWatch
 from tests.browser.helpers import SIZES, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def reason_tags(transactional_db) -> None:
-    """The live server's tests flush the database after each test, taking the tags of migration 0002 with them."""
-    load_tag_sets(ReasonTag)
 
 
 @pytest.fixture(autouse=True)
@@ -51,20 +42,6 @@ def django_posts(live_server) -> Iterator[list[str]]:  # type: ignore[no-untyped
 
 
 ON_PG = connection.vendor == "postgresql"
-
-
-@pytest.fixture
-def poster(world) -> QrPoster:
-    from django.utils import timezone
-
-    now = timezone.now()
-    DutyShift.objects.create(
-        window=world.window_a,
-        staff=world.staff_a,
-        starts_at=now - timedelta(hours=2),
-        ends_at=now + timedelta(hours=2),
-    )
-    return poster_issue(actor=None, window=world.window_a)
 
 
 @pytest.fixture

@@ -10,10 +10,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from pingyi.catalog.models import DutyShift
-from pingyi.ratings.models import ReasonTag
-from pingyi.ratings.posters.services import poster_issue
-from pingyi.ratings.tagdata import load_tag_sets
 from pingyi.tickets.choices import State
 from pingyi.tickets.models import Ticket
 from pingyi.tickets.services import tickets_open_pending
@@ -22,21 +18,7 @@ from tests.browser.helpers import login, screenshot
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def reason_tags(transactional_db) -> None:
-    load_tag_sets(ReasonTag)
-
-
-def test_a_complaint_goes_round_the_whole_loop(world, new_page):
-    now = timezone.now()
-    DutyShift.objects.create(
-        window=world.window_a,
-        staff=world.staff_a,
-        starts_at=now - timedelta(hours=2),
-        ends_at=now + timedelta(hours=2),
-    )
-    poster = poster_issue(actor=None, window=world.window_a)
-
+def test_a_complaint_goes_round_the_whole_loop(world, poster, new_page):
     # The citizen, on the phone: 不满意 with a reason, a comment and a phone for the call back.
     phone, phone_watch = new_page("phone")
     phone.goto(f"/r/{poster.token}")

@@ -1,4 +1,5 @@
-"""Disclosure: a second inspector, a 差评 found true with a person held accountable, and a bulletin factory."""
+"""Disclosure: a 差评 found true with a person held accountable, and a bulletin factory (reviewed by tests/conftest.py's
+``second_inspector``); the finding types put back as the inspection tests do."""
 
 from __future__ import annotations
 
@@ -10,31 +11,15 @@ from django.utils import timezone
 
 from pingyi.accountability.models import SanctionType
 from pingyi.accountability.services import accountability_record
-from pingyi.accounts.models import Role
-from pingyi.accounts.services import user_create
 from pingyi.disclosure.services import bulletin_draft, bulletin_publish, bulletin_review
-from pingyi.inspections.finding_types import load_finding_types
-from pingyi.inspections.models import FindingType
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.tickets.choices import Verdict
 from pingyi.tickets.services import ticket_act, ticket_open_for_rating
-from tests.conftest import PASSWORD
+from tests.inspections.conftest import finding_types  # noqa: F401  (autouse fixture shared with the inspection tests)
 
 RATER_PHONE = "13912345678"
 RATER_COMMENT = "窗口人员迟迟未上岗，害我白跑一趟"
-
-
-@pytest.fixture(autouse=True)
-def finding_types(db: Any) -> None:
-    load_finding_types(FindingType)
-
-
-@pytest.fixture
-def second_inspector(world):
-    return user_create(
-        actor=None, username="inspector2", password=PASSWORD, role=Role.INSPECTOR, district=world.district
-    )
 
 
 @pytest.fixture

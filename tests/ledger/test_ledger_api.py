@@ -8,15 +8,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from pingyi.accounts.services import api_token_create
 from pingyi.audit.models import AuditEntry
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import crypto
-
-
-def bearer(world: Any, who: str) -> Client:
-    token = api_token_create(actor=None, user=world.users[who], name="tests")
-    return Client(headers={"Authorization": f"Bearer {token}"})
+from tests.conftest import bearer
 
 
 def upload(client: Client, records: list[dict[str, Any]], key: str = "k-1") -> Any:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
-from helpers_files import LiveDatabase, write_csv
+from helpers_files import write_csv
 
 from pingyi.audit.models import AuditEntry
 from pingyi.catalog.models import DutyShift
@@ -174,11 +174,6 @@ def test_an_upload_through_the_page_imports_the_ledger(world, tmp_path, django_c
 
 
 # --- the command line ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def live(transactional_db: Any, tmp_path: Path) -> LiveDatabase:
-    return LiveDatabase(tmp_path)
 
 
 def test_the_cli_imports_and_reports_row_errors(world, live, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -20,10 +21,10 @@ from django.utils import timezone
 
 from pingyi.imports.models import ImportJob
 from pingyi.imports.services import import_job_create
-from pingyi.lib.codes import credit_code_check_char
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.tickets.services import ticket_open_for_rating
+from tests.conftest import credit
 
 PINGYI = str(Path(sys.executable).with_name("pingyi"))
 REPO = Path(__file__).resolve().parents[2]
@@ -57,14 +58,16 @@ def made(world: Any) -> dict[str, Any]:
     return {"negative": negative, "ticket": ticket, "job": job}
 
 
-def _credit(n: int) -> str:
-    body = f"12420113{n:09d}"
-    return body + credit_code_check_char(body)
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on now (for a `pingyi serve` subprocess)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def units_csv(rows: int, prefix: str = "X", first: int = 100000) -> bytes:
     lines = ["单位编码,单位名称,统一社会信用代码,所在大厅,参评"]
-    lines += [f"{prefix}{n:06d},导入单位{prefix}{n},{_credit(first + n)},H01,是" for n in range(rows)]
+    lines += [f"{prefix}{n:06d},导入单位{prefix}{n},{credit(first + n)},H01,是" for n in range(rows)]
     return ("\n".join(lines) + "\n").encode()
 
 

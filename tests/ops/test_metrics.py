@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -16,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from pingyi.ops.timings import job_timing_record
 from pingyi.oversight.models import ComparisonRun
 from pingyi.oversight.services import comparison_run_period
-from tests.ops.conftest import PINGYI, REPO
+from tests.ops.conftest import PINGYI, REPO, free_port
 
 TOKEN = "scrape-me-please"
 
@@ -97,12 +96,6 @@ def test_the_worker_records_how_long_each_job_ran(db, django_capture_on_commit_c
     assert row.count == 1 and row.failures == 0 and row.last_seconds is not None and row.buckets[-1] == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _served_healthz(base: str) -> float:
     request = urllib.request.Request(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})  # noqa: S310
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
@@ -121,7 +114,7 @@ def test_requests_are_counted_across_gunicorn_worker_processes(
     env = child_env(
         tmp_path / "home", fresh_database_url, PINGYI_METRICS_TOKEN=TOKEN, PINGYI_DISK_FREE_MIN_MIB="0"
     )
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(  # noqa: S603
         [PINGYI, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "3", "--threads", "2"],
         env=env,

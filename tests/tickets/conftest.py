@@ -1,5 +1,5 @@
 """Builders of the ticket tests (the accountability tests import them too): a 差评 and its ticket, the unit's
-return visit and verification, a ticket found true, a second inspector for the appeal's second review."""
+return visit and verification, a ticket found true (the appeal's second inspector is tests/conftest.py's)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from pingyi.accounts.models import Role
-from pingyi.accounts.services import user_create
 from pingyi.lib.scales import Channel, Scale
 from pingyi.ratings.intake import RatingInput, rating_submit
 from pingyi.tickets.choices import Verdict
@@ -62,14 +60,3 @@ def true_ticket(world, ticket):
     """The ticket of ``negative``, visited and found true (属实): grounds for accountability."""
     visit(world, ticket)
     return verify(world, ticket, Verdict.TRUE, evidence="")
-
-
-@pytest.fixture
-def second_inspector(world):
-    return user_create(
-        actor=None,
-        username="inspector2",
-        password="correct-horse-battery",
-        role=Role.INSPECTOR,
-        district=world.district,
-    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,11 @@ from pathlib import Path
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.ops.conftest import free_port
 
 
 def _serve(tmp_path: Path, **extra_env: str) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PINGYI_HOME": str(tmp_path),

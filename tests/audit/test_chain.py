@@ -7,7 +7,6 @@ import hmac
 import json
 import re
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,17 +20,12 @@ from pingyi.audit.selectors import chain_verify
 from pingyi.catalog.hours import parse_hours
 from pingyi.catalog.models import ServiceItem, Staff, Unit, Window
 from pingyi.catalog.services import catalog_object_save
-from pingyi.lib.codes import credit_code_check_char
+from tests.conftest import credit
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's"
 )
 TRIGGER = "audit_auditentry_append_only"
-
-
-def credit(n: int) -> str:
-    body = f"12420113{n:09d}"
-    return body + credit_code_check_char(body)
 
 
 def last_entry() -> AuditEntry:
@@ -177,9 +171,10 @@ def test_a_refused_or_invalid_save_writes_nothing(world):
 
 
 @pytest.fixture
-def live(transactional_db: Any, world: Any, tmp_path: Path) -> LiveDatabase:
+def live(live: LiveDatabase, world: Any) -> LiveDatabase:
+    """tests/conftest.py's ``live``, after some catalogue saves."""
     some_saves(world)
-    return LiveDatabase(tmp_path)
+    return live
 
 
 def test_verify_passes_an_intact_chain(live):

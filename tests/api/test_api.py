@@ -9,10 +9,9 @@ import pytest
 from django.test import Client
 
 from pingyi.accounts.models import ApiToken
-from pingyi.accounts.services import api_token_create
 from pingyi.audit.models import AuditEntry
 from pingyi.catalog.models import ServiceItem, Staff, Unit, Window
-from pingyi.lib.codes import credit_code_check_char
+from tests.conftest import bearer, credit
 
 ROLES = [
     "inspector",
@@ -25,11 +24,6 @@ ROLES = [
     "outsider",
     "root",
 ]
-
-
-def bearer(world: Any, who: str) -> Client:
-    token = api_token_create(actor=None, user=world.users[who], name="tests")
-    return Client(headers={"Authorization": f"Bearer {token}"})
 
 
 def post(client: Client, path: str, body: dict[str, Any], key: str | None = "k-1") -> Any:
@@ -45,11 +39,6 @@ def error_of(response: Any) -> dict[str, Any]:
     assert set(body) == {"error"}
     assert body["error"]["message"] and not body["error"]["message"].isascii()  # a Chinese message
     return body["error"]
-
-
-def credit(n: int) -> str:
-    body = f"12420113{n:09d}"
-    return body + credit_code_check_char(body)
 
 
 # Lists: endpoint -> world attributes of its rows
