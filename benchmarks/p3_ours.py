@@ -43,11 +43,11 @@ def _compare() -> tuple[float, dict[str, int], list[list[Any]], list[list[Any]]]
 
 
 def wipe() -> None:
-    from pingyi.oversight.facts.store import _forget_all
+    from pingyi.oversight.facts.store import forget_all
     from pingyi.oversight.models import FactState
 
     district = _district()
-    _forget_all(district.pk)
+    forget_all(district.pk)
     FactState.objects.filter(district_id=district.pk).delete()
 
 
@@ -57,7 +57,7 @@ def uncover_newest_day() -> None:
 
     from pingyi.oversight.facts import months
     from pingyi.oversight.facts.sql import DAY_TABLES, day_param, execute
-    from pingyi.oversight.facts.store import _runs
+    from pingyi.oversight.facts.store import day_runs
     from pingyi.oversight.models import FactDay
 
     district, day = _district().pk, MONTH[1]
@@ -71,7 +71,7 @@ def uncover_newest_day() -> None:
             FactDay.objects.filter(district_id=district, day__gte=MONTH[0]).values_list("day", flat=True)
         )
         for table in months.TABLES:
-            months.recount(table, district, MONTH[0], _runs(left), every_key=False)
+            months.recount(table, district, MONTH[0], day_runs(left), every_key=False)
         months.stop_touching()
 
 

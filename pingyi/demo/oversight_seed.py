@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from pingyi.catalog.models import District, Staff, Unit, Window, WindowHours
 from pingyi.demo import names
-from pingyi.demo.seed import DEMO_END, DEMO_START, Summary, _phone, is_demo_workday, step
+from pingyi.demo.seed import DEMO_END, DEMO_START, Summary, fake_phone, is_demo_workday, step
 from pingyi.derived.choices import Source
 from pingyi.derived.feed import days_changed
 from pingyi.ledger.models import ServiceRecord
@@ -161,7 +161,7 @@ def _hidden_window(rng: random.Random, unit: Unit) -> tuple[Window, list[Rating]
                 received_at=_at(day, rng), source=ServiceRecord.Source.DEMO, stage=ServiceRecord.Stage.FINISHED,
             )  # fmt: skip
             record.finished_at = record.received_at + timedelta(minutes=20)
-            record.set_phone(_phone(rng))
+            record.set_phone(fake_phone(rng))
             records.append(record)
     ServiceRecord.objects.bulk_create(records, batch_size=2000)
     ServiceRecord.objects.filter(window=window).update(entered_at=F("received_at"))

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from pingyi.catalog.models import District, DutyShift, ServiceItem, Unit, Window
 from pingyi.demo import names
-from pingyi.demo.seed import DEMO_END, DEMO_START, SEED, Summary, _name, _phone, is_demo_workday, step
+from pingyi.demo.seed import DEMO_END, DEMO_START, SEED, Summary, fake_name, fake_phone, is_demo_workday, step
 from pingyi.ledger.models import ServiceRecord
 from pingyi.lib import crypto, scales
 from pingyi.ratings.models import QrPoster, Rating, ReasonTag, new_tracking_code
@@ -305,8 +305,8 @@ def _record(
     )
     phone = rng.random() < PHONE_SHARE
     if phone:
-        record.set_phone(_phone(rng))
-        record.applicant_ciphertext = crypto.encrypt(_name(rng))
+        record.set_phone(fake_phone(rng))
+        record.applicant_ciphertext = crypto.encrypt(fake_name(rng))
     return _Rec(record, window, phone, set())
 
 

@@ -65,14 +65,14 @@ def _credit_code(n: int) -> str:
     return body + credit_code_check_char(body)
 
 
-def _phone(rng: random.Random) -> str:
+def fake_phone(rng: random.Random) -> str:
     return (
         rng.choice(["138", "139", "150", "151", "158", "186", "187", "135", "136", "177"])
         + f"{rng.randrange(10**8):08d}"
     )
 
 
-def _name(rng: random.Random) -> str:
+def fake_name(rng: random.Random) -> str:
     return rng.choice(names.SURNAMES) + "".join(rng.choice(names.GIVEN) for _ in range(rng.choice([1, 2])))
 
 
@@ -151,10 +151,10 @@ def _seed_staff(rng: random.Random, windows: list[Window]) -> None:
             member = Staff(
                 unit=window.unit,
                 employee_no=f"{window.unit.code}-{n:03d}",
-                name=_name(rng),
+                name=fake_name(rng),
                 title="窗口工作人员",
             )
-            member.set_phone(_phone(rng))
+            member.set_phone(fake_phone(rng))
             staff.append(member)
     Staff.objects.bulk_create(staff)
 

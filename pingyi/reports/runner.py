@@ -123,7 +123,7 @@ def render_xlsx(content: Content) -> bytes:
     return out.getvalue()
 
 
-def _pdf_tables(content: Content) -> tuple[list[dict[str, Any]], bool]:
+def tables_for_pdf(content: Content) -> tuple[list[dict[str, Any]], bool]:
     """The tables as text for the PDF, and whether the ticket list was left to the Excel file (too long)."""
     shown, left_out = [], False
     for table in content.tables:
@@ -147,7 +147,7 @@ def _pdf_tables(content: Content) -> tuple[list[dict[str, Any]], bool]:
 
 
 def render_pdf(content: Content) -> bytes:
-    pdf_tables, left_out = _pdf_tables(content)
+    pdf_tables, left_out = tables_for_pdf(content)
     return pdf_render(
         "reports/report_pdf.html",
         {

@@ -79,7 +79,7 @@ def rating_cells(s: Summary) -> list[Any]:
     ]
 
 
-def _previous(where: Where) -> Period:
+def previous_period(where: Where) -> Period:
     """The period just before, of the same length: the months before when the period is whole months (last month
     for a monthly report, last year for a yearly one), else as many days before."""
     last = where.start - timedelta(days=1)
@@ -122,7 +122,7 @@ def ranked_table(where: Where) -> Table:
         places = [(w.pk, str(w)) for w in Window.objects.filter(unit_id=where.unit_id, active=True)]
         by, title, name = "window", "窗口排名", "windows-ranked"
     rows = _rank_rows(where.scope, where.period, by, places)
-    before = {r.key: r for r in _rank_rows(where.scope, _previous(where), by, places)}
+    before = {r.key: r for r in _rank_rows(where.scope, previous_period(where), by, places)}
     cells = []
     for row in rows:
         old = before.get(row.key)

@@ -63,11 +63,6 @@ def good_rows(kind: str) -> list[list[Any]]:
     return [HEADERS[kind], *(list(row) for row in GOOD[kind])]
 
 
-@pytest.fixture(autouse=True)
-def _uploads(settings: Any, tmp_path: Path) -> None:
-    settings.UPLOAD_ROOT = tmp_path / "uploads"
-
-
 def run(world: Any, who: str | None, kind: str, path: Path) -> ImportJob:
     """Upload as ``who`` and run the job the way the worker does."""
     actor = world.users[who] if who else None
@@ -214,7 +209,7 @@ def _without(kind: str, column: str) -> list[list[Any]]:
     return [row[:i] + row[i + 1 :] for row in good_rows(kind)]
 
 
-def _tweak(kind: str, row: int, column: str, value: str) -> list[list[Any]]:
+def tweak(kind: str, row: int, column: str, value: str) -> list[list[Any]]:
     rows = good_rows(kind)
     rows[row - 1][HEADERS[kind].index(column)] = value
     return rows
@@ -298,7 +293,7 @@ ROW_CASES = {
     "hours-25": (
         "windows",
         "hall_manager",
-        _tweak("windows", 3, "办公时间", "周一至周五 08:30-25:00"),
+        tweak("windows", 3, "办公时间", "周一至周五 08:30-25:00"),
         3,
         "办公时间",
         "时间“25:00”无效",
@@ -306,7 +301,7 @@ ROW_CASES = {
     "hours-backwards": (
         "windows",
         "hall_manager",
-        _tweak("windows", 4, "办公时间", "12:00-08:00"),
+        tweak("windows", 4, "办公时间", "12:00-08:00"),
         4,
         "办公时间",
         "时间段“12:00-08:00”的结束时间应晚于开始时间",
@@ -314,7 +309,7 @@ ROW_CASES = {
     "hours-overlap": (
         "windows",
         "hall_manager",
-        _tweak("windows", 2, "办公时间", "周一 08:00-12:00,11:00-13:00"),
+        tweak("windows", 2, "办公时间", "周一 08:00-12:00,11:00-13:00"),
         2,
         "办公时间",
         "周一的时间段重叠",
@@ -338,7 +333,7 @@ ROW_CASES = {
     "unknown-hall": (
         "units",
         "hall_manager",
-        _tweak("units", 2, "所在大厅", "H99"),
+        tweak("units", 2, "所在大厅", "H99"),
         2,
         "所在大厅",
         "找不到大厅“H99”",
@@ -346,7 +341,7 @@ ROW_CASES = {
     "hall-of-other-district": (
         "windows",
         "hall_manager",
-        _tweak("windows", 2, "大厅", "邻区市民服务中心"),
+        tweak("windows", 2, "大厅", "邻区市民服务中心"),
         2,
         "大厅",
         "找不到大厅“邻区市民服务中心”",
@@ -354,7 +349,7 @@ ROW_CASES = {
     "unknown-unit": (
         "windows",
         "hall_manager",
-        _tweak("windows", 3, "单位", "U999"),
+        tweak("windows", 3, "单位", "U999"),
         3,
         "单位",
         "找不到单位“U999”",
@@ -362,7 +357,7 @@ ROW_CASES = {
     "unknown-window": (
         "items",
         "hall_manager",
-        _tweak("items", 2, "办理窗口", "001、009"),
+        tweak("items", 2, "办理窗口", "001、009"),
         2,
         "办理窗口",
         "单位“区市场监管局”没有编号为“009”的窗口",
@@ -370,7 +365,7 @@ ROW_CASES = {
     "bad-flag": (
         "staff",
         "hall_manager",
-        _tweak("staff", 2, "在岗", "也许"),
+        tweak("staff", 2, "在岗", "也许"),
         2,
         "在岗",
         "“也许”应为“是”或“否”",
@@ -378,16 +373,16 @@ ROW_CASES = {
     "bad-phone": (
         "staff",
         "hall_manager",
-        _tweak("staff", 2, "电话", "12ab"),
+        tweak("staff", 2, "电话", "12ab"),
         2,
         "电话",
         "不是有效的电话号码",
     ),
-    "empty-cell": ("items", "hall_manager", _tweak("items", 3, "事项名称", ""), 3, "事项名称", "不能为空"),
+    "empty-cell": ("items", "hall_manager", tweak("items", 3, "事项名称", ""), 3, "事项名称", "不能为空"),
     "staff-of-other-unit": (
         "staff",
         "unit_a",
-        _tweak("staff", 3, "单位", "U002"),
+        tweak("staff", 3, "单位", "U002"),
         3,
         "单位",
         "找不到单位“U002”，或不在您的管理范围内",

@@ -11,7 +11,7 @@ from helpers_files import LiveDatabase, catalogue_state, write_csv, write_file, 
 from pingyi.catalog.hours import format_hours, parse_hours
 from pingyi.catalog.models import Staff, Window
 from pingyi.imports.models import ImportJob
-from tests.catalog.test_catalog_imports import GOOD, HEADERS, _tweak, _uploads, good_rows  # noqa: F401  (_uploads: autouse fixture)
+from tests.catalog.test_catalog_imports import GOOD, HEADERS, good_rows, tweak
 
 # --- the upload page -------------------------------------------------------------------------------------------
 
@@ -22,7 +22,7 @@ def test_a_unit_admin_uploads_a_file_and_reads_the_errors_on_the_job_page(
     client = world.client("unit_a")
     form = client.get("/imports/new/").content.decode()
     assert 'value="staff"' in form and 'value="units"' not in form
-    path = write_csv(tmp_path / "staff.csv", _tweak("staff", 3, "单位", "U002"), "gb18030")
+    path = write_csv(tmp_path / "staff.csv", tweak("staff", 3, "单位", "U002"), "gb18030")
     before = catalogue_state()
     with django_capture_on_commit_callbacks(execute=True), path.open("rb") as upload:
         response = client.post("/imports/new/", {"kind": "staff", "file": upload})
@@ -79,7 +79,7 @@ def test_the_cli_imports_a_good_file(world, live, tmp_path):
 
 
 def test_the_cli_prints_row_errors_and_exits_1(world, live, tmp_path):
-    path = write_file(tmp_path / "staff", _tweak("staff", 3, "单位", "U999"), "xlsx")
+    path = write_file(tmp_path / "staff", tweak("staff", 3, "单位", "U999"), "xlsx")
     before = catalogue_state()
     result = live.pingyi("import", "staff", str(path), "--district", "420113")
     assert result.returncode == 1

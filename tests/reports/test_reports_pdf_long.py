@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pingyi.reports.exports import Column, Table
-from pingyi.reports.runner import PDF_MAX_ROWS, _pdf_tables
+from pingyi.reports.runner import PDF_MAX_ROWS, tables_for_pdf
 
 
 class _Content:
@@ -18,7 +18,7 @@ def test_a_long_table_shows_its_head_and_says_how_many_rows_are_in_excel() -> No
         "ranked", "单位排名", [Column("单位"), Column("评价", "int")], [[f"单位{i}", i] for i in range(250)]
     )
     short = Table("items", "事项", [Column("事项"), Column("差评", "int")], [["营业执照", 3]])
-    shown, tickets_left_out = _pdf_tables(_Content([long, short]))  # type: ignore[arg-type]
+    shown, tickets_left_out = tables_for_pdf(_Content([long, short]))  # type: ignore[arg-type]
     assert not tickets_left_out
     first: Any = shown[0]
     assert len(first["rows"]) == PDF_MAX_ROWS and first["more"] == 250 - PDF_MAX_ROWS

@@ -71,7 +71,7 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _runs(days: list[date]) -> list[tuple[date, date]]:
+def day_runs(days: list[date]) -> list[tuple[date, date]]:
     """Consecutive days of one month as (first, last) spans."""
     spans: list[list[date]] = []
     for day in sorted(days):
@@ -130,7 +130,7 @@ def _digest(hours: str, district_id: int) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _forget_all(district_id: int) -> None:
+def forget_all(district_id: int) -> None:
     for table in (*DAY_TABLES, *MONTH_TABLES, "oversight_factday", "oversight_hoursseen"):
         execute(f"DELETE FROM {table} WHERE district_id = %s", [district_id])
 
@@ -142,7 +142,7 @@ def refresh(district_id: int, first: date, last: date, limits: Thresholds) -> di
     params = counting.as_params()
     taken = readers.take(SUBSCRIBER, district_id)
     if state.params != params or taken.fresh:  # other settings, or changes unknown: nothing covered holds
-        _forget_all(district_id)
+        forget_all(district_id)
         state.params = params
     covered = dict(FactDay.objects.filter(district_id=district_id).values_list("day", "weekday"))
     changed = [c for c in taken.changes if c.day in covered]
@@ -151,7 +151,7 @@ def refresh(district_id: int, first: date, last: date, limits: Thresholds) -> di
     stale |= {d for d in _days(first, last) if covered.get(d) != office_weekday(d)}
     windows = _hours_changed(district_id)
     if windows and covered:
-        for a, b in _runs([d for d in covered if d not in stale]):
+        for a, b in day_runs([d for d in covered if d not in stale]):
             recount_windows(district_id, a, b, counting, _swapped(a, b))
     _recount(district_id, sorted(stale), set(covered), counting, whole)
     FactDay.objects.filter(district_id=district_id, day__in=stale).delete()
@@ -178,14 +178,14 @@ def _recount(
     covered_months = {d.replace(day=1) for d in covered} - whole
     months.start_touching()
     try:
-        for a, b in _runs(stale):
+        for a, b in day_runs(stale):
             recount_days(district_id, a, b, counting, _swapped(a, b))
             for table in months.TABLES:
                 if a.replace(day=1) in covered_months:
                     months.touch(table, district_id, a, b)
         after = covered | set(stale)
         for month in sorted({d.replace(day=1) for d in stale}):
-            spans = _runs([d for d in after if d.replace(day=1) == month])
+            spans = day_runs([d for d in after if d.replace(day=1) == month])
             for table in months.TABLES:
                 months.recount(table, district_id, month, spans, every_key=month not in covered_months)
     finally:

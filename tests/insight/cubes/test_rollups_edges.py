@@ -16,7 +16,7 @@ from pingyi.insight import metrics
 from pingyi.insight.cubes.rollups import rollups_check, rollups_rebuild, rollups_refresh
 from pingyi.insight.metrics import Period, Scope
 from pingyi.ratings.models import Rating
-from pingyi.reports.tables import Where, _previous
+from pingyi.reports.tables import Where, previous_period
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 2, 28)
@@ -126,8 +126,8 @@ def test_rankings_are_the_inspectors_and_a_hall_manager_may_open_a_sub_centre(wo
 
 def test_the_previous_period_of_an_export_has_the_same_length() -> None:
     for start, end in ((date(2026, 1, 15), date(2026, 3, 10)), (date(2026, 3, 31), date(2026, 4, 1))):
-        before = _previous(Where(1, None, start, end))
+        before = previous_period(Where(1, None, start, end))
         assert before.end == start - timedelta(days=1)
         assert (before.end - before.start) == (end - start)
-    year = _previous(Where(1, None, date(2026, 1, 1), date(2026, 12, 31)))
+    year = previous_period(Where(1, None, date(2026, 1, 1), date(2026, 12, 31)))
     assert (year.start, year.end) == (date(2025, 1, 1), date(2025, 12, 31))
