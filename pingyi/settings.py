@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from pingyi.lib.env import database_from_url, envbool, envchoice, envfloat, envint, envlist, envstr
+from pingyi.lib.forwarded import trusted_networks
 from pingyi.lib.keys import load_keys
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -191,7 +192,16 @@ SECURE_SSL_REDIRECT = envbool("PINGYI_SSL_REDIRECT", _https)
 SECURE_HSTS_SECONDS = envint("PINGYI_HSTS_SECONDS", 31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
-if envbool("PINGYI_BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("PINGYI_BEHIND_PROXY", False)
+# The proxies whose X-Forwarded-For names the client (pingyi.lib.forwarded, applied in pingyi.wsgi).
+FORWARDED_ALLOW_IPS = envlist("PINGYI_FORWARDED_ALLOW_IPS", ["127.0.0.1"]) if BEHIND_PROXY else []
+try:
+    trusted_networks(FORWARDED_ALLOW_IPS)
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"PINGYI_FORWARDED_ALLOW_IPS: {exc} (addresses or networks, comma-separated)"
+    ) from exc
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 # The probes and the scraper talk to an app host directly, over plain HTTP inside the deployment's network.

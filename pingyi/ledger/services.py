@@ -89,45 +89,46 @@ def records_ingest(
                 "status": "error",
                 "errors": [{"field": API_FIELDS.get(c, c), "message": m} for c, m in exc.problems],
             }
-    staging = Staging()
-    try:
-        with transaction.atomic():
-            for start in range(0, len(staged), 5000):
-                staging.add(staged[start : start + 5000])
-            _, problems = staging.classify(None)
-            for index, message in problems:
-                outcome.results[index] = {
-                    "status": "error",
-                    "errors": [{"field": "record_no", "message": message}],
-                }
-            counts = staging.counts()
-            units = staging.unit_counts()
-            outcome.created = staging.write(
-                district_id=district.pk,
-                source=source,
-                entered_by_id=actor.pk if isinstance(actor, User) else None,
-                entered_at=timezone.now(),
-            )
-            for index, (pk, code, state) in staging.stored().items():
-                outcome.results[index] = {"status": _STATUS[state], "id": pk, "rating_code": code}
-            outcome.unchanged = counts.get(UNCHANGED, 0)
-            outcome.errors = len(records) - len(staged) + counts.get(REFUSED, 0)
-            audit_record(
-                actor=actor,
-                action="ledger.records_ingest",
-                district_id=district.pk,
-                object_type="ledger.servicerecord",
-                object_repr=f"{len(records)} 条办件",
-                after={
-                    "source": source,
-                    "records": len(records),
-                    "created": outcome.created,
-                    "unchanged": outcome.unchanged,
-                    "errors": outcome.errors,
-                    "units": units,
-                },
-            )
-    finally:
+    with transaction.atomic():
+        # Created, filled and dropped in one transaction: under PgBouncer's transaction pooling the next
+        # transaction may run on another server session, where the temporary table does not exist; on an error
+        # the rollback removes it.
+        staging = Staging()
+        for start in range(0, len(staged), 5000):
+            staging.add(staged[start : start + 5000])
+        _, problems = staging.classify(None)
+        for index, message in problems:
+            outcome.results[index] = {
+                "status": "error",
+                "errors": [{"field": "record_no", "message": message}],
+            }
+        counts = staging.counts()
+        units = staging.unit_counts()
+        outcome.created = staging.write(
+            district_id=district.pk,
+            source=source,
+            entered_by_id=actor.pk if isinstance(actor, User) else None,
+            entered_at=timezone.now(),
+        )
+        for index, (pk, code, state) in staging.stored().items():
+            outcome.results[index] = {"status": _STATUS[state], "id": pk, "rating_code": code}
+        outcome.unchanged = counts.get(UNCHANGED, 0)
+        outcome.errors = len(records) - len(staged) + counts.get(REFUSED, 0)
+        audit_record(
+            actor=actor,
+            action="ledger.records_ingest",
+            district_id=district.pk,
+            object_type="ledger.servicerecord",
+            object_repr=f"{len(records)} 条办件",
+            after={
+                "source": source,
+                "records": len(records),
+                "created": outcome.created,
+                "unchanged": outcome.unchanged,
+                "errors": outcome.errors,
+                "units": units,
+            },
+        )
         staging.drop()
     for index, values in enumerate(records):
         outcome.results[index] = {
