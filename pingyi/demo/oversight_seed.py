@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from pingyi.accounts.roles import SYSTEM
 from pingyi.catalog.models import District, Staff, Unit, Window, WindowHours
 from pingyi.demo import names
 from pingyi.demo.seed import DEMO_END, DEMO_START, Summary, fake_phone, is_demo_workday, step
@@ -152,7 +153,7 @@ def _hidden_window(rng: random.Random, unit: Unit) -> tuple[Window, list[Rating]
         for weekday in range(5):
             WindowHours.objects.create(window=window, weekday=weekday, opens=time(8, 30), closes=time(12, 0))
             WindowHours.objects.create(window=window, weekday=weekday, opens=time(14, 0), closes=time(17, 30))
-        poster_issue(actor=None, window=window)
+        poster_issue(actor=SYSTEM, window=window)
     records, ratings = [], []
     for day in _days(PLANT_FROM, DEMO_END):
         for n in range(rng.randint(4, 8)):
@@ -193,7 +194,7 @@ def seed_oversight(rng: random.Random, summary: Summary) -> None:
     summary.counts["办件"] = ServiceRecord.objects.filter(district=district).count()
     summary.counts["评价"] = Rating.objects.filter(district=district).count()
     run = comparison_run_period(
-        actor=None, district=district, start=DEMO_START, end=DEMO_END, trigger=ComparisonRun.Trigger.DEMO
+        actor=SYSTEM, district=district, start=DEMO_START, end=DEMO_END, trigger=ComparisonRun.Trigger.DEMO
     )
     found = {k: c["found"] for k, c in run.counts.items() if isinstance(c, dict) and c.get("found")}
     labels = dict(AnomalyKind.choices)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from pingyi.accounts.roles import SYSTEM
 from pingyi.catalog.models import District, DutyShift, ServiceItem, Unit, Window
 from pingyi.demo import names
 from pingyi.demo.seed import DEMO_END, DEMO_START, SEED, Summary, fake_name, fake_phone, is_demo_workday, step
@@ -374,7 +375,7 @@ def _follow_ups(builder: _Builder, recs: list[_Rec]) -> None:
 def _seed_posters(district: District) -> None:
     """Version 1 of a QR poster (valid a year) for every window that has none yet."""
     for window in Window.objects.filter(hall__district=district, posters__isnull=True).order_by("pk"):
-        poster_issue(actor=None, window=window)
+        poster_issue(actor=SYSTEM, window=window)
 
 
 def _summarise(district: District, summary: Summary) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
 
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import Hall, ServiceItem, Staff, Unit, Window
 from pingyi.insight.metrics import Period, Scope
@@ -58,7 +58,7 @@ def _date(value: str | None, errors: list[str], label: str) -> date | None:
     return day
 
 
-def read_period(query: QueryDict, user: Any, errors: list[str]) -> Period:
+def read_period(query: QueryDict, user: Someone, errors: list[str]) -> Period:
     today = timezone.localdate()
     # The last 30 days by default: "this month so far" shows nearly nothing on the first days of a month.
     start = _date(query.get("from"), errors, "开始日期") or today - timedelta(days=29)

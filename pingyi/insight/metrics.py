@@ -16,7 +16,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.models import Role, User
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import hall_subtree_ids
 from pingyi.insight import queries
 from pingyi.insight.cubes import grains
@@ -36,8 +37,10 @@ class Scope:
     staff_id: int | None = None
 
     @classmethod
-    def for_user(cls, user: Any, district_id: int | None = None) -> Scope | None:
+    def for_user(cls, user: Someone, district_id: int | None = None) -> Scope | None:
         """The user's whole scope, or None when the role has no dashboard (operators)."""
+        if not isinstance(user, User):
+            return None
         superuser = user.is_superuser or user.role == Role.SUPERUSER
         district = user.district_id or (district_id if superuser else None)
         if district is None:

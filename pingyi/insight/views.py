@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Someone, is_inspector
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import ServiceItem
 from pingyi.insight import metrics, rankings
@@ -150,10 +150,10 @@ def _month(value: str | None) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # last month: the last complete ranking
 
 
-def _sees_rankings(user: Any) -> bool:
+def _sees_rankings(user: Someone) -> bool:
     """The full rankings (every window, the composite's parts, any month) are the inspectors'; the public page
     publishes last month's unit ranking and last week's 十差 for everyone."""
-    return bool(user.is_superuser or user.role in (Role.INSPECTOR, Role.SUPERUSER))
+    return is_inspector(user)
 
 
 @login_required

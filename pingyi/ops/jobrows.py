@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import models
 
-from pingyi.accounts.roles import Actor, SystemActor
+from pingyi.accounts.roles import Actor
 from pingyi.imports.models import ImportJob
 from pingyi.imports.services import import_job_enqueue, import_job_retry
 from pingyi.oversight.models import ComparisonRun
@@ -48,8 +48,7 @@ def _retry_report(*, actor: Actor, row: Report) -> Report:
 
 
 def _retry_comparison(*, actor: Actor, row: ComparisonRun) -> ComparisonRun:
-    # oversight still names a system actor by a string (it moves to Actor after its repackaging; decision 0029).
-    return comparison_retry(actor=actor.name if isinstance(actor, SystemActor) else actor, run=row)
+    return comparison_retry(actor=actor, run=row)
 
 
 KINDS: dict[str, JobKind] = {

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import Staff
 from pingyi.ledger.models import ServiceRecord
@@ -60,11 +61,11 @@ EVIDENCE_LABELS = {
 }
 
 
-def visible_anomalies(user: Any) -> QuerySet[Anomaly]:
+def visible_anomalies(user: Someone) -> QuerySet[Anomaly]:
     return restrict(Anomaly.objects.select_related("unit", "window", "status_changed_by"), user)
 
 
-def visible_runs(user: Any) -> QuerySet[ComparisonRun]:
+def visible_runs(user: Someone) -> QuerySet[ComparisonRun]:
     return restrict(ComparisonRun.objects.select_related("started_by"), user)
 
 

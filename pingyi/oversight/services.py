@@ -1,7 +1,7 @@
 """Anomaly status changes (open → under_inspection → confirmed | dismissed) and the comparison run.
 
 Each change runs in one transaction, locks the anomaly row and writes one audit entry. Only inspectors and
-superusers (or the system, named by a string actor) act on anomalies; other people do not even see them
+superusers (or a system actor) act on anomalies; other people do not even see them
 (scopes registered in apps.ready).
 """
 
@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.models import User
+from pingyi.accounts.roles import Actor, is_inspector, is_system
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import District
 from pingyi.oversight.engine import detect, store
@@ -41,18 +42,13 @@ class AnomalyError(ValueError):
         self.message = message
 
 
-def _check_actor(actor: Any) -> None:
-    if actor is None or isinstance(actor, str):
-        return
-    if getattr(actor, "is_superuser", False) or getattr(actor, "role", None) in {
-        Role.INSPECTOR,
-        Role.SUPERUSER,
-    }:
+def _check_actor(actor: Actor) -> None:
+    if is_system(actor) or is_inspector(actor):
         return
     raise AnomalyError("只有纪检监察人员可以处理比对异常")
 
 
-def _transition(*, actor: Any, anomaly: Anomaly, target: str, note: str, action: str) -> Anomaly:
+def _transition(*, actor: Actor, anomaly: Anomaly, target: str, note: str, action: str) -> Anomaly:
     _check_actor(actor)
     with transaction.atomic():
         locked = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
@@ -62,7 +58,7 @@ def _transition(*, actor: Any, anomaly: Anomaly, target: str, note: str, action:
         locked.status = target
         locked.status_note = note.strip()
         locked.status_changed_at = timezone.now()
-        locked.status_changed_by = actor if not isinstance(actor, str) and actor is not None else None
+        locked.status_changed_by = actor if isinstance(actor, User) else None
         if target == S.DISMISSED:
             locked.dismissed_count = int(locked.evidence.get("count", 0) or 0)
         locked.save(
@@ -85,19 +81,19 @@ def _transition(*, actor: Any, anomaly: Anomaly, target: str, note: str, action:
     return anomaly
 
 
-def anomaly_mark_under_inspection(*, actor: Any, anomaly: Anomaly, note: str = "") -> Anomaly:
+def anomaly_mark_under_inspection(*, actor: Actor, anomaly: Anomaly, note: str = "") -> Anomaly:
     """An inspector takes the anomaly up (核查中); an inspection usually links to it."""
     return _transition(
         actor=actor, anomaly=anomaly, target=S.UNDER_INSPECTION, note=note, action="anomaly.under_inspection"
     )
 
 
-def anomaly_confirm(*, actor: Any, anomaly: Anomaly, note: str = "") -> Anomaly:
+def anomaly_confirm(*, actor: Actor, anomaly: Anomaly, note: str = "") -> Anomaly:
     """The inspection found the anomaly true (已确认)."""
     return _transition(actor=actor, anomaly=anomaly, target=S.CONFIRMED, note=note, action="anomaly.confirm")
 
 
-def anomaly_dismiss(*, actor: Any, anomaly: Anomaly, reason: str) -> Anomaly:
+def anomaly_dismiss(*, actor: Actor, anomaly: Anomaly, reason: str) -> Anomaly:
     """The anomaly has an innocent explanation (已排除); the reason is required and kept."""
     if not (reason or "").strip():
         raise AnomalyError("排除异常必须填写理由")
@@ -108,7 +104,7 @@ def anomaly_dismiss(*, actor: Any, anomaly: Anomaly, reason: str) -> Anomaly:
 
 # --------------------------------------------------------------------------------------------------- comparison
 def comparison_start(
-    *, actor: Any, district: District, start: date, end: date, trigger: str
+    *, actor: Actor, district: District, start: date, end: date, trigger: str
 ) -> ComparisonRun:
     """Record a run as running (shown as progress); ``comparison_run`` does the work."""
     if end < start:
@@ -120,11 +116,11 @@ def comparison_start(
         period_start=start,
         period_end=end,
         trigger=trigger,
-        started_by=actor if actor is not None and not isinstance(actor, str) else None,
+        started_by=actor if isinstance(actor, User) else None,
     )
 
 
-def comparison_run(*, actor: Any, run: ComparisonRun) -> ComparisonRun:
+def comparison_run(*, actor: Actor, run: ComparisonRun) -> ComparisonRun:
     """Compare the run's period and store the anomalies; one transaction and one audit entry."""
     limits = thresholds()
     began = monotonic()
@@ -166,13 +162,13 @@ def comparison_run(*, actor: Any, run: ComparisonRun) -> ComparisonRun:
 
 
 def comparison_run_period(
-    *, actor: Any, district: District, start: date, end: date, trigger: str
+    *, actor: Actor, district: District, start: date, end: date, trigger: str
 ) -> ComparisonRun:
     run = comparison_start(actor=actor, district=district, start=start, end=end, trigger=trigger)
     return comparison_run(actor=actor, run=run)
 
 
-def comparison_retry(*, actor: Any, run: ComparisonRun) -> ComparisonRun:
+def comparison_retry(*, actor: Actor, run: ComparisonRun) -> ComparisonRun:
     """Compare a failed run's period again, as a new run queued for the worker (the failed one stays in the list)."""
     if run.status != ComparisonRun.Status.FAILED:
         raise AnomalyError("只有失败的比对可以重试")
@@ -184,12 +180,12 @@ def comparison_retry(*, actor: Any, run: ComparisonRun) -> ComparisonRun:
         end=min(run.period_end, timezone.localdate()),
         trigger=ComparisonRun.Trigger.BACK_OFFICE,
     )
-    user_id = getattr(actor, "pk", None)
+    user_id = actor.pk if isinstance(actor, User) else None
     transaction.on_commit(lambda: async_task("pingyi.oversight.tasks.run_queued", again.pk, user_id))
     return again
 
 
-def anomaly_samples_reveal(*, actor: Any, anomaly: Anomaly, rows: list[Any]) -> dict[int, str]:
+def anomaly_samples_reveal(*, actor: Actor, anomaly: Anomaly, rows: list[Any]) -> dict[int, str]:
     """The unmasked phones of an anomaly's sample rows, for the inspector checking it; the read is logged."""
     _check_actor(actor)
     with transaction.atomic():

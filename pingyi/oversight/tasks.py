@@ -10,6 +10,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from pingyi.accounts.roles import SystemActor, as_actor
+
 SCHEDULE_NAME = "pingyi.oversight.nightly"
 SCHEDULE_AT = time(2, 30)
 FUNC = "pingyi.oversight.tasks.nightly"
@@ -25,7 +27,11 @@ def nightly() -> str:
     done = []
     for district in District.objects.order_by("code"):
         run = comparison_run_period(
-            actor="nightly", district=district, start=start, end=end, trigger=ComparisonRun.Trigger.NIGHTLY
+            actor=SystemActor("nightly"),
+            district=district,
+            start=start,
+            end=end,
+            trigger=ComparisonRun.Trigger.NIGHTLY,
         )
         done.append(f"{district.code}:{run.duration_ms}ms")
     return " ".join(done)
@@ -41,7 +47,7 @@ def run_queued(run_id: int, user_id: int | None) -> str:
     if run.status != ComparisonRun.Status.RUNNING or run.finished_at is not None:
         # A second delivery of the task, or a run the reaper gave up on (pingyi.ops.reaper): leave it as it is.
         return f"run {run_id}: {run.status}, not run again"
-    actor = User.objects.filter(pk=user_id).first() if user_id else "worker"
+    actor = as_actor(User.objects.filter(pk=user_id).first() if user_id else "worker")
     comparison_run(actor=actor, run=run)
     return f"run {run_id}: {run.duration_ms} ms"
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Someone, is_inspector, signed_in
 from pingyi.accounts.scopes import can_view
 from pingyi.oversight import selectors
 from pingyi.oversight.forms import RunForm
@@ -33,12 +33,8 @@ from pingyi.oversight.services import (
 SYNC_DAYS = 93
 
 
-def _inspector(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in {Role.INSPECTOR, Role.SUPERUSER})
-
-
 def _guard(request: HttpRequest) -> None:
-    if not can_view(request.user, Anomaly) or not _inspector(request.user):
+    if not can_view(request.user, Anomaly) or not is_inspector(request.user):
         raise Http404
 
 
@@ -91,7 +87,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/_runs.html", _runs_context(request.user))
 
 
-def _runs_context(user: Any) -> dict[str, Any]:
+def _runs_context(user: Someone) -> dict[str, Any]:
     runs = list(selectors.visible_runs(user)[:5])
     return {"runs": runs, "running": any(run.status == ComparisonRun.Status.RUNNING for run in runs)}
 
@@ -113,7 +109,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
         return redirect("oversight:anomaly_list")
     try:
         run = comparison_start(
-            actor=request.user,
+            actor=signed_in(request),
             district=district,
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
@@ -123,7 +119,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("oversight:anomaly_list")
     if (run.period_end - run.period_start).days < SYNC_DAYS:
-        comparison_run(actor=request.user, run=run)
+        comparison_run(actor=signed_in(request), run=run)
         found = sum(c.get("found", 0) for k, c in run.counts.items() if isinstance(c, dict))
         messages.success(
             request,
@@ -144,7 +140,7 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
     _guard(request)
     run = get_object_or_404(selectors.visible_runs(request.user), pk=pk)
     try:
-        comparison_retry(actor=request.user, run=run)
+        comparison_retry(actor=signed_in(request), run=run)
     except AnomalyError as exc:
         messages.error(request, exc.message)
     else:
@@ -190,17 +186,17 @@ def anomaly_action(request: HttpRequest, pk: int) -> HttpResponse:
     action, note = request.POST.get("action", ""), request.POST.get("note", "")
     try:
         if action == "inspect":
-            anomaly_mark_under_inspection(actor=request.user, anomaly=anomaly, note=note)
+            anomaly_mark_under_inspection(actor=signed_in(request), anomaly=anomaly, note=note)
         elif action == "confirm":
-            anomaly_confirm(actor=request.user, anomaly=anomaly, note=note)
+            anomaly_confirm(actor=signed_in(request), anomaly=anomaly, note=note)
         elif action == "dismiss":
-            anomaly_dismiss(actor=request.user, anomaly=anomaly, reason=note)
+            anomaly_dismiss(actor=signed_in(request), anomaly=anomaly, reason=note)
         elif action == "reveal":
             _, rows = selectors.samples(anomaly)
             return _detail(
                 request,
                 anomaly,
-                revealed=anomaly_samples_reveal(actor=request.user, anomaly=anomaly, rows=rows),
+                revealed=anomaly_samples_reveal(actor=signed_in(request), anomaly=anomaly, rows=rows),
             )
         else:
             raise AnomalyError("未知操作")

@@ -8,11 +8,10 @@ their own phones (交叉互评) is the pattern inspectors found in Wuhan.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.models import Role, User
+from pingyi.accounts.roles import Someone, has_role
 from pingyi.audit.services import audit_record
 from pingyi.ratings.models import StaffDevice
 
@@ -20,14 +19,14 @@ from pingyi.ratings.models import StaffDevice
 STAFF_DEVICE_ROLES = frozenset({Role.STAFF, Role.UNIT_ADMIN, Role.HALL_MANAGER})
 
 
-def records_devices(user: Any) -> bool:
-    return getattr(user, "role", None) in STAFF_DEVICE_ROLES
+def records_devices(user: Someone) -> bool:
+    return has_role(user, STAFF_DEVICE_ROLES)
 
 
-def _district_id(user: Any) -> int | None:
+def _district_id(user: User) -> int | None:
     """The district of the account's anchor, so that the district's inspectors read the entry."""
-    if getattr(user, "district_id", None):
-        return int(user.district_id)
+    if user.district_id:
+        return user.district_id
     for anchor in (getattr(user, "hall", None), getattr(user, "unit", None)):
         if anchor is not None:
             return int(anchor.district_id)
@@ -35,7 +34,7 @@ def _district_id(user: Any) -> int | None:
     return int(staff.unit.district_id) if staff is not None else None
 
 
-def staff_device_record(*, user: Any, device_fp: str) -> StaffDevice | None:
+def staff_device_record(*, user: User, device_fp: str) -> StaffDevice | None:
     """Remember that ``user`` signed in from ``device_fp``; one audit entry the first time a pair is seen.
 
     Returns the StaffDevice, or None when the user's role is not one whose devices are remembered.

@@ -10,14 +10,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Someone, is_inspector
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.lib.scales import CHANNEL_LABELS
 from pingyi.ratings.models import Rating, ReasonTag
 
 
-def sees_evaluator_data(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in {Role.INSPECTOR, Role.SUPERUSER})
+def sees_evaluator_data(user: Someone) -> bool:
+    return is_inspector(user)
 
 
 @login_required

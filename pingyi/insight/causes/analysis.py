@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.utils import timezone
 
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import ServiceItem, Unit
 from pingyi.insight.causes.base import Selection, Thresholds, Voice, thresholds
@@ -23,7 +23,7 @@ from pingyi.ratings.models import Rating, ReasonTag
 from pingyi.ratings.tagdata import CURRENT_VERSION
 
 
-def voices(user: Any, selection: Selection) -> list[Voice]:
+def voices(user: Someone, selection: Selection) -> list[Voice]:
     """The period's active 差评 and 基本满意 in the user's scope, newest first (one query)."""
     lo, hi = selection.bounds()
     qs = restrict(Rating.objects.all(), user).filter(
@@ -270,7 +270,7 @@ class Causes:
         return [row for row in self.items if not row.recurring]
 
 
-def causes(user: Any, selection: Selection) -> Causes:
+def causes(user: Someone, selection: Selection) -> Causes:
     """The whole analysis of one selection, in the user's scope."""
     th = thresholds()
     found = voices(user, selection)

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from pingyi.accounts.models import Role
+from pingyi.accounts.roles import Someone, has_role, is_superuser
 from pingyi.accounts.scopes import can_view, restrict
 from pingyi.catalog.models import ServiceItem, Unit
 from pingyi.insight.causes.analysis import Causes, causes
@@ -23,9 +24,9 @@ COMMENTS_PER_PAGE = 50
 TOPIC_EXAMPLES = 3
 
 
-def _may_view(user: Any) -> bool:
+def _may_view(user: Someone) -> bool:
     # Operators read only the ratings they entered; the causes of a unit are not theirs to analyse.
-    return can_view(user, Rating) and (user.is_superuser or user.role != Role.OPERATOR)
+    return can_view(user, Rating) and (is_superuser(user) or not has_role(user, [Role.OPERATOR]))
 
 
 def _date(raw: str | None) -> date | None:

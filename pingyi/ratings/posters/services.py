@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -11,15 +10,17 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pingyi.accounts.models import User
+from pingyi.accounts.roles import Actor, as_actor, is_system
 from pingyi.accounts.scopes import can_edit, restrict
 from pingyi.audit.services import audit_record, snapshot
 from pingyi.catalog.models import Window
 from pingyi.ratings.models import QrPoster
 
 
-def _check_actor(actor: Any, window: Window) -> None:
-    """``actor=None`` is the system (seeding, commands); a person must be an editor with the window in scope."""
-    if actor is None:
+def _check_actor(actor: Actor, window: Window) -> None:
+    """A system actor (seeding, commands) may; a person must be an editor with the window in scope."""
+    if is_system(actor):
         return
     if not can_edit(actor, QrPoster):
         raise PermissionDenied("您的角色不能印发二维码海报")
@@ -28,11 +29,12 @@ def _check_actor(actor: Any, window: Window) -> None:
 
 
 @transaction.atomic
-def poster_issue(*, actor: Any, window: Window) -> QrPoster:
+def poster_issue(*, actor: Actor | None, window: Window) -> QrPoster:
     """Create version n+1 of the window's poster (valid ``poster_valid_days``) and retire every earlier version.
 
     A retired or expired poster's token rates nothing; the citizen page then points to the window's current one.
     """
+    actor = as_actor(actor)  # tests still pass None for the system
     _check_actor(actor, window)
     # Lock the window row so that two managers pressing "印发新海报" at once get versions n+1 and n+2.
     Window.objects.select_for_update().filter(pk=window.pk).first()
@@ -44,7 +46,7 @@ def poster_issue(*, actor: Any, window: Window) -> QrPoster:
         window=window,
         version=latest + 1,
         expires_on=timezone.localdate() + timedelta(days=settings.PINGYI_RATINGS["poster_valid_days"]),
-        issued_by=actor if actor is not None and getattr(actor, "pk", None) else None,
+        issued_by=actor if isinstance(actor, User) else None,
     )
     before = (
         {"retired": [{"id": p.pk, "version": p.version, "token": p.token} for p in previous]}

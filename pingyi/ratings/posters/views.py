@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from pingyi.accounts.roles import signed_in
 from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.catalog.models import Window
 from pingyi.lib.scales import Channel
@@ -100,7 +101,7 @@ def poster_issue_view(request: HttpRequest, window_id: int) -> HttpResponse:
     window = get_object_or_404(restrict(Window.objects.select_related("unit"), request.user), pk=window_id)
     if not can_edit(request.user, QrPoster):
         raise PermissionDenied("您的角色不能印发二维码海报")
-    poster = poster_issue(actor=request.user, window=window)
+    poster = poster_issue(actor=signed_in(request), window=window)
     messages.success(
         request,
         f"已为“{window.name}”印发第 {poster.version} 版海报（有效期至 {poster.expires_on:%Y-%m-%d}），"

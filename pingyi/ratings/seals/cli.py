@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pingyi.accounts.roles import SystemActor
 from pingyi.ratings.seals.services import SealError, seal_day, seal_pending
 
 
@@ -18,7 +19,7 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         except ValueError as exc:
             raise CommandError(f"--date: {raw!r} is not a date (YYYY-MM-DD)") from exc
         try:
-            seal = seal_day(day, actor="cli")
+            seal = seal_day(day, actor=SystemActor("cli"))
         except SealError as exc:
             raise CommandError(str(exc)) from exc
         command.stdout.write(

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from pingyi.accounts.roles import SYSTEM, Actor
 from pingyi.audit.chain import canonical_json
 from pingyi.audit.selectors import chain_entries
 from pingyi.audit.services import audit_record
@@ -122,7 +123,7 @@ def sealed_days() -> set[date]:
     return days
 
 
-def seal_day(day: date, *, actor: Any = None) -> DailySeal:
+def seal_day(day: date, *, actor: Actor = SYSTEM) -> DailySeal:
     """Seal one finished day: store its DailySeal and write one ``ratings.seal`` audit entry, atomically."""
     today = timezone.localdate()
     if day >= today:

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pingyi.accounts.roles import COMMAND
 from pingyi.catalog.models import District
 from pingyi.oversight.facts.reading import Facts
 from pingyi.oversight.facts.store import facts_check
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             try:
                 runs.append(
                     comparison_run_period(
-                        actor="command",
+                        actor=COMMAND,
                         district=district,
                         start=start,
                         end=end,

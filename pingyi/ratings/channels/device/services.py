@@ -6,11 +6,11 @@ The token is shown once when the device is registered; only its SHA-256 is kept 
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from pingyi.accounts.roles import Actor
 from pingyi.accounts.scopes import can_edit, restrict
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import Window
@@ -20,7 +20,7 @@ from pingyi.ratings.models import Device
 TOKEN_PREFIX = "dev_"
 
 
-def _check_window(actor: Any, window: Window) -> None:
+def _check_window(actor: Actor, window: Window) -> None:
     if not can_edit(actor, Device):
         raise PermissionDenied("无权登记评价设备")
     if not restrict(Window.objects.filter(pk=window.pk), actor).exists():
@@ -28,7 +28,7 @@ def _check_window(actor: Any, window: Window) -> None:
 
 
 def device_register(
-    *, actor: Any, window: Window, name: str, kind: str = Device.Kind.PAD
+    *, actor: Actor, window: Window, name: str, kind: str = Device.Kind.PAD
 ) -> tuple[Device, str]:
     """Register a device at ``window``; returns it and its plain token (shown once, never stored)."""
     _check_window(actor, window)
@@ -49,7 +49,7 @@ def device_register(
     return device, token
 
 
-def device_deactivate(*, actor: Any, device: Device) -> Device:
+def device_deactivate(*, actor: Actor, device: Device) -> Device:
     """Stop a device: its token is refused from now on (HTTP 401). Deactivating twice changes nothing."""
     if not can_edit(actor, Device) or not restrict(Device.objects.filter(pk=device.pk), actor).exists():
         raise PermissionDenied("无权停用该评价设备")

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from pingyi.accounts.roles import SYSTEM, Actor
 from pingyi.audit.services import audit_record
 from pingyi.catalog.models import District, DutyShift, ServiceItem, Staff, Unit
 from pingyi.derived.choices import Source
@@ -333,7 +334,7 @@ def _prepare(ctx: _Context, row: int, values: dict[str, str]) -> RatingInput:
 
 def import_ratings(
     path: Path, district: District, *, gbt39046: bool = False, pf_variant: str = "standard",
-    area_code: str | None = None, scale: scales.Scale | None = None, actor: Any = None,
+    area_code: str | None = None, scale: scales.Scale | None = None, actor: Actor = SYSTEM,
 ) -> ImportResult:  # fmt: skip
     """Import a file into ``district``: every row, or none (then ``errors`` lists each problem).
 

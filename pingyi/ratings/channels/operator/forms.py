@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.accounts.roles import Someone
 from pingyi.accounts.scopes import restrict
 from pingyi.catalog.models import ServiceItem, Unit, Window
 from pingyi.lib import crypto, scales
@@ -52,7 +53,7 @@ class OperatorRatingForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.scale = deployment_scale()
@@ -110,7 +111,7 @@ class DeviceForm(forms.Form):
     name = forms.CharField(label=_("设备名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Device.Kind.choices, initial=Device.Kind.PAD)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Someone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["window"].queryset = restrict(  # type: ignore[attr-defined]
             Window.objects.filter(active=True).select_related("unit", "hall"), user

@@ -14,17 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.models import Role, User
+from pingyi.accounts.models import User
+from pingyi.accounts.roles import is_operator, signed_in
 from pingyi.accounts.scopes import can_edit, can_view, restrict
 from pingyi.ratings.channels.device.services import device_deactivate, device_register
 from pingyi.ratings.channels.operator import adapter
 from pingyi.ratings.channels.operator.forms import DeviceForm, OperatorRatingForm
 from pingyi.ratings.errors import RatingError
 from pingyi.ratings.models import Device, Rating
-
-
-def is_operator(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in {Role.OPERATOR, Role.SUPERUSER}))
 
 
 def operator_required(view: Any) -> Any:
@@ -90,7 +87,7 @@ def device_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             device, token = device_register(
-                actor=request.user,
+                actor=signed_in(request),
                 window=form.cleaned_data["window"],
                 name=form.cleaned_data["name"],
                 kind=form.cleaned_data["kind"],
@@ -109,6 +106,6 @@ def device_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, Device):
         raise Http404
     device = get_object_or_404(restrict(Device.objects.all(), request.user), pk=pk)
-    device_deactivate(actor=request.user, device=device)
+    device_deactivate(actor=signed_in(request), device=device)
     messages.success(request, f"已停用评价设备“{device.name}”")
     return redirect("operator:device_list")
