@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +13,9 @@ from pingyi.audit.models import AuditEntry
 from pingyi.catalog.hours import format_hours
 from pingyi.catalog.models import ServiceItem, Staff, Unit, Window
 from pingyi.imports.models import ImportJob
-from pingyi.imports.runner import run_import_job
 from pingyi.imports.services import import_job_create
 from pingyi.lib.codes import credit_code_check_char
+from tests.catalog.importing import run
 
 FORMATS = ["xlsx", "utf-8", "utf-8-sig", "gb18030"]
 KINDS = ["units", "windows", "staff", "items"]
@@ -61,21 +60,6 @@ BAD_ROW = 2 + len(GOOD["units"])  # the first row after the good ones, counting 
 
 def good_rows(kind: str) -> list[list[Any]]:
     return [HEADERS[kind], *(list(row) for row in GOOD[kind])]
-
-
-def run(world: Any, who: str | None, kind: str, path: Path) -> ImportJob:
-    """Upload as ``who`` and run the job the way the worker does."""
-    actor = world.users[who] if who else None
-    with path.open("rb") as stream:
-        job = import_job_create(
-            actor=actor,
-            kind=kind,
-            stream=stream,
-            original_name=path.name,
-            district=world.district,
-            enqueue=False,
-        )
-    return run_import_job(job.pk)
 
 
 def assert_refused(job: ImportJob, row: int, column: str, message: str) -> None:
